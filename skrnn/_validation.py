@@ -1,0 +1,174 @@
+"""Validation of sequence input shared by the estimators and transformers.
+
+skrnn accepts sequences as 2-D arrays (n_samples, n_timesteps) of univariate
+sequences, 3-D arrays (n_samples, n_timesteps, n_features), NaN-padded 3-D
+arrays, and lists of arrays of different lengths. Everything is brought to one
+float 3-D array in which padding is a time step whose features are all NaN.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+__all__ = ["check_sequences", "padding_mask"]
+
+
+def _is_ragged(X):
+    """True for a list/tuple of array-likes whose lengths differ."""
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return False
+    lengths = set()
+    for seq in X:
+        if isinstance(seq, numbers.Number) or isinstance(seq, str):
+            return False
+        lengths.add(len(seq))
+    return len(lengths) > 1
+
+
+def _pad_ragged(X, n_timesteps=None):
+    """Pre-pad a list of variable-length sequences with NaN into a 3-D array."""
+    seqs = []
+    for i, seq in enumerate(X):
+        arr = np.asarray(seq, dtype=np.float64)
+        if arr.ndim == 1:
+            arr = arr[:, np.newaxis]
+        if arr.ndim != 2:
+            raise ValueError(
+                "Each sequence in a list must be 1-D (n_timesteps,) or 2-D "
+                f"(n_timesteps, n_features). Got sequence {i} with shape "
+                f"{arr.shape} instead."
+            )
+        seqs.append(arr)
+    n_features = {arr.shape[1] for arr in seqs}
+    if len(n_features) > 1:
+        raise ValueError(
+            "All sequences must have the same number of features. Got "
+            f"{sorted(n_features)} features instead."
+        )
+    longest = max(len(arr) for arr in seqs)
+    if n_timesteps is None:
+        n_timesteps = longest
+    elif longest > n_timesteps:
+        raise ValueError(
+            f"X has a sequence of {longest} time steps, but the estimator was "
+            f"fitted on sequences of at most {n_timesteps} time steps."
+        )
+    out = np.full((len(seqs), n_timesteps, n_features.pop()), np.nan)
+    for i, arr in enumerate(seqs):
+        if len(arr):
+            out[i, n_timesteps - len(arr) :] = arr
+    return out
+
+
+def padding_mask(X):
+    """Boolean (n_samples, n_timesteps) array, True where a step is padding."""
+    return np.isnan(X).all(axis=-1)
+
+
+def _check_finite_except_padding(X):
+    if np.isinf(X).any():
+        sample, step = np.argwhere(np.isinf(X).any(axis=-1))[0]
+        raise ValueError(
+            "Input X contains infinity (first at sample "
+            f"{sample}, time step {step}). Replace or drop infinite values "
+            "before fitting."
+        )
+    missing = np.isnan(X)
+    if not missing.any():
+        return
+    padding = missing.all(axis=-1)
+    partial = missing.any(axis=-1) & ~padding
+    if partial.any():
+        sample, step = np.argwhere(partial)[0]
+        raise ValueError(
+            "Input X contains NaN in some but not all features of a time step "
+            f"(first at sample {sample}, time step {step}). A time step is "
+            "padding only when all of its features are NaN; impute missing "
+            "values first (e.g. with pandas' interpolate)."
+        )
+    observed = ~padding
+    seen_before = np.maximum.accumulate(observed, axis=1)
+    seen_after = np.maximum.accumulate(observed[:, ::-1], axis=1)[:, ::-1]
+    interior = padding & seen_before & seen_after
+    if interior.any():
+        sample, step = np.argwhere(interior)[0]
+        raise ValueError(
+            "Input X contains NaN inside a sequence (first at sample "
+            f"{sample}, time step {step}). NaN marks padding only at the start "
+            "or end of a sequence; impute missing values first (e.g. with "
+            "pandas' interpolate)."
+        )
+
+
+def check_sequences(
+    estimator, X, y="no_validation", *, reset, dtype=np.float32, **y_kwargs
+):
+    """Validate sequence input and return it as a float 3-D array.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator the data is validated for. With ``reset=True`` its
+        ``n_features_in_`` (the length of axis 1, as in scikit-learn),
+        ``feature_names_in_`` and ``sequence_shape_`` are set; with
+        ``reset=False`` the input is checked against them.
+    X : array-like or list of array-like
+        2-D (n_samples, n_timesteps), 3-D (n_samples, n_timesteps,
+        n_features), NaN-padded 3-D, or a list of variable-length sequences.
+    y : array-like, None or "no_validation", default="no_validation"
+        Targets, validated by scikit-learn's ``validate_data`` (which refuses
+        ``None`` for estimators that require y). "no_validation" means
+        there is no y to check, as in ``predict``.
+    reset : bool
+        Whether this is a call from ``fit``.
+    dtype : numpy dtype, default=np.float32
+        Dtype of the returned array.
+    **y_kwargs : dict
+        Passed to ``validate_data`` (``y_numeric``, ``multi_output``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, n_features)
+        A new array or the input itself when no conversion was needed: never
+        write into it.
+    y : ndarray
+        Only when ``y`` is not "no_validation".
+    """
+    fitted_shape = None if reset else getattr(estimator, "sequence_shape_", None)
+    if _is_ragged(X):
+        X = _pad_ragged(X, None if fitted_shape is None else fitted_shape[0])
+    elif fitted_shape is not None and getattr(X, "ndim", None) == 3:
+        if tuple(X.shape[1:]) != tuple(fitted_shape):
+            raise ValueError(
+                f"X has sequences of shape {tuple(X.shape[1:])} (n_timesteps, "
+                f"n_features), but {type(estimator).__name__} is expecting "
+                f"sequences of shape {tuple(fitted_shape)} as input."
+            )
+
+    validate_kwargs = dict(
+        reset=reset, allow_nd=True, dtype=dtype, ensure_all_finite=False
+    )
+    no_y = isinstance(y, str) and y == "no_validation"
+    if no_y:
+        X = validate_data(estimator, X, **validate_kwargs)
+    else:
+        X, y = validate_data(estimator, X, y, **validate_kwargs, **y_kwargs)
+
+    if X.ndim == 2:
+        X = X[:, :, np.newaxis]
+    elif X.ndim != 3:
+        raise ValueError(
+            "Expected 2-D (n_samples, n_timesteps) or 3-D (n_samples, "
+            f"n_timesteps, n_features) input. Got {X.ndim}-D input instead."
+        )
+    if reset:
+        estimator.sequence_shape_ = tuple(X.shape[1:])
+    elif fitted_shape is not None and X.shape[2] != fitted_shape[1]:
+        raise ValueError(
+            f"X has {X.shape[2]} features per time step, but "
+            f"{type(estimator).__name__} is expecting {fitted_shape[1]} "
+            "features per time step as input."
+        )
+    _check_finite_except_padding(X)
+    return X if no_y else (X, y)

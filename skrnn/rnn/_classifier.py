@@ -1,0 +1,191 @@
+"""RNNClassifier: a scikit-learn classifier around a Keras recurrent network."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
+
+from ._base import _SHARED_ATTRIBUTES_DOC, _SHARED_PARAMETERS_DOC, _BaseRNN
+
+
+class RNNClassifier(ClassifierMixin, _BaseRNN):
+    __doc__ = f"""Recurrent neural network classifier (SimpleRNN, LSTM or GRU).
+
+    Builds and trains a Keras 3 network on sequences and predicts a class per
+    sequence. Labels may be any hashable values (strings included); binary
+    and multiclass problems use a softmax output.
+
+    Parameters
+    ----------
+{_SHARED_PARAMETERS_DOC}
+    loss : {{"sparse_categorical_crossentropy"}} or callable, \
+default="sparse_categorical_crossentropy"
+        Keras loss to minimise; a callable receives the class indices
+        ``0 .. n_classes - 1`` and the predicted probabilities.
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn: ``{{label:
+        weight}}``, or "balanced" for weights inversely proportional to the
+        class frequencies. Multiplied with ``sample_weight``.
+
+    Attributes
+    ----------
+{_SHARED_ATTRIBUTES_DOC}
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+
+    See Also
+    --------
+    RNNRegressor : The regressor with the same network knobs.
+
+    Notes
+    -----
+    Inputs may be 2-D (n_samples, n_timesteps) univariate sequences, 3-D
+    (n_samples, n_timesteps, n_features) arrays, NaN-padded 3-D arrays or lists
+    of arrays of different lengths: a time step whose features are all NaN is
+    padding and is masked inside the network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import RNNClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 12, 1))
+    >>> y = np.where(X[:, :, 0].mean(axis=1) > 0, "up", "down")
+    >>> clf = RNNClassifier(cell="gru", units=8, epochs=2, random_state=0)
+    >>> clf.fit(X, y).classes_
+    array(['down', 'up'], dtype='<U4')
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseRNN._parameter_constraints,
+        "loss": [StrOptions({"sparse_categorical_crossentropy"}), callable],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    _output_activation = "softmax"
+    _validate_y_kwargs = {"y_numeric": False, "multi_output": False}
+
+    def __init__(
+        self,
+        cell="lstm",
+        *,
+        units=32,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        activation="tanh",
+        dense_units=(),
+        attention=False,
+        network=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        clipnorm=None,
+        loss="sparse_categorical_crossentropy",
+        class_weight=None,
+        epochs=100,
+        batch_size=32,
+        validation_fraction=0.1,
+        early_stopping=True,
+        patience=10,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            cell,
+            units=units,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            activation=activation,
+            dense_units=dense_units,
+            attention=attention,
+            network=network,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            clipnorm=clipnorm,
+            loss=loss,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_fraction=validation_fraction,
+            early_stopping=early_stopping,
+            patience=patience,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
+
+    def _encode_targets(self, y, sample_weight):
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = encoder.classes_
+        y_encoded = encoder.transform(y)
+        if self.class_weight is not None:
+            class_weights = compute_sample_weight(self.class_weight, y)
+            sample_weight = (
+                class_weights if sample_weight is None else sample_weight * class_weights
+            )
+        present = y_encoded if sample_weight is None else y_encoded[sample_weight > 0]
+        if len(np.unique(present)) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least two classes "
+                "(with positive sample weight) to learn from. Got one class "
+                f"({self.classes_[present[0]]!r}) instead."
+            )
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float32)
+        return y_encoded.astype(np.int32), sample_weight, len(self.classes_)
+
+    def predict_proba(self, X):
+        """Probability of each class for each sequence.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences in any of the forms accepted by ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns in the order of ``classes_``.
+        """
+        proba = self._predict_raw(X)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences in any of the forms accepted by ``fit``.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, columns in the order of ``classes_``.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Predict the class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences in any of the forms accepted by ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, of the type of ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

@@ -1,0 +1,394 @@
+"""Everything that touches Keras and TensorFlow lives here.
+
+Nothing in skrnn imports this module at ``import skrnn``: the estimators import
+it inside ``fit``/``predict``, so TensorFlow is loaded only when a network is
+built or used.
+"""
+
+import collections
+import contextlib
+import logging
+import os
+import random
+import threading
+import tempfile
+from pathlib import Path
+
+# TensorFlow prints INFO lines (oneDNN, CPU features) on import; keep a user's
+# explicit setting, hide only that noise by default.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from keras import layers, ops  # noqa: E402
+
+if keras.backend.backend() != "tensorflow":  # pragma: no cover - env dependent
+    raise ImportError(
+        "skrnn needs the TensorFlow backend of Keras, but KERAS_BACKEND is "
+        f"{keras.backend.backend()!r}. Unset KERAS_BACKEND or set it to "
+        "'tensorflow'."
+    )
+
+import tensorflow as tf  # noqa: E402
+
+
+class _DropTemplateRetracingWarning(logging.Filter):
+    """Each compiled template owns its tf.functions by design (see _Template);
+    TensorFlow counts their first traces together and warns of "retracing"."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+tf.get_logger().addFilter(_DropTemplateRetracingWarning())
+
+# Measured in benchmarks/bench_fit_overhead.py on 2 CPU cores: unrolling the
+# recurrence pays off for short sequences only (graph size grows with length).
+UNROLL_MAX_TIMESTEPS = 32
+PREDICT_BATCH_SIZE = 1024
+# Compiled templates kept alive (one per architecture, least recent dropped).
+MAX_TEMPLATES = 8
+
+_CELLS = {"simple": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class NaNMasking(layers.Layer):
+    """Replace NaN time steps by zeros and mask them for the layers after.
+
+    A time step is padding when all its features are NaN; skrnn's input
+    validation guarantees that NaN appears nowhere else.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        return ops.any(ops.logical_not(ops.isnan(inputs)), axis=-1)
+
+    def call(self, inputs):
+        return ops.where(ops.isnan(inputs), ops.zeros_like(inputs), inputs)
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class AttentionPooling(layers.Layer):
+    """Additive attention over time steps: a learned weighted mean of states.
+
+    ``score_t = v' tanh(W h_t + b)``; the weights are a softmax of the scores
+    over the unmasked steps, and the output is the weighted sum of ``h_t``.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        width = input_shape[-1]
+        self.projection = layers.Dense(width, activation="tanh", name="projection")
+        self.projection.build(input_shape)
+        self.score = layers.Dense(1, use_bias=False, name="score")
+        self.score.build((*input_shape[:-1], width))
+
+    def call(self, inputs, mask=None):
+        scores = self.score(self.projection(inputs))[..., 0]
+        if mask is not None:
+            scores = ops.where(mask, scores, ops.full_like(scores, -1e9))
+        weights = ops.softmax(scores, axis=1)
+        return ops.sum(inputs * weights[..., np.newaxis], axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[-1])
+
+
+def build_network(spec):
+    """Build the (uncompiled) Keras model a :class:`NetworkSpec` describes."""
+    inputs = keras.Input(shape=spec.input_shape, name="sequences")
+    x = NaNMasking(name="padding_mask")(inputs)
+    if spec.network is not None:
+        x = spec.network(x)
+        if len(x.shape) != 2:
+            raise ValueError(
+                "The `network` callable must return a 2-D tensor (batch, "
+                f"n_hidden). Got a tensor of shape {tuple(x.shape)} instead."
+            )
+    else:
+        unroll = spec.input_shape[0] <= UNROLL_MAX_TIMESTEPS
+        for i, width in enumerate(spec.units):
+            last = i == len(spec.units) - 1
+            layer = _CELLS[spec.cell](
+                width,
+                activation=spec.activation,
+                dropout=spec.dropout,
+                recurrent_dropout=spec.recurrent_dropout,
+                return_sequences=spec.attention or not last,
+                unroll=unroll,
+                name=f"{spec.cell}_{i}",
+            )
+            if spec.bidirectional:
+                layer = layers.Bidirectional(layer, name=f"bidirectional_{i}")
+            x = layer(x)
+        if spec.attention:
+            x = AttentionPooling(name="attention")(x)
+        for i, width in enumerate(spec.dense_units):
+            x = layers.Dense(width, activation="relu", name=f"dense_{i}")(x)
+    outputs = layers.Dense(
+        spec.n_outputs, activation=spec.output_activation, name="output"
+    )(x)
+    return keras.Model(inputs, outputs, name=spec.name)
+
+
+def _copy_variables(source, target):
+    """Assign every variable of ``source`` (weights and seed states) to ``target``."""
+    src, dst = source.variables, target.variables
+    if len(src) != len(dst) or any(a.shape != b.shape for a, b in zip(src, dst)):
+        raise ValueError(
+            "The `network` callable built two different architectures from "
+            "the same input; it must build the same layers on every call."
+        )
+    for a, b in zip(src, dst):
+        b.assign(a.value)
+
+
+class _Template:
+    """A compiled network whose graph functions are reused across fits.
+
+    Keras traces new graph functions for every new model: about a second per
+    fit, and ~11 MiB per fit that TensorFlow's runtime never releases
+    (benchmarks/bench_memory.py). A fit instead loads its freshly initialised
+    variables into the template of its architecture, trains there, and copies
+    the result back into its own model. One call of the compiled epoch
+    function runs a whole epoch (all batches), which also removes Keras's
+    per-step and per-epoch Python overhead.
+    """
+
+    def __init__(self, spec):
+        self.model = model = build_network(spec)
+        model.compile(
+            optimizer=keras.optimizers.get(
+                {"class_name": spec.optimizer, "config": {"clipnorm": spec.clipnorm}}
+            ),
+            loss=spec.loss,
+            jit_compile=False,
+        )
+        model.optimizer.build(model.trainable_variables)
+        self.initial_optimizer_state = [v.numpy() for v in model.optimizer.variables]
+        self.lock = threading.RLock()
+
+        x_spec = tf.TensorSpec([None, *spec.input_shape], tf.float32)
+        if spec.output_activation == "softmax":  # classes as integer indices
+            y_spec = tf.TensorSpec([None], tf.int32)
+        else:
+            y_spec = tf.TensorSpec([None, spec.n_outputs], tf.float32)
+        w_spec = tf.TensorSpec([None], tf.float32)
+        index_spec = tf.TensorSpec([None], tf.int32)
+        scalar = tf.TensorSpec([], tf.int32)
+
+        @tf.function(input_signature=[x_spec, y_spec, w_spec, index_spec, scalar])
+        def train_epoch(x, y, w, order, batch_size):
+            n = tf.shape(order)[0]
+            total = tf.constant(0.0)
+            for start in tf.range(0, n, batch_size):
+                batch = order[start : tf.minimum(start + batch_size, n)]
+                xb, yb, wb = tf.gather(x, batch), tf.gather(y, batch), tf.gather(w, batch)
+                with tf.GradientTape() as tape:
+                    y_pred = model(xb, training=True)
+                    loss = model.compute_loss(x=xb, y=yb, y_pred=y_pred, sample_weight=wb)
+                weights = model.trainable_variables
+                model.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+                total += loss * tf.cast(tf.shape(batch)[0], tf.float32)
+            return total / tf.cast(n, tf.float32)
+
+        @tf.function(input_signature=[x_spec, y_spec, w_spec])
+        def evaluate(x, y, w):
+            y_pred = model(x, training=False)
+            return model.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=w, training=False
+            )
+
+        @tf.function(input_signature=[x_spec])
+        def predict(x):
+            return model(x, training=False)
+
+        self.train_epoch, self.evaluate, self.predict = train_epoch, evaluate, predict
+
+    def reset(self, model, learning_rate):
+        _copy_variables(model, self.model)
+        optimizer = self.model.optimizer
+        for variable, value in zip(optimizer.variables, self.initial_optimizer_state):
+            variable.assign(value)
+        optimizer.learning_rate = learning_rate
+
+
+_TEMPLATES = collections.OrderedDict()
+_TEMPLATES_LOCK = threading.Lock()
+
+
+def _template(spec):
+    try:
+        hash(spec)
+    except TypeError:  # an unhashable callable among the knobs: no sharing
+        return _Template(spec)
+    with _TEMPLATES_LOCK:
+        if spec in _TEMPLATES:
+            _TEMPLATES.move_to_end(spec)
+            return _TEMPLATES[spec]
+    template = _Template(spec)
+    with _TEMPLATES_LOCK:
+        _TEMPLATES[spec] = template
+        while len(_TEMPLATES) > MAX_TEMPLATES:
+            _TEMPLATES.popitem(last=False)
+    return template
+
+
+class NonFiniteLossError(FloatingPointError):
+    """Training diverged: the loss became NaN or infinite."""
+
+
+def _split_validation(X, y, w, fraction):
+    """Hold out the last samples: for windows cut from a series they are the
+    latest, so validation never looks at data earlier than training."""
+    n_val = int(len(X) * fraction)
+    if not 0 < n_val < len(X):
+        return (X, y, w), None
+    return (X[:-n_val], y[:-n_val], w[:-n_val]), (X[-n_val:], y[-n_val:], w[-n_val:])
+
+
+def _chunked_loss(template, data):
+    """Sample-weighted mean loss over ``data``, in bounded chunks."""
+    x, y, w = data
+    total = 0.0
+    for start in range(0, len(x), PREDICT_BATCH_SIZE):
+        stop = start + PREDICT_BATCH_SIZE
+        loss = template.evaluate(x[start:stop], y[start:stop], w[start:stop])
+        total += float(loss) * len(x[start:stop])
+    return total / len(x)
+
+
+def fit(
+    spec,
+    X,
+    y,
+    *,
+    sample_weight,
+    seed,
+    learning_rate,
+    epochs,
+    batch_size,
+    validation_fraction,
+    early_stopping,
+    patience,
+    verbose,
+):
+    """Build a model for ``spec``, train it, and return ``(model, history)``.
+
+    Early stopping follows Keras's ``EarlyStopping(restore_best_weights=True)``:
+    it monitors the validation loss (the training loss without a validation
+    set), stops after ``patience`` epochs without improvement, and restores
+    the weights of the best epoch.
+    """
+    with seeded(seed):
+        model = build_network(spec)
+    template = _template(spec)
+    w = np.ones(len(X), np.float32) if sample_weight is None else sample_weight
+    train_data, val_data = _split_validation(X, y, w, validation_fraction)
+    x_t, y_t, w_t = (tf.convert_to_tensor(a) for a in train_data)
+    rng = np.random.default_rng(seed)
+    history = {"loss": []} if val_data is None else {"loss": [], "val_loss": []}
+    monitor = "loss" if val_data is None else "val_loss"
+    best, best_state, wait = np.inf, None, 0
+    with template.lock:
+        template.reset(model, learning_rate)
+        variables = template.model.variables
+        for epoch in range(epochs):
+            order = rng.permutation(len(train_data[0])).astype(np.int32)
+            loss = float(template.train_epoch(x_t, y_t, w_t, order, batch_size))
+            history["loss"].append(loss)
+            if val_data is not None:
+                history["val_loss"].append(_chunked_loss(template, val_data))
+            if not all(np.isfinite(values[-1]) for values in history.values()):
+                raise NonFiniteLossError(
+                    f"the loss became {loss} at epoch {epoch + 1}"
+                )
+            if verbose:
+                logs = " - ".join(f"{k}: {v[-1]:.4g}" for k, v in history.items())
+                print(f"Epoch {epoch + 1}/{epochs} - {logs}", flush=True)
+            if not early_stopping:
+                continue
+            current = history[monitor][-1]
+            if current < best:
+                best, wait = current, 0
+                best_state = [v.numpy() for v in variables]
+            else:
+                wait += 1
+                if wait >= patience:
+                    break
+        if best_state is not None:
+            for variable, value in zip(variables, best_state):
+                variable.assign(value)
+        _copy_variables(template.model, model)
+    if not all(np.isfinite(w).all() for w in model.get_weights()):
+        raise NonFiniteLossError("the network weights became non-finite")
+    return model, history
+
+
+def predict(spec, model, X):
+    """Outputs of ``model`` for ``X``, computed through the spec's template."""
+    template = _template(spec)
+    with template.lock:
+        _copy_variables(model, template.model)
+        chunks = [
+            template.predict(X[start : start + PREDICT_BATCH_SIZE]).numpy()
+            for start in range(0, len(X), PREDICT_BATCH_SIZE)
+        ]
+    return np.concatenate(chunks) if chunks else np.empty((0, spec.n_outputs))
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """Seed Keras and TensorFlow; leave Python's and NumPy's global RNGs as found.
+
+    Keras draws unseeded initializer and dropout seeds from Python's
+    ``random`` module, so seeding it makes a fit reproducible; the user's own
+    random streams are restored afterwards.
+    """
+    if seed is None:
+        yield
+        return
+    py_state, np_state = random.getstate(), np.random.get_state()
+    keras.utils.set_random_seed(int(seed))
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+
+
+def model_to_bytes(model):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def model_from_bytes(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        path.write_bytes(data)
+        return keras.saving.load_model(path)
+
+
+__all__ = [
+    "AttentionPooling",
+    "NaNMasking",
+    "NonFiniteLossError",
+    "build_network",
+    "fit",
+    "model_from_bytes",
+    "model_to_bytes",
+    "predict",
+    "seeded",
+]

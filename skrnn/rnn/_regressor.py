@@ -1,0 +1,136 @@
+"""RNNRegressor: a scikit-learn regressor around a Keras recurrent network."""
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import StrOptions
+
+from ._base import _SHARED_ATTRIBUTES_DOC, _SHARED_PARAMETERS_DOC, _BaseRNN
+
+class RNNRegressor(RegressorMixin, _BaseRNN):
+    __doc__ = f"""Recurrent neural network regressor (SimpleRNN, LSTM or GRU).
+
+    Builds and trains a Keras 3 network on sequences and predicts one or
+    several continuous targets per sequence.
+
+    Parameters
+    ----------
+{_SHARED_PARAMETERS_DOC}
+    loss : {{"mse", "mae", "huber", "log_cosh"}} or callable, default="mse"
+        Keras loss to minimise.
+
+    Attributes
+    ----------
+{_SHARED_ATTRIBUTES_DOC}
+    n_outputs_ : int
+        Number of targets.
+
+    See Also
+    --------
+    RNNClassifier : The classifier with the same network knobs.
+    skrnn.forecasting.RecursiveForecaster : Forecasts a series many steps ahead
+        with a regressor such as this one.
+
+    Notes
+    -----
+    Inputs may be 2-D (n_samples, n_timesteps) univariate sequences, 3-D
+    (n_samples, n_timesteps, n_features) arrays, NaN-padded 3-D arrays or lists
+    of arrays of different lengths: a time step whose features are all NaN is
+    padding and is masked inside the network. Targets are not scaled; scale
+    them yourself (``TransformedTargetRegressor``) when their range is large.
+
+    Short sequences are unrolled and small batches are run several per graph
+    execution; both only change speed, not the updates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import RNNRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(64, 10, 2))
+    >>> y = X[:, -3:, 0].sum(axis=1)
+    >>> reg = RNNRegressor(units=8, epochs=2, random_state=0).fit(X, y)
+    >>> reg.predict(X[:5]).shape
+    (5,)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseRNN._parameter_constraints,
+        "loss": [StrOptions({"mse", "mae", "huber", "log_cosh"}), callable],
+    }
+
+    _output_activation = "linear"
+    _validate_y_kwargs = {"y_numeric": True, "multi_output": True}
+
+    def __init__(
+        self,
+        cell="lstm",
+        *,
+        units=32,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        activation="tanh",
+        dense_units=(),
+        attention=False,
+        network=None,
+        optimizer="adam",
+        learning_rate=1e-3,
+        clipnorm=None,
+        loss="mse",
+        epochs=100,
+        batch_size=32,
+        validation_fraction=0.1,
+        early_stopping=True,
+        patience=10,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            cell,
+            units=units,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            activation=activation,
+            dense_units=dense_units,
+            attention=attention,
+            network=network,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            clipnorm=clipnorm,
+            loss=loss,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_fraction=validation_fraction,
+            early_stopping=early_stopping,
+            patience=patience,
+            random_state=random_state,
+            verbose=verbose,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _encode_targets(self, y, sample_weight):
+        self._y_is_1d = y.ndim == 1
+        y = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
+        self.n_outputs_ = y.shape[1]
+        return y, sample_weight, self.n_outputs_
+
+    def predict(self, X):
+        """Predict targets of sequences.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences in any of the forms accepted by ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, 1-D when ``y`` was 1-D in ``fit``.
+        """
+        y_pred = self._predict_raw(X)
+        return y_pred.ravel() if self._y_is_1d else y_pred

@@ -1,0 +1,30 @@
+"""The description of a network, shared by the estimators and the Keras module."""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Everything that fixes a network's compiled graph.
+
+    Two fits with equal specs share one compiled Keras template (see
+    ``_keras.py``); the learning rate and the weights are not part of it.
+    """
+
+    input_shape: tuple
+    n_outputs: int
+    output_activation: str
+    cell: str
+    units: tuple
+    bidirectional: bool
+    dropout: float
+    recurrent_dropout: float
+    activation: Any
+    dense_units: tuple
+    attention: bool
+    network: Any
+    optimizer: str
+    clipnorm: Any
+    loss: Any
+    name: str
