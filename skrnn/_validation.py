@@ -14,19 +14,20 @@ from sklearn.utils.validation import validate_data
 __all__ = ["check_sequences", "padding_mask"]
 
 
-def _is_ragged(X):
-    """True for a list/tuple of array-likes whose lengths differ."""
-    if not isinstance(X, (list, tuple)) or len(X) == 0:
-        return False
-    lengths = set()
-    for seq in X:
-        if isinstance(seq, numbers.Number) or isinstance(seq, str):
-            return False
-        lengths.add(len(seq))
-    return len(lengths) > 1
+def _is_sequence_list(X):
+    """True for a non-empty list/tuple of sequences (not of scalars).
+
+    Such input is padded like variable-length sequences; sequences of equal
+    length give exactly the array ``np.asarray(X)`` would.
+    """
+    return (
+        isinstance(X, (list, tuple))
+        and len(X) > 0
+        and not any(isinstance(seq, (numbers.Number, str)) for seq in X)
+    )
 
 
-def _pad_ragged(X, n_timesteps=None):
+def _pad_sequences(X, n_timesteps=None):
     """Pre-pad a list of variable-length sequences with NaN into a 3-D array."""
     seqs = []
     for i, seq in enumerate(X):
@@ -136,8 +137,8 @@ def check_sequences(
         Only when ``y`` is not "no_validation".
     """
     fitted_shape = None if reset else getattr(estimator, "sequence_shape_", None)
-    if _is_ragged(X):
-        X = _pad_ragged(X, None if fitted_shape is None else fitted_shape[0])
+    if _is_sequence_list(X):
+        X = _pad_sequences(X, None if fitted_shape is None else fitted_shape[0])
     elif fitted_shape is not None and getattr(X, "ndim", None) == 3:
         if tuple(X.shape[1:]) != tuple(fitted_shape):
             raise ValueError(

@@ -136,7 +136,7 @@ default="sparse_categorical_crossentropy"
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least two classes "
                 "(with positive sample weight) to learn from. Got one class "
-                f"({self.classes_[present[0]]!r}) instead."
+                f"({self.classes_[present[:1]].tolist()[0]!r}) instead."
             )
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32)

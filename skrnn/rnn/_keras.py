@@ -214,6 +214,43 @@ class _Template:
             return model(x, training=False)
 
         self.train_epoch, self.evaluate, self.predict = train_epoch, evaluate, predict
+        self._recursion = None
+
+    def recursion(self):
+        """Compiled multi-step forecast: the window slides over its own outputs.
+
+        ``recursion(z, exog, steps)`` takes the last ``window`` target values
+        of each series ``z`` (n_series, window), the exogenous rows
+        ``exog`` (window - 1 + steps, n_exog) shared by all series (the rows
+        of the last window after its first, then the future rows), and runs
+        ``steps`` one-step predictions in one ``tf.while_loop``, feeding each
+        prediction back as the newest target value. Returns (n_series, steps).
+        """
+        if self._recursion is None:
+            model = self.model
+            window, n_features = model.input_shape[1:]
+            z_spec = tf.TensorSpec([None, window], tf.float32)
+            exog_spec = tf.TensorSpec([None, n_features - 1], tf.float32)
+
+            @tf.function(
+                input_signature=[z_spec, exog_spec, tf.TensorSpec([], tf.int32)]
+            )
+            def recursion(z, exog, steps):
+                n_series = tf.shape(z)[0]
+                outputs = tf.TensorArray(tf.float32, size=steps)
+                for step in tf.range(steps):
+                    rows = tf.broadcast_to(
+                        exog[step : step + window][tf.newaxis],
+                        [n_series, window, n_features - 1],
+                    )
+                    inputs = tf.concat([z[:, :, tf.newaxis], rows], axis=-1)
+                    prediction = model(inputs, training=False)[:, 0]
+                    outputs = outputs.write(step, prediction)
+                    z = tf.concat([z[:, 1:], prediction[:, tf.newaxis]], axis=1)
+                return tf.transpose(outputs.stack())
+
+            self._recursion = recursion
+        return self._recursion
 
     def reset(self, model, learning_rate):
         _copy_variables(model, self.model)
@@ -347,6 +384,18 @@ def predict(spec, model, X):
     return np.concatenate(chunks) if chunks else np.empty((0, spec.n_outputs))
 
 
+def recursive_forecast(spec, model, z, exog, steps):
+    """Forecast ``steps`` ahead by feeding predictions back, compiled and
+    batched over series (see :meth:`_Template.recursion`)."""
+    template = _template(spec)
+    with template.lock:
+        _copy_variables(model, template.model)
+        result = template.recursion()(
+            np.asarray(z, np.float32), np.asarray(exog, np.float32), np.int32(steps)
+        )
+    return result.numpy()
+
+
 @contextlib.contextmanager
 def seeded(seed):
     """Seed Keras and TensorFlow; leave Python's and NumPy's global RNGs as found.
@@ -390,5 +439,6 @@ __all__ = [
     "model_from_bytes",
     "model_to_bytes",
     "predict",
+    "recursive_forecast",
     "seeded",
 ]

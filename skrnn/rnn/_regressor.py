@@ -134,3 +134,19 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         """
         y_pred = self._predict_raw(X)
         return y_pred.ravel() if self._y_is_1d else y_pred
+
+    def _recursive_forecast(self, z, exog, steps):
+        """Compiled recursive forecast used by RecursiveForecaster.
+
+        ``z`` (n_series, window) are the last target values per series,
+        ``exog`` (window - 1 + steps, n_features - 1) the other features of the
+        rows after the window's first; returns (n_series, steps).
+        """
+        from . import _keras
+
+        if self.n_outputs_ != 1:
+            raise ValueError(
+                "Recursive forecasting feeds one predicted value back per step; "
+                f"this RNNRegressor predicts {self.n_outputs_} outputs."
+            )
+        return _keras.recursive_forecast(self._spec, self.model_, z, exog, steps)

@@ -1,0 +1,23 @@
+"""Small real time series shipped with skrnn (nothing is downloaded).
+
+Each loader returns a new pandas object indexed by a ``PeriodIndex`` at the
+series' frequency, with float values:
+
+- :func:`load_airline`: monthly airline passengers, 1949-1960 (144 values).
+- :func:`load_sunspots`: yearly sunspot numbers, 1700-2008 (309 values).
+- :func:`load_macro`: quarterly US macroeconomic data, 1959Q1-2009Q3
+  (203 rows, 12 columns).
+
+``DATASETS`` is a read-only mapping from each data set's short name to its
+loader, for picking a data set by name (as a command line does):
+
+>>> from skrnn.datasets import DATASETS
+>>> sorted(DATASETS)
+['airline', 'macro', 'sunspots']
+>>> DATASETS["airline"]().shape
+(144,)
+"""
+
+from ._base import DATASETS, load_airline, load_macro, load_sunspots
+
+__all__ = ["DATASETS", "load_airline", "load_macro", "load_sunspots"]

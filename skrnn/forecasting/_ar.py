@@ -1,0 +1,180 @@
+"""ARForecaster: statsmodels' AutoReg with the forecaster contract."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseForecaster
+
+
+class ARForecaster(BaseForecaster):
+    """Autoregressive AR(p) forecaster on statsmodels ``AutoReg``.
+
+    With ``lags="aic"``, ``"bic"`` or ``"hqic"`` the order is chosen by
+    statsmodels' ``ar_select_order`` over lags ``1 .. maxlag``; the chosen
+    lags are then fitted on the whole series. Exogenous columns of X enter as
+    regressors (their future values come in the X given to ``predict``).
+    Several series (2-D y) get one model each.
+
+    Parameters
+    ----------
+    lags : int or {"aic", "bic", "hqic"}, default="aic"
+        The AR order p, or the information criterion that selects it.
+
+    trend : {"n", "c", "t", "ct"}, default="c"
+        Deterministic trend: none, constant, time trend, or both.
+
+    seasonal : bool, default=False
+        Add seasonal dummies (needs ``period``).
+
+    period : int, default=None
+        Season length for ``seasonal=True``.
+
+    maxlag : int, default=None
+        Largest order ``ar_select_order`` considers. Default:
+        ``ceil(12 * (n / 100) ** 0.25)`` (Schwert's rule), capped so that
+        enough observations remain.
+
+    Attributes
+    ----------
+    results_ : list of statsmodels AutoRegResults
+        One fitted model per series.
+
+    ar_lags_ : list of list of int
+        The lags used for each series.
+
+    y_train_ : ndarray, Series or DataFrame
+        The training series, as given.
+
+    n_series_ : int
+        Number of series (columns of y).
+
+    n_features_in_ : int
+        Number of exogenous columns of X.
+
+    time_axis_ : TimeAxis
+        The training time index, used to place the rows of X.
+
+    See Also
+    --------
+    NaiveForecaster : Simpler baselines.
+    RecursiveForecaster : RNN (or any regressor) forecasts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.datasets import load_sunspots
+    >>> from skrnn.forecasting import ARForecaster
+    >>> y = load_sunspots()
+    >>> f = ARForecaster(lags="aic").fit(None, y)
+    >>> len(f.ar_lags_[0]) > 1
+    True
+    >>> f.forecast(5).shape
+    (5,)
+    >>> f.predict_interval(np.empty((5, 0)), coverage=0.9).columns.tolist()
+    ['lower', 'upper']
+    """
+
+    _parameter_constraints: dict = {
+        "lags": [Interval(Integral, 0, None, closed="left"), StrOptions({"aic", "bic", "hqic"})],
+        "trend": [StrOptions({"n", "c", "t", "ct"})],
+        "seasonal": ["boolean"],
+        "period": [Interval(Integral, 2, None, closed="left"), None],
+        "maxlag": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(self, lags="aic", *, trend="c", seasonal=False, period=None, maxlag=None):
+        self.lags = lags
+        self.trend = trend
+        self.seasonal = seasonal
+        self.period = period
+        self.maxlag = maxlag
+
+    def _check_params(self):
+        if self.seasonal and self.period is None:
+            raise ValueError(
+                "seasonal=True needs the season length: set period (e.g. "
+                "period=12 for monthly data)."
+            )
+
+    def _n_deterministic(self):
+        return len(self.trend.replace("n", "")) + (self.period - 1 if self.seasonal else 0)
+
+    def _min_train_size(self):
+        if isinstance(self.lags, str):
+            lags = self.maxlag or 1
+        else:
+            lags = self.lags
+        return 2 * lags + self._n_deterministic() + 2
+
+    def _min_train_hint(self):
+        return "Use a longer series, or fewer lags (lags / maxlag)."
+
+    def _maxlag(self, n, n_exog):
+        if self.maxlag is not None:
+            return self.maxlag
+        schwert = int(np.ceil(12 * (n / 100) ** 0.25))
+        # Keep at least as many observations as parameters, twice over.
+        room = (n - self._n_deterministic() - n_exog - 2) // 3
+        return max(1, min(schwert, room))
+
+    def _fit(self, y, exog):
+        from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+
+        common = dict(trend=self.trend, seasonal=self.seasonal, period=self.period, exog=exog)
+        self.results_, self.ar_lags_ = [], []
+        for series in y.T:
+            if isinstance(self.lags, str):
+                maxlag = self._maxlag(len(series), 0 if exog is None else exog.shape[1])
+                selection = ar_select_order(series, maxlag, ic=self.lags, **common)
+                lags = list(selection.ar_lags or [])
+            else:
+                lags = list(range(1, self.lags + 1))
+            result = AutoReg(series, lags=lags or 0, **common).fit()
+            self.results_.append(result)
+            self.ar_lags_.append(lags)
+        self._n_train = len(y)
+
+    def _prediction(self, result, steps, exog):
+        return result.get_prediction(
+            start=self._n_train, end=self._n_train + steps - 1, exog_oos=exog
+        )
+
+    def _forecast(self, steps, exog):
+        return np.column_stack(
+            [self._prediction(r, steps, exog).predicted_mean for r in self.results_]
+        )
+
+    def predict_interval(self, X, coverage=0.9):
+        """Prediction intervals for the rows of X, from statsmodels' analytic
+        forecast standard errors.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_exog)
+            Rows to forecast, as in :meth:`predict`.
+        coverage : float, default=0.9
+            Nominal probability that the interval holds the true value.
+
+        Returns
+        -------
+        intervals : DataFrame
+            Columns "lower" and "upper" (for several series, a column
+            MultiIndex (series, "lower"/"upper")), one row per row of X, with
+            X's time index when y was pandas.
+        """
+        if not isinstance(coverage, Real) or not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1). Got {coverage!r} instead.")
+        positions, index, exog = self._prepare_predict(X)
+        horizon = int(positions[-1])
+        frames = []
+        for result in self.results_:
+            bounds = self._prediction(result, horizon, exog).conf_int(alpha=1 - coverage)
+            frames.append(np.asarray(bounds)[positions - 1])
+        names = self._y_names if not self._y_is_1d and self._y_names else range(self.n_series_)
+        if self._y_is_1d:
+            return pd.DataFrame(frames[0], index=index, columns=["lower", "upper"])
+        columns = pd.MultiIndex.from_product([list(names), ["lower", "upper"]])
+        return pd.DataFrame(np.hstack(frames), index=index, columns=columns)

@@ -1,0 +1,282 @@
+"""The forecaster contract: ``fit(X, y)``, ``predict(X)``, ``forecast(steps)``.
+
+``y`` is the target series (1-D, or 2-D for several series). ``X`` has one row
+per time point of ``y``; its columns are exogenous regressors (zero columns
+is normal) and its pandas index, if any, says when each row is. ``predict(X)``
+forecasts the rows of ``X``, which lie after the end of the training data.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from .._state import restore_on_error
+from ._time import TimeAxis
+
+__all__ = ["BaseForecaster"]
+
+
+def _time_index(obj):
+    """The pandas index of ``obj`` if it is a time index worth keeping."""
+    index = getattr(obj, "index", None)
+    if index is None or not isinstance(index, pd.Index):
+        return None
+    return index
+
+
+class BaseForecaster(RegressorMixin, BaseEstimator):
+    """Base class of skrnn's forecasters.
+
+    Subclasses implement ``_fit(y, exog)`` with ``y`` a float array
+    (n_timesteps, n_series) and ``exog`` (n_timesteps, n_exog) or None, and
+    ``_forecast(steps, exog)`` returning (steps, n_series) for the ``steps``
+    time points after the training end (``exog`` their exogenous rows or
+    None). ``min_train_size`` is the shortest series they can fit.
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # X may have zero columns: the series is in y.
+        tags.target_tags.multi_output = True
+        return tags
+
+    # -- fit ----------------------------------------------------------------
+
+    def fit(self, X, y):
+        """Fit the forecaster to the series ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_exog) or None
+            One row per time point of ``y``: exogenous regressors (zero columns
+            is normal, e.g. ``pd.DataFrame(index=y.index)``). Its pandas index,
+            or else ``y``'s, is the time index. None means no regressors.
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_series)
+            The series to forecast, in time order.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        with restore_on_error(self):
+            self._validate_params()
+            self._check_params()
+            y_values, exog = self._validate_fit_data(X, y)
+            self._fit(y_values, exog)
+        return self
+
+    def _check_params(self):
+        """Cross-parameter checks; subclasses extend."""
+
+    def _validate_fit_data(self, X, y):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        y_values = check_array(
+            y, ensure_2d=False, dtype=np.float64, input_name="y", ensure_min_samples=1
+        )
+        if y_values.ndim > 2:
+            raise ValueError(
+                f"y must be 1-D (one series) or 2-D (n_timesteps, n_series). Got "
+                f"{y_values.ndim}-D y instead."
+            )
+        n = len(y_values)
+        minimum = self._min_train_size()
+        if n < minimum:
+            raise ValueError(
+                f"y has {n} time points, but {type(self).__name__} with these "
+                f"parameters needs at least {minimum}. {self._min_train_hint()}"
+            )
+        index = _time_index(X) if _time_index(X) is not None else _time_index(y)
+        if index is not None and isinstance(X, pd.DataFrame | pd.Series):
+            y_index = _time_index(y)
+            if y_index is not None and not y_index.equals(X.index):
+                raise ValueError(
+                    "X and y have different indexes; X must have one row per "
+                    "time point of y, in the same order."
+                )
+        self.time_axis_ = TimeAxis(index)
+        exog = self._validate_exog(X, n_rows=n, reset=True)
+        self.y_train_ = y.copy() if hasattr(y, "copy") else np.array(y)
+        self.n_series_ = 1 if y_values.ndim == 1 else y_values.shape[1]
+        self._y_is_1d = y_values.ndim == 1
+        self._y_names = (
+            y.name if isinstance(y, pd.Series) else
+            list(y.columns) if isinstance(y, pd.DataFrame) else None
+        )
+        self._y_is_pandas = isinstance(y, pd.Series | pd.DataFrame)
+        return y_values.reshape(n, -1), exog
+
+    def _min_train_size(self):
+        return 1
+
+    def _min_train_hint(self):
+        return "Use a longer series."
+
+    def _validate_exog(self, X, *, n_rows, reset):
+        """Exogenous columns of X as a float array, or None when there are none."""
+        if X is None:
+            values = np.empty((n_rows, 0))
+            names = None
+        else:
+            if isinstance(X, pd.Series):
+                X = X.to_frame()
+            names = (
+                np.asarray(X.columns, dtype=object)
+                if isinstance(X, pd.DataFrame) and X.shape[1]
+                else None
+            )
+            if isinstance(X, pd.DataFrame) and X.shape[1] == 0:
+                values = np.empty((len(X), 0))
+            else:
+                values = check_array(
+                    X,
+                    dtype=np.float64,
+                    ensure_min_features=0,
+                    ensure_min_samples=0,
+                    input_name="X",
+                )
+            if len(values) != n_rows:
+                raise ValueError(
+                    f"X has {len(values)} rows, but y has {n_rows}: X must have "
+                    "one row per time point of y."
+                )
+        if reset:
+            self.n_features_in_ = values.shape[1]
+            if names is not None:
+                self.feature_names_in_ = names
+        else:
+            if values.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has {values.shape[1]} exogenous columns, but "
+                    f"{type(self).__name__} was fitted with {self.n_features_in_}. "
+                    "Give X the same columns as in fit (zero columns when there "
+                    "are no regressors)."
+                )
+            fitted_names = getattr(self, "feature_names_in_", None)
+            if fitted_names is not None and names is not None and list(names) != list(
+                fitted_names
+            ):
+                raise ValueError(
+                    f"X has columns {list(names)}, but {type(self).__name__} was "
+                    f"fitted with columns {list(fitted_names)}."
+                )
+        return values if values.shape[1] else None
+
+    # -- predict --------------------------------------------------------------
+
+    def _future_positions(self, X):
+        """1-based positions of the rows of X after the training end."""
+        index = _time_index(X)
+        axis = self.time_axis_
+        if X is None:
+            raise ValueError("X is None: pass one row per time point to forecast.")
+        n_rows = len(X)
+        if n_rows == 0:
+            raise ValueError(
+                "X has 0 rows: pass one row per time point to forecast."
+            )
+        if index is None or not axis.has_time or (
+            isinstance(index, pd.RangeIndex) and not pd.api.types.is_integer_dtype(
+                axis.index.dtype
+            )
+        ):
+            # Without a time index on both sides, the rows of X are the next ones.
+            return np.arange(1, n_rows + 1), None
+        positions = axis.positions(index)
+        if (positions < 1).any():
+            raise ValueError(
+                f"X has rows at or before the end of the training data "
+                f"({axis.last}); predict forecasts time points after it. To mean "
+                "the next rows, pass X without an index (a NumPy array)."
+            )
+        if (np.diff(positions) <= 0).any():
+            raise ValueError(
+                "The time index of X is not sorted or has duplicates. Sort X by time."
+            )
+        return positions, index
+
+    def _prepare_predict(self, X):
+        """Positions of X's rows, their output index, and the exogenous rows."""
+        check_is_fitted(self)
+        positions, index = self._future_positions(X)
+        horizon = int(positions[-1])
+        exog = self._validate_exog(X, n_rows=len(positions), reset=False)
+        if exog is not None and horizon != len(positions):
+            raise ValueError(
+                f"X starts {positions[0] - 1} time points after the end of the "
+                "training data or skips time points, but the model uses "
+                "exogenous regressors, whose values in the skipped rows are "
+                "unknown. Include every time point from the one right after the "
+                "training data in X."
+            )
+        if index is None and self.time_axis_.has_time:
+            index = self.time_axis_.future(horizon)[positions - 1]
+        return positions, index, exog
+
+    def predict(self, X):
+        """Forecast the rows of X, which follow the end of the training data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_exog)
+            One row per time point to forecast, with the exogenous columns
+            seen in fit (zero columns when there are none). With a time index,
+            rows may start after a gap, which is forecast through; without one,
+            the rows are the next ``n_rows`` time points.
+
+        Returns
+        -------
+        y_pred : ndarray, Series or DataFrame of shape (n_rows,) or \
+(n_rows, n_series)
+            The forecasts; pandas with X's time index when y was pandas.
+        """
+        positions, index, exog = self._prepare_predict(X)
+        values = self._forecast(int(positions[-1]), exog)[positions - 1]
+        return self._wrap(values, index)
+
+    def forecast(self, steps=1, X=None):
+        """Forecast the next ``steps`` time points, with their future index.
+
+        Parameters
+        ----------
+        steps : int, default=1
+            Number of time points after the end of the training data.
+        X : array-like of shape (steps, n_exog), default=None
+            Future values of the exogenous regressors; needed only when the
+            forecaster was fitted with some.
+
+        Returns
+        -------
+        y_pred : Series, DataFrame or ndarray
+            Forecasts indexed by the future time points (a continued
+            DatetimeIndex, PeriodIndex or RangeIndex) when y was pandas.
+        """
+        check_is_fitted(self)
+        if not isinstance(steps, int | np.integer) or steps < 1:
+            raise ValueError(f"steps must be a positive int. Got {steps!r} instead.")
+        if X is None:
+            if self.n_features_in_:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted with {self.n_features_in_} "
+                    "exogenous columns; pass their future values as X."
+                )
+            X = np.empty((steps, 0))
+        elif len(X) != steps:
+            raise ValueError(f"X has {len(X)} rows but steps is {steps}.")
+        exog = self._validate_exog(X, n_rows=steps, reset=False)
+        return self._wrap(self._forecast(int(steps), exog), self.time_axis_.future(steps))
+
+    def _wrap(self, values, index):
+        """Shape forecasts like y: 1-D for one series, pandas if y was pandas."""
+        if self._y_is_1d:
+            values = values[:, 0]
+        if not self._y_is_pandas:
+            return values
+        if self._y_is_1d:
+            return pd.Series(values, index=index, name=self._y_names)
+        return pd.DataFrame(values, index=index, columns=self._y_names)

@@ -1,0 +1,127 @@
+"""Time indexes: where rows of X lie relative to the end of the training data."""
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["TimeAxis"]
+
+
+class TimeAxis:
+    """The time index of a training series, able to place later rows on it.
+
+    Parameters
+    ----------
+    index : pandas.Index or None
+        DatetimeIndex, PeriodIndex or an integer index (RangeIndex); None for
+        plain arrays, where the rows of X simply follow the training data.
+    """
+
+    def __init__(self, index):
+        self.index = index
+        self.freq = None
+        self.step = 1
+        if index is None:
+            return
+        if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) and not (
+            pd.api.types.is_integer_dtype(index.dtype)
+        ):
+            raise TypeError(
+                "The time index of y/X must be a DatetimeIndex, PeriodIndex or "
+                f"an integer index (RangeIndex). Got a {type(index).__name__} "
+                f"of dtype {index.dtype} instead."
+            )
+        if not index.is_unique:
+            raise ValueError(
+                "The time index of y/X has duplicated time points (first: "
+                f"{index[index.duplicated()][0]}). Aggregate duplicates first."
+            )
+        if not index.is_monotonic_increasing:
+            raise ValueError(
+                "The time index of y/X is not sorted. Sort the data by time "
+                "first (e.g. y.sort_index())."
+            )
+        if isinstance(index, pd.PeriodIndex):
+            self.freq = index.freq
+        elif isinstance(index, pd.DatetimeIndex):
+            # Slicing (e.g. by TimeSeriesSplit) drops .freq; infer it again.
+            self.freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        elif len(index) >= 2:
+            steps = np.diff(index.to_numpy())
+            if not (steps == steps[0]).all():
+                raise ValueError(
+                    "The integer time index of y/X is not evenly spaced. Use a "
+                    "RangeIndex or reset the index."
+                )
+            self.step = int(steps[0])
+
+    @property
+    def has_time(self):
+        return self.index is not None
+
+    @property
+    def last(self):
+        return self.index[-1]
+
+    def positions(self, index):
+        """1-based positions of ``index`` after the training end (1 = next)."""
+        if self.index is None or index is None:
+            raise ValueError("positions need a time index on both sides")
+        if type(index) is not type(self.index) and not (
+            pd.api.types.is_integer_dtype(index.dtype)
+            and pd.api.types.is_integer_dtype(self.index.dtype)
+        ):
+            raise TypeError(
+                f"X has a {type(index).__name__}, but the model was fitted on a "
+                f"{type(self.index).__name__}. Give X the same kind of index as y."
+            )
+        if isinstance(self.index, pd.PeriodIndex):
+            if index.freq != self.freq:
+                raise ValueError(
+                    f"X's PeriodIndex has frequency {index.freqstr}, but the "
+                    f"model was fitted at {self.index.freqstr}."
+                )
+            pos = index.asi8 - self.last.ordinal
+        elif isinstance(self.index, pd.DatetimeIndex):
+            if self.freq is None:
+                raise ValueError(
+                    "The frequency of the training index could not be inferred, "
+                    "so the rows of X cannot be placed in time. Give y a regular "
+                    "index (e.g. y.asfreq('MS')), or pass X without an index to "
+                    "mean the rows right after the training data."
+                )
+            if index.max() <= self.last:
+                pos = np.full(len(index), -1)
+            else:
+                grid = pd.date_range(self.last, index.max(), freq=self.freq)
+                pos = grid.get_indexer(index)
+                if (pos == -1).any():
+                    bad = index[pos == -1][0]
+                    raise ValueError(
+                        f"X has a time point ({bad}) that is not on the series' "
+                        f"frequency ({self.freq}) after its end ({self.last})."
+                    )
+        else:
+            offset = np.asarray(index) - self.last
+            if (offset % self.step).any():
+                raise ValueError(
+                    f"X's integer index is not on the series' step ({self.step})."
+                )
+            pos = offset // self.step
+        return np.asarray(pos, dtype=np.int64)
+
+    def future(self, steps):
+        """The index of the ``steps`` time points after the training end."""
+        if self.index is None:
+            return None
+        if isinstance(self.index, pd.PeriodIndex):
+            return pd.period_range(self.last + 1, periods=steps, freq=self.freq)
+        if isinstance(self.index, pd.DatetimeIndex):
+            if self.freq is None:
+                raise ValueError(
+                    "The frequency of the training index could not be inferred, "
+                    "so future time points are unknown. Give y a regular index "
+                    "(e.g. y.asfreq('MS'))."
+                )
+            return pd.date_range(self.last, periods=steps + 1, freq=self.freq)[1:]
+        start = self.last + self.step
+        return pd.RangeIndex(start, start + steps * self.step, self.step)

@@ -1,0 +1,381 @@
+"""Forecast error metrics: MAE, RMSE, sMAPE and MASE.
+
+Each metric takes the observed values ``y_true`` and the forecasts ``y_pred``
+as 1-D (n_samples,) or 2-D (n_samples, n_outputs) arrays or pandas objects,
+computes one error per output (column) and aggregates the outputs as
+scikit-learn's regression metrics do (``multioutput``).
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["mae", "mase", "rmse", "smape"]
+
+_MULTIOUTPUT_OPTIONS = ("raw_values", "uniform_average")
+
+
+def _as_2d_float(y, name):
+    """Return ``y`` as a finite float array of shape (n_samples, n_outputs)."""
+    try:
+        if hasattr(y, "to_numpy"):  # pandas, including nullable dtypes with NA
+            array = y.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            array = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"`{name}` must contain numbers. Got values that cannot be "
+            f"converted to float instead ({exc})."
+        ) from exc
+    if array.ndim not in (1, 2):
+        got = "a scalar" if array.ndim == 0 else f"shape {array.shape}"
+        raise ValueError(
+            f"`{name}` must be 1-D (n_samples,) or 2-D (n_samples, n_outputs). "
+            f"Got {got} instead."
+        )
+    if array.ndim == 1:
+        array = array[:, np.newaxis]
+    finite = np.isfinite(array)
+    if not finite.all():
+        row, column = np.argwhere(~finite)[0]
+        what = "NaN" if np.isnan(array[row, column]) else "infinity"
+        where = f"row {row}" + (f", column {column}" if array.shape[1] > 1 else "")
+        fix = (
+            "check the model that produced the forecasts"
+            if name == "y_pred"
+            else "drop or impute missing values first"
+        )
+        raise ValueError(
+            f"`{name}` must contain only finite values. Got {what} at {where} "
+            f"instead; {fix}."
+        )
+    return array
+
+
+def _check_pair(y_true, y_pred):
+    """Validate observed values and forecasts of the same shape."""
+    y_true = _as_2d_float(y_true, "y_true")
+    y_pred = _as_2d_float(y_pred, "y_pred")
+    if y_true.size == 0:
+        raise ValueError(
+            "`y_true` and `y_pred` must contain at least one time point and one "
+            f"output to compute an error. Got shape {y_true.shape} instead."
+        )
+    if y_true.shape[0] != y_pred.shape[0]:
+        raise ValueError(
+            "`y_true` and `y_pred` must have the same number of time points. "
+            f"Got {y_true.shape[0]} and {y_pred.shape[0]} instead."
+        )
+    if y_true.shape[1] != y_pred.shape[1]:
+        raise ValueError(
+            "`y_true` and `y_pred` must have the same number of outputs "
+            f"(columns). Got {y_true.shape[1]} and {y_pred.shape[1]} instead."
+        )
+    return y_true, y_pred
+
+
+def _check_multioutput(multioutput):
+    """Validate ``multioutput``; return the string or a 1-D float weight array."""
+    if isinstance(multioutput, str):
+        if multioutput not in _MULTIOUTPUT_OPTIONS:
+            raise ValueError(
+                "`multioutput` must be 'raw_values', 'uniform_average' or an "
+                f"array of weights, one per output. Got {multioutput!r} instead."
+            )
+        return multioutput
+    try:
+        weights = np.asarray(multioutput, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            "`multioutput` must be 'raw_values', 'uniform_average' or an "
+            f"array of weights, one per output. Got {multioutput!r} instead."
+        ) from exc
+    if (
+        weights.ndim != 1
+        or not np.isfinite(weights).all()
+        or (weights < 0).any()
+        or weights.sum() <= 0
+    ):
+        raise ValueError(
+            "`multioutput` weights must be a 1-D array of finite, non-negative "
+            f"numbers with a positive sum. Got {multioutput!r} instead."
+        )
+    return weights
+
+
+def _aggregate(errors, multioutput):
+    """Combine per-output errors as ``multioutput`` (already checked) says."""
+    if isinstance(multioutput, str):
+        if multioutput == "raw_values":
+            return errors
+        return float(np.mean(errors))
+    if multioutput.shape != errors.shape:
+        raise ValueError(
+            f"`multioutput` must give one weight per output ({errors.shape[0]}). "
+            f"Got {multioutput.shape[0]} weights instead."
+        )
+    return float(np.average(errors, weights=multioutput))
+
+
+def _check_seasonal_period(seasonal_period):
+    if (
+        not isinstance(seasonal_period, numbers.Integral)
+        or isinstance(seasonal_period, bool)
+        or seasonal_period < 1
+    ):
+        raise ValueError(
+            "`seasonal_period` must be a positive int (1 for the last-value "
+            f"naive forecast, 12 for monthly data with a yearly season). Got "
+            f"{seasonal_period!r} instead."
+        )
+    return int(seasonal_period)
+
+
+def mae(y_true, y_pred, *, multioutput="uniform_average"):
+    """Mean absolute error of a forecast.
+
+    The mean of ``|y_true - y_pred|`` over time points, for each output. It is
+    in the unit of the series, so it cannot be compared across series of
+    different scales (use :func:`mase` for that).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Observed values. pandas objects are compared by position, not aligned
+        on their index.
+
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Forecasts.
+
+    multioutput : {"raw_values", "uniform_average"} or array-like of \
+shape (n_outputs,), default="uniform_average"
+        How to combine the errors of several outputs: "raw_values" returns
+        one error per output, "uniform_average" their mean, and an array
+        their average with these weights.
+
+    Returns
+    -------
+    error : float or ndarray of shape (n_outputs,)
+        A float, or one error per output with ``multioutput="raw_values"``.
+
+    See Also
+    --------
+    rmse : Root mean squared error, which weighs large errors more.
+    mase : The MAE scaled by that of a naive forecast.
+    sklearn.metrics.mean_absolute_error : The same value for regression.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import mae
+    >>> mae([3.0, 5.0, 2.0], [2.0, 5.0, 4.0])
+    1.0
+    >>> mae([[1.0, 10.0], [2.0, 20.0]], [[1.0, 12.0], [3.0, 20.0]],
+    ...     multioutput="raw_values")
+    array([0.5, 1. ])
+    """
+    multioutput = _check_multioutput(multioutput)
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    errors = np.mean(np.abs(y_true - y_pred), axis=0)
+    return _aggregate(errors, multioutput)
+
+
+def rmse(y_true, y_pred, *, multioutput="uniform_average"):
+    """Root mean squared error of a forecast.
+
+    The square root of the mean of ``(y_true - y_pred) ** 2`` over time points,
+    for each output; several outputs are combined after taking the root, as
+    :func:`sklearn.metrics.root_mean_squared_error` does.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Observed values. pandas objects are compared by position, not aligned
+        on their index.
+
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Forecasts.
+
+    multioutput : {"raw_values", "uniform_average"} or array-like of \
+shape (n_outputs,), default="uniform_average"
+        How to combine the errors of several outputs: "raw_values" returns
+        one error per output, "uniform_average" their mean, and an array
+        their average with these weights.
+
+    Returns
+    -------
+    error : float or ndarray of shape (n_outputs,)
+        A float, or one error per output with ``multioutput="raw_values"``.
+
+    See Also
+    --------
+    mae : Mean absolute error, less sensitive to single large errors.
+    sklearn.metrics.root_mean_squared_error : The same value for regression.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import rmse
+    >>> rmse([3.0, 5.0, 2.0, 7.0], [2.0, 5.0, 4.0, 8.0])
+    1.224744871391589
+    """
+    multioutput = _check_multioutput(multioutput)
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    errors = np.sqrt(np.mean((y_true - y_pred) ** 2, axis=0))
+    return _aggregate(errors, multioutput)
+
+
+def smape(y_true, y_pred, *, multioutput="uniform_average"):
+    """Symmetric mean absolute percentage error of a forecast, in percent.
+
+    The mean over time points of ``200 * |y_true - y_pred| / (|y_true| +
+    |y_pred|)``, for each output. It lies between 0 (perfect) and 200; a time
+    point where both the observation and the forecast are 0 counts as 0.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Observed values. pandas objects are compared by position, not aligned
+        on their index.
+
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Forecasts.
+
+    multioutput : {"raw_values", "uniform_average"} or array-like of \
+shape (n_outputs,), default="uniform_average"
+        How to combine the errors of several outputs: "raw_values" returns
+        one error per output, "uniform_average" their mean, and an array
+        their average with these weights.
+
+    Returns
+    -------
+    error : float or ndarray of shape (n_outputs,)
+        A float, or one error per output with ``multioutput="raw_values"``.
+
+    See Also
+    --------
+    mase : A scale-free error that stays defined near zero.
+
+    Notes
+    -----
+    This is the sMAPE of the M3 and M4 forecasting competitions. Other
+    definitions exist (without the factor 2, so between 0 and 100, or with
+    the absolute values taken after the sum). sMAPE is not symmetric in
+    over- and under-forecasts, and a term jumps to 200 whenever exactly one
+    of the observation and the forecast is 0, so prefer :func:`mase` for
+    series near zero.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import smape
+    >>> smape([100.0, 200.0], [110.0, 200.0])
+    4.761904761904762
+    >>> smape([0.0, 1.0], [0.0, 1.0])
+    0.0
+    """
+    multioutput = _check_multioutput(multioutput)
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    numerator = 2.0 * np.abs(y_true - y_pred)
+    denominator = np.abs(y_true) + np.abs(y_pred)
+    ratios = np.divide(
+        numerator,
+        denominator,
+        out=np.zeros_like(numerator),
+        where=denominator > 0,
+    )
+    errors = 100.0 * np.mean(ratios, axis=0)
+    return _aggregate(errors, multioutput)
+
+
+def mase(y_true, y_pred, *, y_train, seasonal_period=1, multioutput="uniform_average"):
+    """Mean absolute scaled error of a forecast.
+
+    The mean absolute error of the forecast divided by the in-sample mean
+    absolute error of the seasonal naive forecast on the training series
+    (each value predicted by the value ``seasonal_period`` steps before), for
+    each output. Below 1, the forecast beats the naive one's in-sample error;
+    it is scale-free, so it can be averaged across series.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Observed values. pandas objects are compared by position, not aligned
+        on their index.
+
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Forecasts.
+
+    y_train : array-like of shape (n_train,) or (n_train, n_outputs)
+        The series the forecaster was trained on, at least
+        ``seasonal_period + 1`` time points long.
+
+    seasonal_period : int, default=1
+        Season length of the naive forecast: 1 repeats the last value, 12
+        repeats the value of the same month a year before in monthly data.
+
+    multioutput : {"raw_values", "uniform_average"} or array-like of \
+shape (n_outputs,), default="uniform_average"
+        How to combine the errors of several outputs: "raw_values" returns
+        one error per output, "uniform_average" their mean, and an array
+        their average with these weights.
+
+    Returns
+    -------
+    error : float or ndarray of shape (n_outputs,)
+        A float, or one error per output with ``multioutput="raw_values"``.
+
+    See Also
+    --------
+    mae : The unscaled mean absolute error.
+    skrnn.forecasting.NaiveForecaster : The naive forecasts themselves.
+
+    Notes
+    -----
+    The scale is the mean of ``|y_train[t] - y_train[t - seasonal_period]|``
+    over ``t = seasonal_period, ..., n_train - 1``, as in [1]_. MASE is
+    undefined, and an error is raised, when that scale is 0.
+
+    References
+    ----------
+    .. [1] Hyndman, R. J. and Koehler, A. B. (2006). Another look at measures
+       of forecast accuracy. International Journal of Forecasting, 22(4),
+       679-688.
+
+    Examples
+    --------
+    >>> from skrnn.metrics import mase
+    >>> y_train = [1.0, 3.0, 2.0, 4.0, 3.0]
+    >>> mase([5.0, 4.0], [4.0, 4.0], y_train=y_train)
+    0.3333333333333333
+    >>> mase([5.0, 4.0], [4.0, 4.0], y_train=y_train, seasonal_period=2)
+    0.5
+    """
+    seasonal_period = _check_seasonal_period(seasonal_period)
+    multioutput = _check_multioutput(multioutput)
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    y_train = _as_2d_float(y_train, "y_train")
+    if y_train.shape[1] != y_true.shape[1]:
+        raise ValueError(
+            "`y_train` must have the same number of outputs (columns) as "
+            f"`y_true` ({y_true.shape[1]}). Got {y_train.shape[1]} instead."
+        )
+    if y_train.shape[0] <= seasonal_period:
+        raise ValueError(
+            "`y_train` must be longer than `seasonal_period` "
+            f"({seasonal_period}), so that the seasonal naive forecast has at "
+            f"least one in-sample error to scale by. Got {y_train.shape[0]} "
+            "time points instead; pass a longer training series or lower "
+            "`seasonal_period`."
+        )
+    naive_errors = np.abs(y_train[seasonal_period:] - y_train[:-seasonal_period])
+    scale = np.mean(naive_errors, axis=0)
+    if (scale == 0).any():
+        column = int(np.flatnonzero(scale == 0)[0])
+        which = f" (output {column})" if y_train.shape[1] > 1 else ""
+        raise ValueError(
+            "MASE is undefined when the seasonal naive forecast fits `y_train` "
+            f"exactly: its in-sample MAE, the scale of MASE, must be positive. "
+            f"Got 0{which} for seasonal_period={seasonal_period} instead "
+            "(`y_train` repeats itself, e.g. it is constant); score with "
+            "`mae` or `rmse` instead."
+        )
+    errors = np.mean(np.abs(y_true - y_pred), axis=0) / scale
+    return _aggregate(errors, multioutput)

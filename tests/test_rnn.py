@@ -1,0 +1,460 @@
+"""Behaviour of RNNRegressor and RNNClassifier that users rely on."""
+
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, check_cv
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.class_weight import compute_sample_weight
+
+from skrnn import RNNClassifier, RNNRegressor
+
+FAST = dict(units=8, epochs=5, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def regression_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 10, 2)).astype(np.float32)
+    y = X[:, -3:, 0].sum(axis=1)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def classification_data():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 8, 1))
+    y = np.where(X[:, :, 0].mean(axis=1) > 0, "up", "down")
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted_regressor(regression_data):
+    return RNNRegressor(**FAST).fit(*regression_data)
+
+
+def test_estimator_types():
+    assert is_regressor(RNNRegressor())
+    assert is_classifier(RNNClassifier())
+    # GridSearchCV asks check_cv for its splitter: stratified for classifiers.
+    y = np.array(["a", "b"] * 10)
+    assert isinstance(check_cv(3, y, classifier=is_classifier(RNNClassifier())), StratifiedKFold)
+
+
+def test_clone_keeps_every_parameter():
+    def body(x):
+        return x[:, -1, :]
+
+    est = RNNClassifier(
+        "gru",
+        units=(16, 8),
+        bidirectional=True,
+        dropout=0.1,
+        dense_units=(4,),
+        attention=True,
+        network=body,
+        class_weight={"a": 2.0, "b": 1.0},
+        random_state=3,
+    )
+    assert clone(est).get_params() == est.get_params()
+
+
+def test_grid_search_on_classifier_stratifies_and_refits(classification_data):
+    X, y = classification_data
+    search = GridSearchCV(
+        RNNClassifier(units=4, epochs=3, random_state=0),
+        {"cell": ["gru", "simple"]},
+        cv=3,
+    ).fit(X, y)
+    assert isinstance(search.cv, int)
+    assert set(search.best_estimator_.classes_) == {"down", "up"}
+    assert search.predict(X[:4]).shape == (4,)
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+def test_regressor_learns(cell, regression_data):
+    X, y = regression_data
+    reg = RNNRegressor(cell, units=16, epochs=60, learning_rate=0.01, random_state=0)
+    reg.fit(X, y)
+    assert reg.score(X, y) > 0.8
+    assert reg.model_.get_layer(f"{cell}_0") is not None
+
+
+def test_fitted_attributes(fitted_regressor, regression_data):
+    X, y = regression_data
+    reg = fitted_regressor
+    assert reg.n_features_in_ == 10
+    assert reg.sequence_shape_ == (10, 2)
+    assert reg.n_outputs_ == 1
+    assert set(reg.history_) == {"loss", "val_loss"}
+    assert len(reg.history_["loss"]) == reg.n_epochs_ <= 5
+    assert reg.model_.input_shape == (None, 10, 2)
+
+
+def test_multi_output_regression(regression_data):
+    X, y = regression_data
+    Y = np.column_stack([y, -y, 2 * y])
+    reg = RNNRegressor(**FAST).fit(X, Y)
+    assert reg.predict(X[:7]).shape == (7, 3)
+    assert reg.n_outputs_ == 3
+
+
+def test_two_dimensional_input_is_univariate_sequences(regression_data):
+    X, y = regression_data
+    X2 = X[:, :, 0]
+    reg = RNNRegressor(**FAST).fit(X2, y)
+    assert reg.sequence_shape_ == (10, 1)
+    np.testing.assert_array_equal(reg.predict(X2), reg.predict(X2[:, :, None]))
+
+
+def test_pandas_input_matches_numpy(regression_data):
+    X, y = regression_data
+    X2 = X[:, :, 0]
+    frame = pd.DataFrame(X2, columns=[f"t{i}" for i in range(10)])
+    a = RNNRegressor(**FAST).fit(frame, pd.Series(y))
+    b = RNNRegressor(**FAST).fit(X2, y)
+    np.testing.assert_array_equal(a.feature_names_in_, frame.columns)
+    np.testing.assert_allclose(a.predict(frame), b.predict(X2))
+
+
+def test_variable_length_list_equals_nan_padded_array():
+    rng = np.random.default_rng(2)
+    seqs = [rng.normal(size=(n, 2)) for n in rng.integers(2, 9, size=40)]
+    y = np.array([s[:, 0].sum() for s in seqs])
+    padded = np.full((40, 8, 2), np.nan)
+    for i, s in enumerate(seqs):
+        padded[i, 8 - len(s) :] = s
+    a = RNNRegressor(**FAST).fit(seqs, y)
+    b = RNNRegressor(**FAST).fit(padded, y)
+    assert a.sequence_shape_ == (8, 2)
+    np.testing.assert_allclose(a.predict(seqs), b.predict(padded), rtol=1e-6)
+    # Shorter sequences at predict time are padded to the fitted length.
+    np.testing.assert_allclose(
+        a.predict([s[-2:] for s in seqs[:3]]),
+        b.predict(np.where(np.arange(8)[None, :, None] < 6, np.nan, padded[:3])),
+        rtol=1e-6,
+    )
+
+
+def test_padding_is_masked_wherever_it_is():
+    """Masked steps are skipped: pre- and post-padding give the same output."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(50, 6, 1))
+    y = X[:, :, 0].sum(axis=1)
+    reg = RNNRegressor(**FAST).fit(X, y)
+    short = rng.normal(size=(5, 4, 1))
+    pre = np.concatenate([np.full((5, 2, 1), np.nan), short], axis=1)
+    post = np.concatenate([short, np.full((5, 2, 1), np.nan)], axis=1)
+    np.testing.assert_allclose(reg.predict(pre), reg.predict(post), rtol=1e-5)
+
+
+def test_fully_padded_training_samples_are_ignored(regression_data):
+    X, y = regression_data
+    X_pad = X.copy()
+    X_pad[:5] = np.nan
+    a = RNNRegressor(**FAST, validation_fraction=0.0).fit(X_pad, y)
+    b = RNNRegressor(**FAST, validation_fraction=0.0).fit(X[5:], y[5:])
+    np.testing.assert_allclose(a.predict(X[5:]), b.predict(X[5:]), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        dict(units=(8, 4)),
+        dict(bidirectional=True),
+        dict(attention=True),
+        dict(dense_units=(6, 3)),
+        dict(cell="gru", dropout=0.2, recurrent_dropout=0.2),
+        dict(activation="relu", clipnorm=1.0, optimizer="rmsprop"),
+    ],
+)
+def test_architecture_knobs_build_what_they_say(knobs, regression_data):
+    X, y = regression_data
+    reg = RNNRegressor(**{**FAST, **knobs}).fit(X, y)
+    names = [layer.name for layer in reg.model_.layers]
+    if "units" in knobs:
+        assert [reg.model_.get_layer(n).units for n in ("lstm_0", "lstm_1")] == [8, 4]
+    if knobs.get("bidirectional"):
+        assert "bidirectional_0" in names
+    if knobs.get("attention"):
+        assert "attention" in names
+    if "dense_units" in knobs:
+        assert [reg.model_.get_layer(f"dense_{i}").units for i in (0, 1)] == [6, 3]
+    if "dropout" in knobs:
+        assert reg.model_.get_layer("gru_0").dropout == 0.2
+    assert np.isfinite(reg.predict(X)).all()
+
+
+@pytest.mark.filterwarnings("ignore:Layer 'conv1d.*does not support masking")
+def test_custom_network_body(regression_data):
+    import keras
+
+    def body(x):
+        x = keras.layers.Conv1D(4, 3, padding="causal")(x)
+        return keras.layers.GRU(5)(x)
+
+    X, y = regression_data
+    reg = RNNRegressor(network=body, epochs=3, random_state=0).fit(X, y)
+    assert any(isinstance(layer, keras.layers.Conv1D) for layer in reg.model_.layers)
+    assert reg.predict(X[:3]).shape == (3,)
+
+
+def test_early_stopping_restores_best_epoch(regression_data):
+    X, y = regression_data
+    reg = RNNRegressor(
+        units=8, epochs=40, patience=2, learning_rate=0.05, random_state=0
+    ).fit(X, y)
+    history = reg.history_
+    assert reg.n_epochs_ < 40
+    n_val = int(len(X) * reg.validation_fraction)
+    val_mse = np.mean((reg.predict(X[-n_val:]) - y[-n_val:]) ** 2)
+    np.testing.assert_allclose(val_mse, min(history["val_loss"]), rtol=1e-4)
+
+
+def test_classifier_labels_and_probabilities(classification_data):
+    X, y = classification_data
+    clf = RNNClassifier(units=8, epochs=20, learning_rate=0.02, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, ["down", "up"])
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(X, y) > 0.8
+
+
+def test_multiclass_with_integer_labels():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(90, 5, 1))
+    y = np.digitize(X[:, :, 0].mean(axis=1), [-0.2, 0.2]) * 10
+    clf = RNNClassifier(units=8, epochs=3, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, [0, 10, 20])
+    assert clf.predict_proba(X).shape == (90, 3)
+    assert set(clf.predict(X)) <= {0, 10, 20}
+
+
+def test_class_weight_is_sample_weight_per_class(classification_data):
+    X, y = classification_data
+    y = y.copy()
+    y[:90] = "down"  # imbalanced
+    a = RNNClassifier(**FAST, class_weight="balanced").fit(X, y)
+    weights = compute_sample_weight("balanced", y)
+    b = RNNClassifier(**FAST).fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-6)
+    c = RNNClassifier(**FAST).fit(X, y)
+    assert not np.allclose(a.predict_proba(X), c.predict_proba(X))
+
+
+def test_same_seed_same_predictions_in_one_process(regression_data):
+    X, y = regression_data
+    params = dict(units=8, epochs=4, dropout=0.2, random_state=7)
+    first = RNNRegressor(**params).fit(X, y).predict(X)
+    RNNRegressor(**{**params, "random_state": 8}).fit(X, y)  # interleaved fit
+    second = RNNRegressor(**params).fit(X, y).predict(X)
+    np.testing.assert_array_equal(first, second)
+    other = RNNRegressor(**{**params, "random_state": 8}).fit(X, y).predict(X)
+    assert not np.array_equal(first, other)
+
+
+def test_fit_leaves_global_random_state_alone(regression_data):
+    import random
+
+    X, y = regression_data
+    np.random.seed(123)
+    random.seed(123)
+    RNNRegressor(**FAST).fit(X, y)
+    after = (np.random.random(), random.random())
+    np.random.seed(123)
+    random.seed(123)
+    assert after == (np.random.random(), random.random())
+
+
+_SUBPROCESS_FIT = """
+import numpy as np, sys
+from skrnn import RNNRegressor
+rng = np.random.default_rng(0)
+X = rng.normal(size=(60, 6, 2)); y = X[:, -2:, 0].sum(axis=1)
+pred = RNNRegressor(units=8, epochs=4, dropout=0.1, random_state=5).fit(X, y).predict(X)
+np.save(sys.argv[1], pred)
+"""
+
+
+def test_same_seed_same_predictions_across_processes(tmp_path):
+    paths = [tmp_path / "a.npy", tmp_path / "b.npy"]
+    for path in paths:
+        subprocess.run([sys.executable, "-c", _SUBPROCESS_FIT, str(path)], check=True)
+    np.testing.assert_array_equal(np.load(paths[0]), np.load(paths[1]))
+
+
+_SUBPROCESS_LOAD = """
+import pickle, sys, joblib, numpy as np
+X = np.load(sys.argv[2])
+est = joblib.load(sys.argv[1]) if sys.argv[1].endswith(".joblib") else pickle.load(open(sys.argv[1], "rb"))
+np.save(sys.argv[3], est.predict(X))
+"""
+
+
+@pytest.mark.parametrize("in_pipeline", [False, True])
+@pytest.mark.parametrize("fmt", ["pickle", "joblib"])
+def test_persistence_round_trip_in_new_process(tmp_path, regression_data, in_pipeline, fmt):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = regression_data
+    est = RNNRegressor(**FAST, attention=True)
+    if in_pipeline:
+        est = make_pipeline(FunctionTransformer(np.tanh), est)
+    est.fit(X, y)
+    path = tmp_path / f"model.{fmt}"
+    if fmt == "joblib":
+        joblib.dump(est, path)
+    else:
+        path.write_bytes(pickle.dumps(est))
+    np.save(tmp_path / "X.npy", X)
+    subprocess.run(
+        [sys.executable, "-c", _SUBPROCESS_LOAD, str(path), str(tmp_path / "X.npy"),
+         str(tmp_path / "pred.npy")],
+        check=True,
+    )
+    np.testing.assert_array_equal(np.load(tmp_path / "pred.npy"), est.predict(X))
+
+
+def test_classifier_pickle_round_trip(classification_data):
+    X, y = classification_data
+    clf = RNNClassifier(**FAST).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(restored.classes_, clf.classes_)
+
+
+def test_import_skrnn_does_not_import_tensorflow():
+    code = textwrap.dedent(
+        """
+        import sys
+        import skrnn
+        from skrnn import RNNRegressor, RNNClassifier
+        RNNRegressor(units=4).get_params()
+        heavy = [m for m in ("tensorflow", "keras", "statsmodels") if m in sys.modules]
+        assert not heavy, heavy
+        """
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- bad input -------------------------------------------------------------
+
+
+def _unchanged(before, after):
+    np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ((0, 4, slice(None)), "NaN inside a sequence"),  # interior step
+        ((0, 0, 1), "some but not all features"),  # partial NaN at a step
+    ],
+)
+def test_nan_that_is_not_padding_is_refused(where, message, regression_data):
+    X, y = regression_data
+    X = X.copy()
+    X[where] = np.nan
+    before = X.copy()
+    with pytest.raises(ValueError, match=message):
+        RNNRegressor(**FAST).fit(X, y)
+    _unchanged(before, X)
+
+
+def test_inf_is_refused(regression_data, fitted_regressor):
+    X, y = regression_data
+    X = X.copy()
+    X[3, 2, 1] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        RNNRegressor(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match="infinity"):
+        fitted_regressor.predict(X)
+
+
+def test_wrong_trailing_shape_at_predict(fitted_regressor, regression_data):
+    X, _ = regression_data
+    with pytest.raises(ValueError, match=r"shape \(10, 3\).*expecting sequences of shape \(10, 2\)"):
+        fitted_regressor.predict(np.zeros((4, 10, 3)))
+    with pytest.raises(ValueError, match=r"shape \(9, 2\)"):
+        fitted_regressor.predict(np.zeros((4, 9, 2)))
+    with pytest.raises(ValueError, match="at most 10 time steps"):
+        fitted_regressor.predict([np.zeros((11, 2))])
+    with pytest.raises(ValueError, match="4-D"):
+        fitted_regressor.predict(np.zeros((2, 10, 2, 1)))
+
+
+def test_empty_input_is_refused():
+    with pytest.raises(ValueError, match="0 sample"):
+        RNNRegressor(**FAST).fit(np.zeros((0, 5, 1)), np.zeros(0))
+
+
+def test_single_class_is_refused(classification_data):
+    X, _ = classification_data
+    with pytest.raises(ValueError, match="at least two classes.*Got one class \\('a'\\)"):
+        RNNClassifier(**FAST).fit(X, np.array(["a"] * len(X)))
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (dict(cell="transformer"), "'cell' parameter"),
+        (dict(units=-1), "'units' parameter"),
+        (dict(units=(8, 0)), "positive int"),
+        (dict(units=()), "at least one layer"),
+        (dict(dropout=1.5), "'dropout' parameter"),
+        (dict(optimizer="lbfgs"), "'optimizer' parameter"),
+    ],
+)
+def test_unknown_or_invalid_parameters(params, message, regression_data):
+    X, y = regression_data
+    with pytest.raises((InvalidParameterError, ValueError), match=message):
+        RNNRegressor(**{**FAST, **params}).fit(X, y)
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError):
+        RNNRegressor().predict(np.zeros((2, 3)))
+    with pytest.raises(NotFittedError):
+        RNNClassifier().predict_proba(np.zeros((2, 3)))
+
+
+def test_diverging_training_raises_with_advice_and_keeps_the_old_fit(
+    regression_data,
+):
+    X, y = regression_data
+    reg = RNNRegressor(**FAST).fit(X, y)
+    before = reg.predict(X)
+    state = dict(reg.__dict__)
+    # float32 overflows: the squared error of 1e20 targets is infinite.
+    with pytest.raises(FloatingPointError, match="learning_rate.*clipnorm.*scale"):
+        reg.fit(X[:, :5], np.full(len(X), 1e20))
+    assert reg.__dict__ == state
+    np.testing.assert_array_equal(reg.predict(X), before)
+
+
+def test_interrupted_fit_leaves_the_estimator_as_it_was(regression_data, monkeypatch):
+    from skrnn.rnn import _keras
+
+    X, y = regression_data
+    reg = RNNRegressor(**FAST).fit(X, y)
+    before = reg.predict(X)
+    state = dict(reg.__dict__)
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_keras, "fit", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        reg.fit(X[:, :5, :1], y)
+    assert reg.__dict__ == state
+    np.testing.assert_array_equal(reg.predict(X), before)
