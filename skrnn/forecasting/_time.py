@@ -89,13 +89,14 @@ class TimeAxis:
                     "index (e.g. y.asfreq('MS')), or pass X without an index to "
                     "mean the rows right after the training data."
                 )
-            if index.max() <= self.last:
-                pos = np.full(len(index), -1)
-            else:
-                grid = pd.date_range(self.last, index.max(), freq=self.freq)
-                pos = grid.get_indexer(index)
-                if (pos == -1).any():
-                    bad = index[pos == -1][0]
+            # Rows at or before the end stay at position 0 (refused by the caller).
+            pos = np.zeros(len(index), dtype=np.int64)
+            after = np.asarray(index > self.last)
+            if after.any():
+                grid = pd.date_range(self.last, index[after].max(), freq=self.freq)
+                pos[after] = grid.get_indexer(index[after])
+                if (pos[after] == -1).any():
+                    bad = index[after][pos[after] == -1][0]
                     raise ValueError(
                         f"X has a time point ({bad}) that is not on the series' "
                         f"frequency ({self.freq}) after its end ({self.last})."
@@ -113,8 +114,9 @@ class TimeAxis:
         """The index of the ``steps`` time points after the training end."""
         if self.index is None:
             return None
+        name = self.index.name
         if isinstance(self.index, pd.PeriodIndex):
-            return pd.period_range(self.last + 1, periods=steps, freq=self.freq)
+            return pd.period_range(self.last + 1, periods=steps, freq=self.freq, name=name)
         if isinstance(self.index, pd.DatetimeIndex):
             if self.freq is None:
                 raise ValueError(
@@ -122,6 +124,6 @@ class TimeAxis:
                     "so future time points are unknown. Give y a regular index "
                     "(e.g. y.asfreq('MS'))."
                 )
-            return pd.date_range(self.last, periods=steps + 1, freq=self.freq)[1:]
+            return pd.date_range(self.last, periods=steps + 1, freq=self.freq, name=name)[1:]
         start = self.last + self.step
-        return pd.RangeIndex(start, start + steps * self.step, self.step)
+        return pd.RangeIndex(start, start + steps * self.step, self.step, name=name)

@@ -232,18 +232,22 @@ class _Template:
             z_spec = tf.TensorSpec([None, window], tf.float32)
             exog_spec = tf.TensorSpec([None, n_features - 1], tf.float32)
 
+            # XLA fuses the small per-step ops of the unrolled cells: ~10x
+            # faster per step on CPU (benchmarks/bench_recursive_forecast.py).
             @tf.function(
-                input_signature=[z_spec, exog_spec, tf.TensorSpec([], tf.int32)]
+                input_signature=[z_spec, exog_spec, tf.TensorSpec([], tf.int32)],
+                jit_compile=True,
             )
             def recursion(z, exog, steps):
                 n_series = tf.shape(z)[0]
+                n_exog = n_features - 1
                 outputs = tf.TensorArray(tf.float32, size=steps)
                 for step in tf.range(steps):
-                    rows = tf.broadcast_to(
-                        exog[step : step + window][tf.newaxis],
-                        [n_series, window, n_features - 1],
-                    )
-                    inputs = tf.concat([z[:, :, tf.newaxis], rows], axis=-1)
+                    inputs = z[:, :, tf.newaxis]
+                    if n_exog:  # decided when tracing; XLA rejects 0-wide slices
+                        rows = tf.slice(exog, [step, 0], [window, n_exog])
+                        rows = tf.broadcast_to(rows, [n_series, window, n_exog])
+                        inputs = tf.concat([inputs, rows], axis=-1)
                     prediction = model(inputs, training=False)[:, 0]
                     outputs = outputs.write(step, prediction)
                     z = tf.concat([z[:, 1:], prediction[:, tf.newaxis]], axis=1)

@@ -1,0 +1,194 @@
+"""The forecaster contract shared by every forecaster (skrnn/forecasting/_base.py)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
+
+from skrnn import ARForecaster, NaiveForecaster, RecursiveForecaster
+from skrnn.datasets import load_airline
+from skrnn.metrics import get_scorer, mase, rmse
+
+FORECASTERS = [
+    NaiveForecaster("drift"),
+    ARForecaster(lags=2),
+    RecursiveForecaster(LinearRegression(), window=4),
+]
+IDS = ["naive", "ar", "recursive"]
+
+
+@pytest.fixture
+def series():
+    rng = np.random.default_rng(0)
+    t = np.arange(60)
+    values = 10 + 0.1 * t + np.sin(t / 3) + rng.normal(0, 0.1, 60)
+    return pd.Series(values, index=pd.date_range("2020-01-01", periods=60, freq="MS"))
+
+
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=IDS)
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.date_range("2020-01-01", periods=60, freq="MS"),
+        pd.period_range("2020Q1", periods=60, freq="Q"),
+        pd.RangeIndex(100, 160),
+    ],
+    ids=["datetime", "period", "range"],
+)
+def test_predict_rows_of_x_carry_the_future_index(forecaster, index, series):
+    y = pd.Series(series.to_numpy(), index=index, name="level")
+    X = pd.DataFrame(index=index)
+    f = clone(forecaster).fit(X[:48], y[:48])
+    pred = f.predict(X[48:])
+    assert isinstance(pred, pd.Series)
+    assert pred.name == "level"
+    pd.testing.assert_index_equal(pred.index, index[48:])
+    ahead = f.forecast(12)
+    pd.testing.assert_index_equal(ahead.index, index[48:])
+    np.testing.assert_allclose(ahead.to_numpy(), pred.to_numpy())
+
+
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=IDS)
+def test_a_gap_after_the_training_end_is_forecast_through(forecaster, series):
+    X = pd.DataFrame(index=series.index)
+    f = clone(forecaster).fit(X[:40], series[:40])
+    later = f.predict(X[45:50])
+    np.testing.assert_allclose(later.to_numpy(), f.forecast(10).to_numpy()[5:10])
+
+
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=IDS)
+def test_numpy_in_numpy_out(forecaster, series):
+    y = series.to_numpy()
+    f = clone(forecaster).fit(np.empty((40, 0)), y[:40])
+    pred = f.predict(np.empty((5, 0)))
+    assert isinstance(pred, np.ndarray)
+    assert pred.shape == (5,)
+    np.testing.assert_allclose(pred, f.forecast(5))
+
+
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=IDS)
+def test_several_series(forecaster, series):
+    y = pd.DataFrame({"a": series, "b": 2 * series + 1}, index=series.index)
+    f = clone(forecaster).fit(None, y[:40])
+    pred = f.forecast(6)
+    assert isinstance(pred, pd.DataFrame)
+    assert list(pred.columns) == ["a", "b"]
+    assert pred.shape == (6, 2)
+
+
+def test_naive_forecasts_each_series_alone(series):
+    y = pd.DataFrame({"a": series, "b": -series})
+    pred = NaiveForecaster().fit(None, y).forecast(3)
+    np.testing.assert_allclose(pred["a"], series.iloc[-1])
+    np.testing.assert_allclose(pred["b"], -series.iloc[-1])
+
+
+def test_y_train_is_kept_as_given(series):
+    f = NaiveForecaster().fit(None, series[:30])
+    pd.testing.assert_series_equal(f.y_train_, series[:30])
+    series.iloc[0] = -1.0  # the user's later changes do not leak in
+    assert f.y_train_.iloc[0] != -1.0
+
+
+@pytest.mark.parametrize(
+    "forecaster",
+    [NaiveForecaster("seasonal_last", period=12), ARForecaster(), RecursiveForecaster(
+        LinearRegression(), window=13, differences=1)],
+    ids=IDS,
+)
+def test_cross_validation_scores_are_out_of_sample_multi_step_forecasts(forecaster):
+    y = np.log(load_airline())
+    X = pd.DataFrame(index=y.index)
+    cv = TimeSeriesSplit(n_splits=3, test_size=12)
+    scores = cross_validate(
+        forecaster,
+        X,
+        y,
+        cv=cv,
+        scoring={"rmse": get_scorer("rmse"), "mase": get_scorer("mase", seasonal_period=12)},
+    )
+    train, test = list(cv.split(X))[1]
+    by_hand = clone(forecaster).fit(X.iloc[train], y.iloc[train]).predict(X.iloc[test])
+    assert len(by_hand) == 12 and by_hand.index[0] == y.index[test[0]]
+    np.testing.assert_allclose(scores["test_rmse"][1], -rmse(y.iloc[test], by_hand))
+    np.testing.assert_allclose(
+        scores["test_mase"][1],
+        -mase(y.iloc[test], by_hand, y_train=y.iloc[train], seasonal_period=12),
+    )
+
+
+def test_grid_search_tunes_naive_and_ar_like_any_estimator():
+    y = np.log(load_airline())
+    X = pd.DataFrame(index=y.index)
+    cv = TimeSeriesSplit(n_splits=3, test_size=12)
+    naive = GridSearchCV(
+        NaiveForecaster(period=12), {"strategy": ["last", "seasonal_last", "drift"]},
+        cv=cv, scoring=get_scorer("rmse"),
+    ).fit(X, y)
+    assert naive.best_params_ == {"strategy": "seasonal_last"}
+    ar = GridSearchCV(ARForecaster(), {"lags": [1, 13]}, cv=cv, scoring=get_scorer("rmse"))
+    assert ar.fit(X, y).best_params_ == {"lags": 13}
+
+
+# --- bad input -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=IDS)
+def test_nan_in_y_is_refused(forecaster, series):
+    y = series.copy()
+    y.iloc[10] = np.nan
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        clone(forecaster).fit(None, y)
+
+
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=IDS)
+def test_unsorted_or_duplicated_time_index_is_refused(forecaster, series):
+    with pytest.raises(ValueError, match="not sorted"):
+        clone(forecaster).fit(None, series.iloc[::-1])
+    duplicated = series.copy()
+    duplicated.index = series.index[[0, *range(59)]]
+    with pytest.raises(ValueError, match="duplicated"):
+        clone(forecaster).fit(None, duplicated)
+
+
+def test_x_and_y_must_line_up(series):
+    with pytest.raises(ValueError, match="X has 10 rows, but y has 60"):
+        NaiveForecaster().fit(np.empty((10, 0)), series)
+    with pytest.raises(ValueError, match="different indexes"):
+        NaiveForecaster().fit(pd.DataFrame(index=series.index + pd.DateOffset(days=1)), series)
+
+
+def test_rows_before_the_training_end_are_refused(series):
+    X = pd.DataFrame(index=series.index)
+    f = NaiveForecaster().fit(X[:40], series[:40])
+    with pytest.raises(ValueError, match="at or before the end of the training data"):
+        f.predict(X[30:45])
+    with pytest.raises(ValueError, match="not on the series' frequency"):
+        f.predict(pd.DataFrame(index=pd.DatetimeIndex(["2024-01-15"])))
+
+
+def test_future_x_with_the_wrong_columns_is_refused(series):
+    X = pd.DataFrame({"promo": np.arange(60.0) % 2}, index=series.index)
+    f = RecursiveForecaster(LinearRegression(), window=3).fit(X[:40], series[:40])
+    with pytest.raises(ValueError, match="0 exogenous columns, but .* fitted with 1"):
+        f.predict(pd.DataFrame(index=series.index[40:45]))
+    with pytest.raises(ValueError, match=r"columns \['price'\].*\['promo'\]"):
+        f.predict(X[40:45].rename(columns={"promo": "price"}))
+    with pytest.raises(ValueError, match="pass their future values as X"):
+        f.forecast(3)
+
+
+def test_a_gap_with_exogenous_regressors_is_refused(series):
+    X = pd.DataFrame({"promo": np.arange(60.0) % 2}, index=series.index)
+    f = ARForecaster(lags=1).fit(X[:40], series[:40])
+    with pytest.raises(ValueError, match="values in the skipped rows are unknown"):
+        f.predict(X[42:45])
+
+
+def test_predict_before_fit():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        NaiveForecaster().predict(np.empty((3, 0)))
