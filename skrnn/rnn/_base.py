@@ -96,8 +96,13 @@ default="adam"
         NumPy's global random states are left as they were.
 
     verbose : int, default=0
-        Keras training verbosity (0 silent, 1 progress bar, 2 one line per
-        epoch).
+        0 is silent; otherwise one line per epoch with the losses.
+
+    callbacks : list of keras.callbacks.Callback, default=None
+        Called at the start and end of training and of every epoch, with the
+        epoch's ``loss`` (and ``val_loss``) in ``logs``. A whole epoch runs as
+        one compiled call, so batch-level hooks are not called. Setting
+        ``self.model.stop_training = True`` stops training.
 """
 
 _SHARED_ATTRIBUTES_DOC = """
@@ -161,6 +166,7 @@ class _BaseRNN(BaseEstimator):
         "patience": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "callbacks": [list, None],
     }
 
     def __init__(
@@ -186,6 +192,7 @@ class _BaseRNN(BaseEstimator):
         patience=10,
         random_state=None,
         verbose=0,
+        callbacks=None,
     ):
         self.cell = cell
         self.units = units
@@ -207,6 +214,7 @@ class _BaseRNN(BaseEstimator):
         self.patience = patience
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     # Subclasses define: _validate_y_kwargs, _output_activation,
     # _encode_targets(y, sample_weight) -> (y_encoded, sample_weight, n_outputs),
@@ -302,6 +310,7 @@ class _BaseRNN(BaseEstimator):
                 early_stopping=self.early_stopping,
                 patience=self.patience,
                 verbose=self.verbose,
+                callbacks=self.callbacks,
             )
         except _keras.NonFiniteLossError as exc:
             raise FloatingPointError(

@@ -95,6 +95,7 @@ default="sparse_categorical_crossentropy"
         patience=10,
         random_state=None,
         verbose=0,
+        callbacks=None,
     ):
         super().__init__(
             cell,
@@ -117,6 +118,7 @@ default="sparse_categorical_crossentropy"
             patience=patience,
             random_state=random_state,
             verbose=verbose,
+            callbacks=callbacks,
         )
         self.class_weight = class_weight
 

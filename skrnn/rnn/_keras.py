@@ -323,13 +323,17 @@ def fit(
     early_stopping,
     patience,
     verbose,
+    callbacks=None,
 ):
     """Build a model for ``spec``, train it, and return ``(model, history)``.
 
     Early stopping follows Keras's ``EarlyStopping(restore_best_weights=True)``:
     it monitors the validation loss (the training loss without a validation
     set), stops after ``patience`` epochs without improvement, and restores
-    the weights of the best epoch.
+    the weights of the best epoch. Keras ``callbacks`` get the epoch-level
+    hooks (an epoch runs as one graph call, so batch hooks are not called);
+    ``self.model`` is the compiled template and setting its ``stop_training``
+    stops training.
     """
     with seeded(seed):
         model = build_network(spec)
@@ -344,29 +348,43 @@ def fit(
     with template.lock:
         template.reset(model, learning_rate)
         variables = template.model.variables
-        for epoch in range(epochs):
-            order = rng.permutation(len(train_data[0])).astype(np.int32)
-            loss = float(template.train_epoch(x_t, y_t, w_t, order, batch_size))
-            history["loss"].append(loss)
-            if val_data is not None:
-                history["val_loss"].append(_chunked_loss(template, val_data))
-            if not all(np.isfinite(values[-1]) for values in history.values()):
-                raise NonFiniteLossError(
-                    f"the loss became {loss} at epoch {epoch + 1}"
-                )
-            if verbose:
-                logs = " - ".join(f"{k}: {v[-1]:.4g}" for k, v in history.items())
-                print(f"Epoch {epoch + 1}/{epochs} - {logs}", flush=True)
-            if not early_stopping:
-                continue
-            current = history[monitor][-1]
-            if current < best:
-                best, wait = current, 0
-                best_state = [v.numpy() for v in variables]
-            else:
-                wait += 1
-                if wait >= patience:
+        hooks = keras.callbacks.CallbackList(
+            list(callbacks or []), model=template.model, epochs=epochs, verbose=0
+        )
+        template.model.stop_training = False
+        try:
+            hooks.on_train_begin()
+            for epoch in range(epochs):
+                hooks.on_epoch_begin(epoch)
+                order = rng.permutation(len(train_data[0])).astype(np.int32)
+                loss = float(template.train_epoch(x_t, y_t, w_t, order, batch_size))
+                history["loss"].append(loss)
+                if val_data is not None:
+                    history["val_loss"].append(_chunked_loss(template, val_data))
+                logs = {key: values[-1] for key, values in history.items()}
+                if not all(np.isfinite(v) for v in logs.values()):
+                    raise NonFiniteLossError(
+                        f"the loss became {loss} at epoch {epoch + 1}"
+                    )
+                if verbose:
+                    shown = " - ".join(f"{k}: {v:.4g}" for k, v in logs.items())
+                    print(f"Epoch {epoch + 1}/{epochs} - {shown}", flush=True)
+                hooks.on_epoch_end(epoch, logs)
+                if early_stopping:
+                    current = logs[monitor]
+                    if current < best:
+                        best, wait = current, 0
+                        best_state = [v.numpy() for v in variables]
+                    else:
+                        wait += 1
+                if template.model.stop_training or (early_stopping and wait >= patience):
                     break
+            hooks.on_train_end()
+        finally:
+            # The callbacks belong to the user's estimator: do not let them
+            # keep (and pickle) the shared template.
+            for callback in callbacks or []:
+                callback.set_model(None)
         if best_state is not None:
             for variable, value in zip(variables, best_state):
                 variable.assign(value)

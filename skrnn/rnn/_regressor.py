@@ -84,6 +84,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         patience=10,
         random_state=None,
         verbose=0,
+        callbacks=None,
     ):
         super().__init__(
             cell,
@@ -106,6 +107,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
             patience=patience,
             random_state=random_state,
             verbose=verbose,
+            callbacks=callbacks,
         )
 
     def __sklearn_tags__(self):

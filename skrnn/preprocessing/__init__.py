@@ -1,0 +1,13 @@
+"""Transformers and helpers that prepare time series for recurrent networks.
+
+``Differencer``, ``SlidingWindow`` and ``SequenceScaler`` keep the rows of
+their input, so they can be chained in a scikit-learn Pipeline before an RNN;
+``make_windows`` turns a series into a supervised (X, y) data set.
+"""
+
+from ._differencer import Differencer
+from ._scaler import SequenceScaler
+from ._sliding_window import SlidingWindow
+from ._windows import make_windows
+
+__all__ = ["Differencer", "SequenceScaler", "SlidingWindow", "make_windows"]

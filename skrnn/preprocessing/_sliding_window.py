@@ -1,0 +1,166 @@
+"""SlidingWindow: a time table to one window of past rows per row."""
+
+from numbers import Integral
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from .._state import restore_on_error
+from ._windows import _leading_padding, _refuse_non_numeric
+
+__all__ = ["SlidingWindow"]
+
+
+class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Turn a time table into one window of recent rows per row.
+
+    Row ``t`` of a time table (n_timesteps, n_features) becomes the window of
+    rows ``t - window + 1`` to ``t`` (or ``t - window`` to ``t - 1`` with
+    ``include_current=False``), so the output is 3-D (n_timesteps, window,
+    n_features) with as many rows as the input: the transformer can feed a
+    sequence model inside a Pipeline. Windows that reach before the first row
+    are pre-padded with NaN, which skrnn's networks mask.
+
+    Parameters
+    ----------
+    window : int
+        Number of rows in each window (>= 1). A hyper-parameter like any
+        other: ``GridSearchCV`` can tune it (``slidingwindow__window``).
+
+    include_current : bool, default=True
+        Whether the window of row ``t`` ends at row ``t`` itself. Set it to
+        False to predict a row's target from the rows before it only, e.g.
+        one-step-ahead forecasting with the series itself as the target.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit``, when X was a DataFrame.
+
+    See Also
+    --------
+    make_windows : Windows and their future targets as a data set, dropping
+        the incomplete windows (outside Pipelines).
+    Differencer : Differences a time table; its leading NaN rows pass through
+        as padding.
+    SequenceScaler : Scales the windows per feature.
+
+    Notes
+    -----
+    The transformer has no state beyond the input checks. Leading all-NaN
+    rows of the input (e.g. from a Differencer) are padding; NaN elsewhere is
+    refused. The output is a 3-D NumPy array whatever the ``set_output``
+    configuration, because pandas has no 3-D container.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.preprocessing import SlidingWindow
+    >>> X = np.arange(5.0).reshape(-1, 1)
+    >>> windows = SlidingWindow(window=3).fit_transform(X)
+    >>> windows.shape
+    (5, 3, 1)
+    >>> windows[:, :, 0]
+    array([[nan, nan,  0.],
+           [nan,  0.,  1.],
+           [ 0.,  1.,  2.],
+           [ 1.,  2.,  3.],
+           [ 2.,  3.,  4.]])
+    >>> SlidingWindow(window=2, include_current=False).fit_transform(X)[:, :, 0]
+    array([[nan, nan],
+           [nan,  0.],
+           [ 0.,  1.],
+           [ 1.,  2.],
+           [ 2.,  3.]])
+    """
+
+    _parameter_constraints: dict = {
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "include_current": ["boolean"],
+    }
+
+    def __init__(self, window, *, include_current=True):
+        self.window = window
+        self.include_current = include_current
+
+    def _check_table(self, X, *, reset):
+        _refuse_non_numeric(X, "X")
+        X = validate_data(
+            self, X, reset=reset, dtype=np.float64, ensure_all_finite=False
+        )
+        _leading_padding(
+            X, columns=getattr(self, "feature_names_in_", None), allow_all_padding=True
+        )
+        return X
+
+    def fit(self, X, y=None):
+        """Check the parameters and record the columns of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time table, one row per time point.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        with restore_on_error(self):
+            self._validate_params()
+            self._check_table(X, reset=True)
+        return self
+
+    def transform(self, X):
+        """Cut one window per row of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            Time table, one row per time point. Leading all-NaN rows are
+            padding.
+
+        Returns
+        -------
+        Xt : ndarray of shape (n_timesteps, window, n_features)
+            ``Xt[t]`` is the window of row ``t``, oldest row first; rows
+            before the start of X are NaN (padding).
+        """
+        check_is_fitted(self)
+        X = self._check_table(X, reset=False)
+        n_timesteps, n_features = X.shape
+        n_before = self.window - 1 if self.include_current else self.window
+        n_used = n_timesteps if self.include_current else n_timesteps - 1
+        padded = np.concatenate([np.full((n_before, n_features), np.nan), X[:n_used]])
+        # sliding_window_view puts the window axis last: (n, n_features, window).
+        windows = sliding_window_view(padded, self.window, axis=0)
+        return windows.transpose(0, 2, 1).copy()
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the features along the last axis of the output.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Column names of X; by default ``feature_names_in_`` if known,
+            else ``["x0", "x1", ...]``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            One name per feature of each time step of a window.
+        """
+        check_is_fitted(self)
+        return _check_feature_names_in(self, input_features)
