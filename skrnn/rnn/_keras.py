@@ -42,6 +42,31 @@ class _DropTemplateRetracingWarning(logging.Filter):
 
 tf.get_logger().addFilter(_DropTemplateRetracingWarning())
 
+
+def _use_the_worker_share_of_cores():
+    """Size TensorFlow's thread pools like the process's other numeric libraries.
+
+    joblib's loky workers and dask workers set ``OMP_NUM_THREADS`` to their
+    share of the cores; TensorFlow ignores it and would start one thread per
+    core in every worker, so ``n_jobs=2`` on 2 cores ran 4 busy threads
+    (benchmarks/bench_parallel.py). Too late (TensorFlow already running in
+    this process) is harmless: the user's settings stay.
+    """
+    try:
+        threads = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        return
+    if threads < 1:
+        return
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:
+        pass
+
+
+_use_the_worker_share_of_cores()
+
 # Measured in benchmarks/bench_fit_overhead.py on 2 CPU cores: unrolling the
 # recurrence pays off for short sequences only (graph size grows with length).
 UNROLL_MAX_TIMESTEPS = 32
@@ -79,15 +104,19 @@ class AttentionPooling(layers.Layer):
     over the unmasked steps, and the output is the weighted sum of ``h_t``.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
+        self.seed = seed
 
     def build(self, input_shape):
         width = input_shape[-1]
-        self.projection = layers.Dense(width, activation="tanh", name="projection")
+        seeds = _SeedSequence(self.seed)
+        self.projection = layers.Dense(
+            width, activation="tanh", name="projection", **seeds.kernel()
+        )
         self.projection.build(input_shape)
-        self.score = layers.Dense(1, use_bias=False, name="score")
+        self.score = layers.Dense(1, use_bias=False, name="score", **seeds.kernel())
         self.score.build((*input_shape[:-1], width))
 
     def call(self, inputs, mask=None):
@@ -103,9 +132,44 @@ class AttentionPooling(layers.Layer):
     def compute_output_shape(self, input_shape):
         return (input_shape[0], input_shape[-1])
 
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
 
-def build_network(spec):
-    """Build the (uncompiled) Keras model a :class:`NetworkSpec` describes."""
+
+class _SeedSequence:
+    """Explicit seeds for every random initializer and dropout of a network.
+
+    Keras draws the seeds of unseeded layers from Python's global ``random``,
+    which other threads may consume at any time (dask workers do, between
+    any seeding and the build), so a seeded fit would not be reproducible
+    there. Seeds drawn from a private generator are. ``seed=None`` leaves
+    Keras's defaults.
+    """
+
+    def __init__(self, seed):
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def draw(self):
+        return None if self._rng is None else int(self._rng.integers(2**31 - 1))
+
+    def kernel(self):
+        return {"kernel_initializer": keras.initializers.GlorotUniform(self.draw())}
+
+    def recurrent(self):
+        return {
+            **self.kernel(),
+            "recurrent_initializer": keras.initializers.Orthogonal(seed=self.draw()),
+            "seed": self.draw(),  # dropout masks
+        }
+
+
+def build_network(spec, seed=None):
+    """Build the (uncompiled) Keras model a :class:`NetworkSpec` describes.
+
+    ``seed`` fixes the initial weights and dropout masks of the layers built
+    from the knobs (a ``network`` callable seeds its own layers).
+    """
+    seeds = _SeedSequence(seed)
     inputs = keras.Input(shape=spec.input_shape, name="sequences")
     x = NaNMasking(name="padding_mask")(inputs)
     if spec.network is not None:
@@ -117,26 +181,42 @@ def build_network(spec):
             )
     else:
         unroll = spec.input_shape[0] <= UNROLL_MAX_TIMESTEPS
-        for i, width in enumerate(spec.units):
+
+        def recurrent(i, width, **kwargs):
             last = i == len(spec.units) - 1
-            layer = _CELLS[spec.cell](
+            return _CELLS[spec.cell](
                 width,
                 activation=spec.activation,
                 dropout=spec.dropout,
                 recurrent_dropout=spec.recurrent_dropout,
                 return_sequences=spec.attention or not last,
                 unroll=unroll,
-                name=f"{spec.cell}_{i}",
+                **seeds.recurrent(),
+                **kwargs,
             )
+
+        for i, width in enumerate(spec.units):
+            layer = recurrent(i, width, name=f"{spec.cell}_{i}")
             if spec.bidirectional:
-                layer = layers.Bidirectional(layer, name=f"bidirectional_{i}")
+                layer = layers.Bidirectional(
+                    layer,
+                    backward_layer=recurrent(
+                        i, width, go_backwards=True, name=f"{spec.cell}_{i}_backward"
+                    ),
+                    name=f"bidirectional_{i}",
+                )
             x = layer(x)
         if spec.attention:
-            x = AttentionPooling(name="attention")(x)
+            x = AttentionPooling(seed=seeds.draw(), name="attention")(x)
         for i, width in enumerate(spec.dense_units):
-            x = layers.Dense(width, activation="relu", name=f"dense_{i}")(x)
+            x = layers.Dense(
+                width, activation="relu", name=f"dense_{i}", **seeds.kernel()
+            )(x)
     outputs = layers.Dense(
-        spec.n_outputs, activation=spec.output_activation, name="output"
+        spec.n_outputs,
+        activation=spec.output_activation,
+        name="output",
+        **seeds.kernel(),
     )(x)
     return keras.Model(inputs, outputs, name=spec.name)
 
@@ -335,8 +415,8 @@ def fit(
     ``self.model`` is the compiled template and setting its ``stop_training``
     stops training.
     """
-    with seeded(seed):
-        model = build_network(spec)
+    with seeded(seed):  # for the layers of a `network` callable
+        model = build_network(spec, seed)
     template = _template(spec)
     w = np.ones(len(X), np.float32) if sample_weight is None else sample_weight
     train_data, val_data = _split_validation(X, y, w, validation_fraction)

@@ -1,0 +1,74 @@
+"""Scale-out through joblib: loky workers and a dask.distributed cluster."""
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from skrnn import RecursiveForecaster, RNNRegressor
+from skrnn.datasets import load_airline
+from skrnn.metrics import get_scorer
+
+
+def _tensorflow_threads():
+    from skrnn.rnn import _keras
+
+    threading = _keras.tf.config.threading
+    return (
+        threading.get_intra_op_parallelism_threads(),
+        threading.get_inter_op_parallelism_threads(),
+    )
+
+
+def test_loky_workers_use_their_share_of_the_cores():
+    import os
+
+    share = max(1, (os.cpu_count() or 1) // 2)
+    threads = joblib.Parallel(n_jobs=2)(joblib.delayed(_tensorflow_threads)() for _ in range(2))
+    assert threads == [(share, share)] * 2
+
+
+def _search():
+    y = np.log(load_airline())[-72:]
+    X = pd.DataFrame(index=y.index)
+    forecaster = RecursiveForecaster(
+        RNNRegressor(units=4, epochs=5, random_state=0), differences=1, seasonal_period=12
+    )
+    search = GridSearchCV(
+        forecaster,
+        {"window": [6, 12], "estimator__units": [4, 6]},
+        cv=TimeSeriesSplit(n_splits=2, test_size=12),
+        scoring=get_scorer("rmse"),
+    )
+    return search, X, y
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def test_grid_search_on_a_dask_cluster_matches_the_serial_run(dask_client):
+    serial, X, y = _search()
+    serial.fit(X, y)
+    distributed, X, y = _search()
+    with joblib.parallel_backend("dask"):
+        distributed.fit(X, y)
+    assert distributed.best_params_ == serial.best_params_
+    # Seeding holds inside worker processes: every score is reproduced.
+    np.testing.assert_allclose(
+        distributed.cv_results_["mean_test_score"],
+        serial.cv_results_["mean_test_score"],
+        rtol=1e-5,
+    )
+    workers = dask_client.run(_tensorflow_threads)
+    assert set(workers.values()) == {(1, 1)}
