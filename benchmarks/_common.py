@@ -9,7 +9,15 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
-PACKAGES = ["skrnn", "numpy", "scikit-learn", "tensorflow", "keras", "statsmodels", "pandas"]
+PACKAGES = [
+    "skrnn",
+    "numpy",
+    "scikit-learn",
+    "tensorflow",
+    "keras",
+    "statsmodels",
+    "pandas",
+]
 
 
 def environment():
@@ -31,7 +39,7 @@ def environment():
 
 
 def markdown_table(rows, columns=None):
-    columns = columns or list(rows[0])
+    columns = columns or list(dict.fromkeys(key for row in rows for key in row))
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         cells = [_fmt(row.get(c)) for c in columns]

@@ -16,7 +16,6 @@ import subprocess
 import sys
 
 import numpy as np
-
 from _common import timed, write_results
 
 
@@ -67,7 +66,9 @@ def fit_throughput(window, n_samples, epochs, batch_size, repeats):
     _keras._TEMPLATES.clear()  # make the first skrnn fit a cold one
     for rep in range(repeats):
         raw.append(timed(_raw_keras_fit, X, y, epochs, batch_size, rep)[0])
-        (cold if rep == 0 else warm).append(timed(_skrnn_fit, X, y, epochs, batch_size, rep)[0])
+        (cold if rep == 0 else warm).append(
+            timed(_skrnn_fit, X, y, epochs, batch_size, rep)[0]
+        )
     raw_rate = work / statistics.median(raw)
     rows = []
     for label, times in [("cold (first fit)", cold), ("warm (repeated fit)", warm)]:
@@ -84,37 +85,19 @@ def fit_throughput(window, n_samples, epochs, batch_size, repeats):
     return rows
 
 
-def unroll_effect(window, n_samples, epochs, batch_size):
-    """Warm skrnn throughput with the recurrence unrolled and not unrolled."""
-    from skrnn.rnn import _keras
-
-    X, y = _series_windows(window, n_samples)
-    default = _keras.UNROLL_MAX_TIMESTEPS
-    rates = {}
-    try:
-        for unroll in (False, True):
-            _keras.UNROLL_MAX_TIMESTEPS = 10**9 if unroll else 0
-            _skrnn_fit(X, y, 1, batch_size, 0)  # build the template
-            seconds, _ = timed(_skrnn_fit, X, y, epochs, batch_size, 1)
-            rates[unroll] = n_samples * epochs / seconds
-    finally:
-        _keras.UNROLL_MAX_TIMESTEPS = default
-    return {
-        "window": window,
-        "unrolled samples/s": round(rates[True]),
-        "looped samples/s": round(rates[False]),
-        "unrolled / looped": rates[True] / rates[False],
-        "skrnn unrolls": window <= default,
-    }
-
-
 def import_seconds(statement, repeats):
     times = []
     for _ in range(repeats):
         out = subprocess.run(
-            [sys.executable, "-c", f"import time; t = time.perf_counter(); {statement}; "
-             "print(time.perf_counter() - t)"],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-c",
+                f"import time; t = time.perf_counter(); {statement}; "
+                "print(time.perf_counter() - t)",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
@@ -133,26 +116,20 @@ def main():
     fit_rows = []
     for window in (13, 60):
         fit_rows += fit_throughput(window, n_samples, epochs, 32, repeats)
-    print(write_results(
-        "fit_overhead",
-        "RNNRegressor.fit vs raw Keras model.fit",
-        fit_rows,
-        notes=(
-            f"LSTM(32) -> Dense(1), Adam(1e-3), batch 32, {epochs} epochs, "
-            f"{n_samples} windows of yearly sunspots (standardised, tiled), no "
-            "validation. Raw Keras: a new model compiled with default settings "
-            "(steps_per_execution=1) per fit. Median of "
-            f"{repeats} fits; ratios are against raw Keras in the same run."
-        ),
-    ))
-
-    unroll_rows = [unroll_effect(w, n_samples, epochs, 32) for w in (13, 32, 60)]
-    print(write_results(
-        "unroll",
-        "Unrolled vs looped recurrence in skrnn (warm fits)",
-        unroll_rows,
-        notes="Justifies UNROLL_MAX_TIMESTEPS in skrnn/rnn/_keras.py.",
-    ))
+    print(
+        write_results(
+            "fit_overhead",
+            "RNNRegressor.fit vs raw Keras model.fit",
+            fit_rows,
+            notes=(
+                f"LSTM(32) -> Dense(1), Adam(1e-3), batch 32, {epochs} epochs, "
+                f"{n_samples} windows of yearly sunspots (standardised, tiled), no "
+                "validation. Raw Keras: a new model compiled with default settings "
+                "(steps_per_execution=1) per fit. Median of "
+                f"{repeats} fits; ratios are against raw Keras in the same run."
+            ),
+        )
+    )
 
     n = 3 if args.quick else 7
     base = import_seconds("pass", n)
@@ -164,12 +141,14 @@ def main():
             "import tensorflow",
         )
     ]
-    print(write_results(
-        "import_time",
-        "Import time",
-        import_rows,
-        notes=f"Median of {n} fresh interpreters, minus an empty interpreter's start.",
-    ))
+    print(
+        write_results(
+            "import_time",
+            "Import time",
+            import_rows,
+            notes=f"Median of {n} fresh interpreters, minus an empty one's start.",
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Run: python benchmarks/bench_recursive_forecast.py [--quick]
 import argparse
 
 import numpy as np
-
 from _common import timed, write_results
 
 
@@ -91,17 +90,19 @@ def main():
     steps = 100 if args.quick else 500
     predict_steps = 20 if args.quick else 500
     rows = run(1, steps, predict_steps) + run(100, steps, predict_steps)
-    print(write_results(
-        "recursive_forecast",
-        "Recursive forecasting: compiled loop vs per-step Keras calls",
-        rows,
-        notes=(
-            f"LSTM(64), window 13, {steps} steps ({predict_steps} for the "
-            "model.predict loop, whose cost per step is constant). Same fitted "
-            "Keras model on every path; forecasts agree to 1e-5. 'speed-up' is "
-            "the path's time per step divided by skrnn's (warm) in the same run."
-        ),
-    ))
+    print(
+        write_results(
+            "recursive_forecast",
+            "Recursive forecasting: compiled loop vs per-step Keras calls",
+            rows,
+            notes=(
+                f"LSTM(64), window 13, {steps} steps ({predict_steps} for the "
+                "model.predict loop, whose cost per step is constant). Same fitted "
+                "Keras model on every path; forecasts agree to 1e-5. 'speed-up' is "
+                "the path's time per step divided by skrnn's (warm) in the same run."
+            ),
+        )
+    )
 
 
 if __name__ == "__main__":

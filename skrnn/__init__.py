@@ -26,7 +26,14 @@ _LAZY = {
     "compare": "comparison",
     "ComparisonReport": "comparison",
 }
-_SUBPACKAGES = ["comparison", "datasets", "forecasting", "metrics", "preprocessing", "rnn"]
+_SUBPACKAGES = [
+    "comparison",
+    "datasets",
+    "forecasting",
+    "metrics",
+    "preprocessing",
+    "rnn",
+]
 
 __all__ = [*_LAZY, *_SUBPACKAGES, "__version__"]
 

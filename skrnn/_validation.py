@@ -139,13 +139,16 @@ def check_sequences(
     fitted_shape = None if reset else getattr(estimator, "sequence_shape_", None)
     if _is_sequence_list(X):
         X = _pad_sequences(X, None if fitted_shape is None else fitted_shape[0])
-    elif fitted_shape is not None and getattr(X, "ndim", None) == 3:
-        if tuple(X.shape[1:]) != tuple(fitted_shape):
-            raise ValueError(
-                f"X has sequences of shape {tuple(X.shape[1:])} (n_timesteps, "
-                f"n_features), but {type(estimator).__name__} is expecting "
-                f"sequences of shape {tuple(fitted_shape)} as input."
-            )
+    elif (
+        fitted_shape is not None
+        and getattr(X, "ndim", None) == 3
+        and tuple(X.shape[1:]) != tuple(fitted_shape)
+    ):
+        raise ValueError(
+            f"X has sequences of shape {tuple(X.shape[1:])} (n_timesteps, "
+            f"n_features), but {type(estimator).__name__} is expecting "
+            f"sequences of shape {tuple(fitted_shape)} as input."
+        )
 
     validate_kwargs = dict(
         reset=reset, allow_nd=True, dtype=dtype, ensure_all_finite=False

@@ -19,7 +19,8 @@ def test_fixed_lags_match_autoreg(sunspots):
     direct = AutoReg(sunspots.to_numpy(), lags=3, trend="ct").fit()
     np.testing.assert_allclose(f.results_[0].params, direct.params)
     np.testing.assert_allclose(
-        f.forecast(11).to_numpy(), direct.predict(start=len(sunspots), end=len(sunspots) + 10)
+        f.forecast(11).to_numpy(),
+        direct.predict(start=len(sunspots), end=len(sunspots) + 10),
     )
 
 
@@ -39,7 +40,9 @@ def test_seasonal_terms_and_exogenous_regressors_match_autoreg():
     y = 5 + np.tile(np.arange(12.0), 10) / 4 + 2 * promo + rng.normal(0, 0.3, n)
     X = pd.DataFrame({"promo": promo})
     f = ARForecaster(lags=2, seasonal=True, period=12).fit(X[:108], y[:108])
-    direct = AutoReg(y[:108], lags=2, seasonal=True, period=12, exog=promo[:108, None]).fit()
+    direct = AutoReg(
+        y[:108], lags=2, seasonal=True, period=12, exog=promo[:108, None]
+    ).fit()
     np.testing.assert_allclose(f.results_[0].params, direct.params)
     expected = direct.predict(start=108, end=119, exog_oos=promo[108:, None])
     np.testing.assert_allclose(f.predict(X[108:]), expected)
@@ -50,29 +53,41 @@ def test_prediction_intervals_are_statsmodels_intervals(sunspots):
     X = pd.DataFrame(index=pd.period_range("2009", periods=5, freq="Y"))
     intervals = f.predict_interval(X, coverage=0.8)
     direct = AutoReg(sunspots.to_numpy(), lags=2).fit()
-    bounds = direct.get_prediction(start=len(sunspots), end=len(sunspots) + 4).conf_int(alpha=0.2)
+    bounds = direct.get_prediction(start=len(sunspots), end=len(sunspots) + 4).conf_int(
+        alpha=0.2
+    )
     np.testing.assert_allclose(intervals.to_numpy(), bounds)
-    assert (intervals["lower"] < f.predict(X)).all() and (f.predict(X) < intervals["upper"]).all()
+    assert (intervals["lower"] < f.predict(X)).all()
+    assert (f.predict(X) < intervals["upper"]).all()
     pd.testing.assert_index_equal(intervals.index, X.index)
     wider = f.predict_interval(X, coverage=0.95)
-    assert (wider["upper"] - wider["lower"] > intervals["upper"] - intervals["lower"]).all()
+    assert (
+        wider["upper"] - wider["lower"] > intervals["upper"] - intervals["lower"]
+    ).all()
 
 
 def test_several_series_get_one_model_each(sunspots):
-    y = pd.DataFrame({"a": sunspots, "b": sunspots.to_numpy()[::-1]}, index=sunspots.index)
+    y = pd.DataFrame(
+        {"a": sunspots, "b": sunspots.to_numpy()[::-1]}, index=sunspots.index
+    )
     f = ARForecaster(lags=2).fit(None, y)
     assert len(f.results_) == 2
     alone = ARForecaster(lags=2).fit(None, y["b"])
     np.testing.assert_allclose(f.forecast(4)["b"], alone.forecast(4))
     assert f.predict_interval(np.empty((4, 0))).columns.tolist() == [
-        ("a", "lower"), ("a", "upper"), ("b", "lower"), ("b", "upper")
+        ("a", "lower"),
+        ("a", "upper"),
+        ("b", "lower"),
+        ("b", "upper"),
     ]
 
 
 def test_bad_parameters_and_short_series(sunspots):
     with pytest.raises(ValueError, match="set period"):
         ARForecaster(seasonal=True).fit(None, sunspots)
-    with pytest.raises(ValueError, match="needs at least 11.*fewer lags"):
+    with pytest.raises(ValueError, match=r"needs at least 11.*fewer lags"):
         ARForecaster(lags=4).fit(None, sunspots[:9])
     with pytest.raises(ValueError, match="coverage must be in"):
-        ARForecaster(lags=1).fit(None, sunspots).predict_interval(np.empty((2, 0)), coverage=90)
+        ARForecaster(lags=1).fit(None, sunspots).predict_interval(
+            np.empty((2, 0)), coverage=90
+        )

@@ -12,7 +12,17 @@ from skrnn import (
 )
 
 # Small, seeded networks that still learn sklearn's toy problems.
-FAST_RNN = dict(cell="gru", units=8, epochs=30, learning_rate=0.02, random_state=0)
+# Early stopping is off: on sklearn's 200-sample toy sets its 20 validation
+# samples are too noisy, and the score checks failed for 3 of 5 seeds with it
+# (R^2 0.76-0.84 for all 5 seeds without).
+FAST_RNN = dict(
+    cell="gru",
+    units=8,
+    epochs=50,
+    learning_rate=0.02,
+    early_stopping=False,
+    random_state=0,
+)
 
 ESTIMATORS = [
     RNNRegressor(**FAST_RNN),

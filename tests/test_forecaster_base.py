@@ -94,8 +94,11 @@ def test_y_train_is_kept_as_given(series):
 
 @pytest.mark.parametrize(
     "forecaster",
-    [NaiveForecaster("seasonal_last", period=12), ARForecaster(), RecursiveForecaster(
-        LinearRegression(), window=13, differences=1)],
+    [
+        NaiveForecaster("seasonal_last", period=12),
+        ARForecaster(),
+        RecursiveForecaster(LinearRegression(), window=13, differences=1),
+    ],
     ids=IDS,
 )
 def test_cross_validation_scores_are_out_of_sample_multi_step_forecasts(forecaster):
@@ -107,11 +110,15 @@ def test_cross_validation_scores_are_out_of_sample_multi_step_forecasts(forecast
         X,
         y,
         cv=cv,
-        scoring={"rmse": get_scorer("rmse"), "mase": get_scorer("mase", seasonal_period=12)},
+        scoring={
+            "rmse": get_scorer("rmse"),
+            "mase": get_scorer("mase", seasonal_period=12),
+        },
     )
     train, test = list(cv.split(X))[1]
     by_hand = clone(forecaster).fit(X.iloc[train], y.iloc[train]).predict(X.iloc[test])
-    assert len(by_hand) == 12 and by_hand.index[0] == y.index[test[0]]
+    assert len(by_hand) == 12
+    assert by_hand.index[0] == y.index[test[0]]
     np.testing.assert_allclose(scores["test_rmse"][1], -rmse(y.iloc[test], by_hand))
     np.testing.assert_allclose(
         scores["test_mase"][1],
@@ -124,11 +131,15 @@ def test_grid_search_tunes_naive_and_ar_like_any_estimator():
     X = pd.DataFrame(index=y.index)
     cv = TimeSeriesSplit(n_splits=3, test_size=12)
     naive = GridSearchCV(
-        NaiveForecaster(period=12), {"strategy": ["last", "seasonal_last", "drift"]},
-        cv=cv, scoring=get_scorer("rmse"),
+        NaiveForecaster(period=12),
+        {"strategy": ["last", "seasonal_last", "drift"]},
+        cv=cv,
+        scoring=get_scorer("rmse"),
     ).fit(X, y)
     assert naive.best_params_ == {"strategy": "seasonal_last"}
-    ar = GridSearchCV(ARForecaster(), {"lags": [1, 13]}, cv=cv, scoring=get_scorer("rmse"))
+    ar = GridSearchCV(
+        ARForecaster(), {"lags": [1, 13]}, cv=cv, scoring=get_scorer("rmse")
+    )
     assert ar.fit(X, y).best_params_ == {"lags": 13}
 
 
@@ -157,7 +168,9 @@ def test_x_and_y_must_line_up(series):
     with pytest.raises(ValueError, match="X has 10 rows, but y has 60"):
         NaiveForecaster().fit(np.empty((10, 0)), series)
     with pytest.raises(ValueError, match="different indexes"):
-        NaiveForecaster().fit(pd.DataFrame(index=series.index + pd.DateOffset(days=1)), series)
+        NaiveForecaster().fit(
+            pd.DataFrame(index=series.index + pd.DateOffset(days=1)), series
+        )
 
 
 def test_rows_before_the_training_end_are_refused(series):
@@ -172,7 +185,7 @@ def test_rows_before_the_training_end_are_refused(series):
 def test_future_x_with_the_wrong_columns_is_refused(series):
     X = pd.DataFrame({"promo": np.arange(60.0) % 2}, index=series.index)
     f = RecursiveForecaster(LinearRegression(), window=3).fit(X[:40], series[:40])
-    with pytest.raises(ValueError, match="0 exogenous columns, but .* fitted with 1"):
+    with pytest.raises(ValueError, match=r"0 exogenous columns, but .* fitted with 1"):
         f.predict(pd.DataFrame(index=series.index[40:45]))
     with pytest.raises(ValueError, match=r"columns \['price'\].*\['promo'\]"):
         f.predict(X[40:45].rename(columns={"promo": "price"}))

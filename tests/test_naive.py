@@ -18,7 +18,9 @@ Y = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 6.0])
     ],
 )
 def test_strategies(params, expected):
-    np.testing.assert_allclose(NaiveForecaster(**params).fit(None, Y).forecast(4), expected)
+    np.testing.assert_allclose(
+        NaiveForecaster(**params).fit(None, Y).forecast(4), expected
+    )
 
 
 def test_exogenous_columns_are_accepted_and_ignored():

@@ -25,7 +25,9 @@ def test_loky_workers_use_their_share_of_the_cores():
     import os
 
     share = max(1, (os.cpu_count() or 1) // 2)
-    threads = joblib.Parallel(n_jobs=2)(joblib.delayed(_tensorflow_threads)() for _ in range(2))
+    threads = joblib.Parallel(n_jobs=2)(
+        joblib.delayed(_tensorflow_threads)() for _ in range(2)
+    )
     assert threads == [(share, share)] * 2
 
 
@@ -33,7 +35,9 @@ def _search():
     y = np.log(load_airline())[-72:]
     X = pd.DataFrame(index=y.index)
     forecaster = RecursiveForecaster(
-        RNNRegressor(units=4, epochs=5, random_state=0), differences=1, seasonal_period=12
+        RNNRegressor(units=4, epochs=5, random_state=0),
+        differences=1,
+        seasonal_period=12,
     )
     search = GridSearchCV(
         forecaster,
@@ -47,13 +51,16 @@ def _search():
 @pytest.fixture(scope="module")
 def dask_client():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 

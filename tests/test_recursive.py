@@ -77,7 +77,9 @@ def test_exogenous_regressors_drive_the_forecast():
 
 def test_seasonal_differencing_is_inverted():
     y = np.log(load_airline())
-    f = RecursiveForecaster(LinearRegression(), window=13, differences=1, seasonal_period=12)
+    f = RecursiveForecaster(
+        LinearRegression(), window=13, differences=1, seasonal_period=12
+    )
     pred = f.fit(None, y[:-12]).forecast(12)
     assert rmse(y[-12:], pred) < 0.05
     pd.testing.assert_index_equal(pred.index, y.index[-12:])
@@ -86,7 +88,9 @@ def test_seasonal_differencing_is_inverted():
 def test_grid_search_over_window_and_network_scores_true_forecasts():
     y = np.log(load_airline())[:-12]
     X = pd.DataFrame(index=y.index)
-    forecaster = RecursiveForecaster(RNNRegressor(**TINY_RNN), differences=1, seasonal_period=12)
+    forecaster = RecursiveForecaster(
+        RNNRegressor(**TINY_RNN), differences=1, seasonal_period=12
+    )
     cv = TimeSeriesSplit(n_splits=3, test_size=12)
     search = GridSearchCV(
         forecaster,
@@ -100,7 +104,9 @@ def test_grid_search_over_window_and_network_scores_true_forecasts():
     train, test = list(cv.split(X))[2]
     by_hand = clone(forecaster).set_params(**params).fit(X.iloc[train], y.iloc[train])
     expected = -rmse(y.iloc[test], by_hand.predict(X.iloc[test]))
-    np.testing.assert_allclose(search.cv_results_["split2_test_score"][0], expected, rtol=1e-5)
+    np.testing.assert_allclose(
+        search.cv_results_["split2_test_score"][0], expected, rtol=1e-5
+    )
 
 
 def test_scikeras_regressor_as_estimator():
@@ -110,8 +116,11 @@ def test_scikeras_regressor_as_estimator():
 
     def build(meta):
         model = keras.Sequential(
-            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(8, activation="relu"),
-             keras.layers.Dense(1)]
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Dense(8, activation="relu"),
+                keras.layers.Dense(1),
+            ]
         )
         model.compile(optimizer="adam", loss="mse")
         return model
@@ -120,12 +129,15 @@ def test_scikeras_regressor_as_estimator():
     estimator = KerasRegressor(build, epochs=5, verbose=0, random_state=0)
     f = RecursiveForecaster(estimator, window=12, differences=1).fit(None, y[:-12])
     pred = f.forecast(12)
-    assert pred.shape == (12,) and np.isfinite(pred).all()
+    assert pred.shape == (12,)
+    assert np.isfinite(pred).all()
     # Windows reach a model without 3-D tags flattened: window x features.
     assert f.estimator_.n_features_in_ == 12
 
 
 def test_too_short_a_series_is_refused():
     y = np.arange(14.0)  # window + differences + 1
-    with pytest.raises(ValueError, match="y has 14 time points.*needs at least 15.*smaller window"):
+    with pytest.raises(
+        ValueError, match=r"y has 14 time points.*needs at least 15.*smaller window"
+    ):
         RecursiveForecaster(LinearRegression(), window=12, differences=1).fit(None, y)

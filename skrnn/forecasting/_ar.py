@@ -78,14 +78,19 @@ class ARForecaster(BaseForecaster):
     """
 
     _parameter_constraints: dict = {
-        "lags": [Interval(Integral, 0, None, closed="left"), StrOptions({"aic", "bic", "hqic"})],
+        "lags": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({"aic", "bic", "hqic"}),
+        ],
         "trend": [StrOptions({"n", "c", "t", "ct"})],
         "seasonal": ["boolean"],
         "period": [Interval(Integral, 2, None, closed="left"), None],
         "maxlag": [Interval(Integral, 1, None, closed="left"), None],
     }
 
-    def __init__(self, lags="aic", *, trend="c", seasonal=False, period=None, maxlag=None):
+    def __init__(
+        self, lags="aic", *, trend="c", seasonal=False, period=None, maxlag=None
+    ):
         self.lags = lags
         self.trend = trend
         self.seasonal = seasonal
@@ -100,13 +105,13 @@ class ARForecaster(BaseForecaster):
             )
 
     def _n_deterministic(self):
-        return len(self.trend.replace("n", "")) + (self.period - 1 if self.seasonal else 0)
+        return len(self.trend.replace("n", "")) + (
+            self.period - 1 if self.seasonal else 0
+        )
 
     def _min_train_size(self):
-        if isinstance(self.lags, str):
-            lags = self.maxlag or 1
-        else:
-            lags = self.lags
+        # With a criterion, at least the smallest order it may choose must fit.
+        lags = (self.maxlag or 1) if isinstance(self.lags, str) else self.lags
         return 2 * lags + self._n_deterministic() + 2
 
     def _min_train_hint(self):
@@ -123,7 +128,9 @@ class ARForecaster(BaseForecaster):
     def _fit(self, y, exog):
         from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
-        common = dict(trend=self.trend, seasonal=self.seasonal, period=self.period, exog=exog)
+        common = dict(
+            trend=self.trend, seasonal=self.seasonal, period=self.period, exog=exog
+        )
         self.results_, self.ar_lags_ = [], []
         for series in y.T:
             if isinstance(self.lags, str):
@@ -171,9 +178,15 @@ class ARForecaster(BaseForecaster):
         horizon = int(positions[-1])
         frames = []
         for result in self.results_:
-            bounds = self._prediction(result, horizon, exog).conf_int(alpha=1 - coverage)
+            bounds = self._prediction(result, horizon, exog).conf_int(
+                alpha=1 - coverage
+            )
             frames.append(np.asarray(bounds)[positions - 1])
-        names = self._y_names if not self._y_is_1d and self._y_names else range(self.n_series_)
+        names = (
+            self._y_names
+            if not self._y_is_1d and self._y_names
+            else range(self.n_series_)
+        )
         if self._y_is_1d:
             return pd.DataFrame(frames[0], index=index, columns=["lower", "upper"])
         columns = pd.MultiIndex.from_product([list(names), ["lower", "upper"]])

@@ -105,8 +105,11 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         self.n_series_ = 1 if y_values.ndim == 1 else y_values.shape[1]
         self._y_is_1d = y_values.ndim == 1
         self._y_names = (
-            y.name if isinstance(y, pd.Series) else
-            list(y.columns) if isinstance(y, pd.DataFrame) else None
+            y.name
+            if isinstance(y, pd.Series)
+            else list(y.columns)
+            if isinstance(y, pd.DataFrame)
+            else None
         )
         self._y_is_pandas = isinstance(y, pd.Series | pd.DataFrame)
         return y_values.reshape(n, -1), exog
@@ -158,8 +161,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                     "are no regressors)."
                 )
             fitted_names = getattr(self, "feature_names_in_", None)
-            if fitted_names is not None and names is not None and list(names) != list(
-                fitted_names
+            if (
+                fitted_names is not None
+                and names is not None
+                and list(names) != list(fitted_names)
             ):
                 raise ValueError(
                     f"X has columns {list(names)}, but {type(self).__name__} was "
@@ -177,12 +182,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             raise ValueError("X is None: pass one row per time point to forecast.")
         n_rows = len(X)
         if n_rows == 0:
-            raise ValueError(
-                "X has 0 rows: pass one row per time point to forecast."
-            )
-        if index is None or not axis.has_time or (
-            isinstance(index, pd.RangeIndex) and not pd.api.types.is_integer_dtype(
-                axis.index.dtype
+            raise ValueError("X has 0 rows: pass one row per time point to forecast.")
+        if (
+            index is None
+            or not axis.has_time
+            or (
+                isinstance(index, pd.RangeIndex)
+                and not pd.api.types.is_integer_dtype(axis.index.dtype)
             )
         ):
             # Without a time index on both sides, the rows of X are the next ones.
@@ -269,7 +275,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         elif len(X) != steps:
             raise ValueError(f"X has {len(X)} rows but steps is {steps}.")
         exog = self._validate_exog(X, n_rows=steps, reset=False)
-        return self._wrap(self._forecast(int(steps), exog), self.time_axis_.future(steps))
+        return self._wrap(
+            self._forecast(int(steps), exog), self.time_axis_.future(steps)
+        )
 
     def _wrap(self, values, index):
         """Shape forecasts like y: 1-D for one series, pandas if y was pandas."""

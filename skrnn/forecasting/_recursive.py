@@ -108,7 +108,13 @@ class RecursiveForecaster(BaseForecaster):
     }
 
     def __init__(
-        self, estimator=None, *, window=12, differences=0, seasonal_period=None, scale=True
+        self,
+        estimator=None,
+        *,
+        window=12,
+        differences=0,
+        seasonal_period=None,
+        scale=True,
     ):
         self.estimator = estimator
         self.window = window
@@ -118,7 +124,9 @@ class RecursiveForecaster(BaseForecaster):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        estimator = self.estimator if self.estimator is not None else _default_estimator()
+        estimator = (
+            self.estimator if self.estimator is not None else _default_estimator()
+        )
         tags.non_deterministic = get_tags(estimator).non_deterministic
         return tags
 
@@ -153,7 +161,11 @@ class RecursiveForecaster(BaseForecaster):
         if exog is None:
             exog = np.empty((len(z), 0))
 
-        estimator = clone(self.estimator) if self.estimator is not None else _default_estimator()
+        estimator = (
+            clone(self.estimator)
+            if self.estimator is not None
+            else _default_estimator()
+        )
         self._three_d = get_tags(estimator).input_tags.three_d_array
         X_windows, y_windows = self._training_windows(z, exog)
         self.estimator_ = estimator.fit(self._as_input(X_windows), y_windows)
@@ -171,7 +183,8 @@ class RecursiveForecaster(BaseForecaster):
         else:
             regressors = np.empty((n_windows, w, 0))
         per_series = [
-            np.concatenate([past[:, :, [j]], regressors], axis=2) for j in range(n_series)
+            np.concatenate([past[:, :, [j]], regressors], axis=2)
+            for j in range(n_series)
         ]
         X = np.stack(per_series, axis=1).reshape(n_windows * n_series, w, -1)
         return X, z[w:].reshape(-1)
@@ -202,7 +215,9 @@ class RecursiveForecaster(BaseForecaster):
         n_series = len(history)
         out = np.empty((steps, n_series))
         for step in range(steps):
-            regressors = np.broadcast_to(rows[step : step + w], (n_series, w, rows.shape[1]))
+            regressors = np.broadcast_to(
+                rows[step : step + w], (n_series, w, rows.shape[1])
+            )
             inputs = np.concatenate([history[:, :, None], regressors], axis=2)
             prediction = self.estimator_.predict(self._as_input(inputs))
             out[step] = np.asarray(prediction).reshape(n_series)

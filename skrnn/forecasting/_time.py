@@ -44,7 +44,9 @@ class TimeAxis:
             self.freq = index.freq
         elif isinstance(index, pd.DatetimeIndex):
             # Slicing (e.g. by TimeSeriesSplit) drops .freq; infer it again.
-            self.freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+            self.freq = index.freq or (
+                pd.infer_freq(index) if len(index) >= 3 else None
+            )
         elif len(index) >= 2:
             steps = np.diff(index.to_numpy())
             if not (steps == steps[0]).all():
@@ -116,7 +118,9 @@ class TimeAxis:
             return None
         name = self.index.name
         if isinstance(self.index, pd.PeriodIndex):
-            return pd.period_range(self.last + 1, periods=steps, freq=self.freq, name=name)
+            return pd.period_range(
+                self.last + 1, periods=steps, freq=self.freq, name=name
+            )
         if isinstance(self.index, pd.DatetimeIndex):
             if self.freq is None:
                 raise ValueError(
@@ -124,6 +128,8 @@ class TimeAxis:
                     "so future time points are unknown. Give y a regular index "
                     "(e.g. y.asfreq('MS'))."
                 )
-            return pd.date_range(self.last, periods=steps + 1, freq=self.freq, name=name)[1:]
+            return pd.date_range(
+                self.last, periods=steps + 1, freq=self.freq, name=name
+            )[1:]
         start = self.last + self.step
         return pd.RangeIndex(start, start + steps * self.step, self.step, name=name)

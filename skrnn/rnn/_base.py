@@ -255,7 +255,9 @@ class _BaseRNN(BaseEstimator):
     def _fit(self, X, y, sample_weight):
         self._validate_params()
         units = _as_layer_widths(self.units, "units", allow_empty=False)
-        dense_units = _as_layer_widths(self.dense_units, "dense_units", allow_empty=True)
+        dense_units = _as_layer_widths(
+            self.dense_units, "dense_units", allow_empty=True
+        )
         X, y = check_sequences(self, X, y, reset=True, **self._validate_y_kwargs)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(

@@ -131,7 +131,9 @@ default="sparse_categorical_crossentropy"
         if self.class_weight is not None:
             class_weights = compute_sample_weight(self.class_weight, y)
             sample_weight = (
-                class_weights if sample_weight is None else sample_weight * class_weights
+                class_weights
+                if sample_weight is None
+                else sample_weight * class_weights
             )
         present = y_encoded if sample_weight is None else y_encoded[sample_weight > 0]
         if len(np.unique(present)) < 2:

@@ -7,20 +7,21 @@ built or used.
 
 import collections
 import contextlib
+import dataclasses
 import logging
 import os
 import random
-import threading
 import tempfile
+import threading
 from pathlib import Path
 
 # TensorFlow prints INFO lines (oneDNN, CPU features) on import; keep a user's
 # explicit setting, hide only that noise by default.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-from keras import layers, ops  # noqa: E402
+import keras
+import numpy as np
+from keras import layers, ops
 
 if keras.backend.backend() != "tensorflow":  # pragma: no cover - env dependent
     raise ImportError(
@@ -29,7 +30,7 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover - env dependent
         "'tensorflow'."
     )
 
-import tensorflow as tf  # noqa: E402
+import tensorflow as tf
 
 
 class _DropTemplateRetracingWarning(logging.Filter):
@@ -67,12 +68,11 @@ def _use_the_worker_share_of_cores():
 
 _use_the_worker_share_of_cores()
 
-# Measured in benchmarks/bench_fit_overhead.py on 2 CPU cores: unrolling the
-# recurrence pays off for short sequences only (graph size grows with length).
-UNROLL_MAX_TIMESTEPS = 32
 PREDICT_BATCH_SIZE = 1024
 # Compiled templates kept alive (one per architecture, least recent dropped).
-MAX_TEMPLATES = 8
+# A template holds ~18 MiB; TensorFlow keeps ~12 MiB of a dropped one anyway
+# (benchmarks/bench_memory.py), so dropping mostly costs a rebuild later.
+MAX_TEMPLATES = 16
 
 _CELLS = {"simple": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
@@ -171,7 +171,7 @@ def build_network(spec, seed=None):
     """
     seeds = _SeedSequence(seed)
     inputs = keras.Input(shape=spec.input_shape, name="sequences")
-    x = NaNMasking(name="padding_mask")(inputs)
+    x = NaNMasking(name="padding_mask")(inputs) if spec.masked else inputs
     if spec.network is not None:
         x = spec.network(x)
         if len(x.shape) != 2:
@@ -180,7 +180,6 @@ def build_network(spec, seed=None):
                 f"n_hidden). Got a tensor of shape {tuple(x.shape)} instead."
             )
     else:
-        unroll = spec.input_shape[0] <= UNROLL_MAX_TIMESTEPS
 
         def recurrent(i, width, **kwargs):
             last = i == len(spec.units) - 1
@@ -190,7 +189,6 @@ def build_network(spec, seed=None):
                 dropout=spec.dropout,
                 recurrent_dropout=spec.recurrent_dropout,
                 return_sequences=spec.attention or not last,
-                unroll=unroll,
                 **seeds.recurrent(),
                 **kwargs,
             )
@@ -224,12 +222,14 @@ def build_network(spec, seed=None):
 def _copy_variables(source, target):
     """Assign every variable of ``source`` (weights and seed states) to ``target``."""
     src, dst = source.variables, target.variables
-    if len(src) != len(dst) or any(a.shape != b.shape for a, b in zip(src, dst)):
+    if len(src) != len(dst) or any(
+        a.shape != b.shape for a, b in zip(src, dst, strict=True)
+    ):
         raise ValueError(
             "The `network` callable built two different architectures from "
             "the same input; it must build the same layers on every call."
         )
-    for a, b in zip(src, dst):
+    for a, b in zip(src, dst, strict=True):
         b.assign(a.value)
 
 
@@ -273,12 +273,20 @@ class _Template:
             total = tf.constant(0.0)
             for start in tf.range(0, n, batch_size):
                 batch = order[start : tf.minimum(start + batch_size, n)]
-                xb, yb, wb = tf.gather(x, batch), tf.gather(y, batch), tf.gather(w, batch)
+                xb, yb, wb = (
+                    tf.gather(x, batch),
+                    tf.gather(y, batch),
+                    tf.gather(w, batch),
+                )
                 with tf.GradientTape() as tape:
                     y_pred = model(xb, training=True)
-                    loss = model.compute_loss(x=xb, y=yb, y_pred=y_pred, sample_weight=wb)
+                    loss = model.compute_loss(
+                        x=xb, y=yb, y_pred=y_pred, sample_weight=wb
+                    )
                 weights = model.trainable_variables
-                model.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+                model.optimizer.apply_gradients(
+                    zip(tape.gradient(loss, weights), weights, strict=True)
+                )
                 total += loss * tf.cast(tf.shape(batch)[0], tf.float32)
             return total / tf.cast(n, tf.float32)
 
@@ -308,19 +316,19 @@ class _Template:
         """
         if self._recursion is None:
             model = self.model
-            window, n_features = model.input_shape[1:]
-            z_spec = tf.TensorSpec([None, window], tf.float32)
-            exog_spec = tf.TensorSpec([None, n_features - 1], tf.float32)
+            n_exog = model.input_shape[2] - 1
+            z_spec = tf.TensorSpec([None, None], tf.float32)
+            exog_spec = tf.TensorSpec([None, n_exog], tf.float32)
 
-            # XLA fuses the small per-step ops of the unrolled cells: ~10x
-            # faster per step on CPU (benchmarks/bench_recursive_forecast.py).
+            # XLA fuses the many small ops of each step: ~10x faster per step on
+            # CPU (benchmarks/bench_recursive_forecast.py). It compiles for
+            # the concrete shapes of each call, so the window is static there.
             @tf.function(
                 input_signature=[z_spec, exog_spec, tf.TensorSpec([], tf.int32)],
                 jit_compile=True,
             )
             def recursion(z, exog, steps):
-                n_series = tf.shape(z)[0]
-                n_exog = n_features - 1
+                n_series, window = tf.shape(z)[0], tf.shape(z)[1]
                 outputs = tf.TensorArray(tf.float32, size=steps)
                 for step in tf.range(steps):
                     inputs = z[:, :, tf.newaxis]
@@ -339,7 +347,9 @@ class _Template:
     def reset(self, model, learning_rate):
         _copy_variables(model, self.model)
         optimizer = self.model.optimizer
-        for variable, value in zip(optimizer.variables, self.initial_optimizer_state):
+        for variable, value in zip(
+            optimizer.variables, self.initial_optimizer_state, strict=True
+        ):
             variable.assign(value)
         optimizer.learning_rate = learning_rate
 
@@ -349,6 +359,8 @@ _TEMPLATES_LOCK = threading.Lock()
 
 
 def _template(spec):
+    """The shared template of ``spec``'s architecture, for any sequence length."""
+    spec = dataclasses.replace(spec, input_shape=(None, spec.input_shape[1]))
     try:
         hash(spec)
     except TypeError:  # an unhashable callable among the knobs: no sharing
@@ -416,8 +428,8 @@ def fit(
     stops training.
     """
     with seeded(seed):  # for the layers of a `network` callable
-        model = build_network(spec, seed)
-    template = _template(spec)
+        model = build_network(dataclasses.replace(spec, masked=True), seed)
+    template = _template(_masked_if_padded(spec, X))
     w = np.ones(len(X), np.float32) if sample_weight is None else sample_weight
     train_data, val_data = _split_validation(X, y, w, validation_fraction)
     x_t, y_t, w_t = (tf.convert_to_tensor(a) for a in train_data)
@@ -457,7 +469,9 @@ def fit(
                         best_state = [v.numpy() for v in variables]
                     else:
                         wait += 1
-                if template.model.stop_training or (early_stopping and wait >= patience):
+                if template.model.stop_training or (
+                    early_stopping and wait >= patience
+                ):
                     break
             hooks.on_train_end()
         finally:
@@ -466,7 +480,7 @@ def fit(
             for callback in callbacks or []:
                 callback.set_model(None)
         if best_state is not None:
-            for variable, value in zip(variables, best_state):
+            for variable, value in zip(variables, best_state, strict=True):
                 variable.assign(value)
         _copy_variables(template.model, model)
     if not all(np.isfinite(w).all() for w in model.get_weights()):
@@ -474,9 +488,15 @@ def fit(
     return model, history
 
 
+def _masked_if_padded(spec, X):
+    """Mask only data that has padding: the weights are the same either way,
+    and skipping the mask makes every step ~1.5x faster."""
+    return dataclasses.replace(spec, masked=bool(np.isnan(X).any()))
+
+
 def predict(spec, model, X):
     """Outputs of ``model`` for ``X``, computed through the spec's template."""
-    template = _template(spec)
+    template = _template(_masked_if_padded(spec, X))
     with template.lock:
         _copy_variables(model, template.model)
         chunks = [
@@ -489,7 +509,7 @@ def predict(spec, model, X):
 def recursive_forecast(spec, model, z, exog, steps):
     """Forecast ``steps`` ahead by feeding predictions back, compiled and
     batched over series (see :meth:`_Template.recursion`)."""
-    template = _template(spec)
+    template = _template(dataclasses.replace(spec, masked=False))
     with template.lock:
         _copy_variables(model, template.model)
         result = template.recursion()(
@@ -509,13 +529,14 @@ def seeded(seed):
     if seed is None:
         yield
         return
-    py_state, np_state = random.getstate(), np.random.get_state()
+    # The user's legacy global NumPy stream is what must be preserved.
+    py_state, np_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     keras.utils.set_random_seed(int(seed))
     try:
         yield
     finally:
         random.setstate(py_state)
-        np.random.set_state(np_state)
+        np.random.set_state(np_state)  # noqa: NPY002
 
 
 def model_to_bytes(model):

@@ -6,6 +6,7 @@ from sklearn.utils._param_validation import StrOptions
 
 from ._base import _SHARED_ATTRIBUTES_DOC, _SHARED_PARAMETERS_DOC, _BaseRNN
 
+
 class RNNRegressor(RegressorMixin, _BaseRNN):
     __doc__ = f"""Recurrent neural network regressor (SimpleRNN, LSTM or GRU).
 

@@ -9,7 +9,10 @@ class NetworkSpec:
     """Everything that fixes a network's compiled graph.
 
     Two fits with equal specs share one compiled Keras template (see
-    ``_keras.py``); the learning rate and the weights are not part of it.
+    ``_keras.py``); the learning rate and the weights are not part of it, and
+    templates ignore the number of time steps. ``masked`` says whether the
+    data has padding to mask: masking costs time at every step, and its
+    result is the same when nothing is padded.
     """
 
     input_shape: tuple
@@ -28,3 +31,4 @@ class NetworkSpec:
     clipnorm: Any
     loss: Any
     name: str
+    masked: bool = True

@@ -1,0 +1,150 @@
+"""Memory under load: resident memory growth over many fits, and a grid search.
+
+1. 50 consecutive fits of the same small LSTM (as in cross-validation): the
+   growth of resident memory per fit after 10 warm-up fits, for skrnn and for
+   raw Keras building a new model per fit (the reference, same data).
+2. A 50-candidate GridSearchCV over a RecursiveForecaster (window x units x
+   learning rate, 2 folds): peak resident memory and growth, where most
+   candidates are different architectures (compiled templates are created
+   and evicted).
+
+Each measurement runs in its own process. Run:
+python benchmarks/bench_memory.py [--quick]
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+
+from _common import write_results
+
+FITS = """
+import gc, json, sys
+import numpy as np, psutil
+n_fits, path = int(sys.argv[1]), sys.argv[2]
+rng = np.random.default_rng(0)
+X = rng.normal(size=(256, 12, 1)).astype("float32")
+y = X[:, -3:, 0].sum(axis=1)
+proc = psutil.Process()
+
+def skrnn_fit(i):
+    from skrnn import RNNRegressor
+    RNNRegressor(units=16, epochs=3, random_state=i).fit(X, y).predict(X)
+
+def keras_fit(i):
+    import keras
+    inputs = keras.Input((12, 1))
+    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.LSTM(16)(inputs)))
+    model.compile("adam", "mse")
+    model.fit(X, y, epochs=3, batch_size=32, verbose=0, validation_split=0.1)
+    model.predict(X, verbose=0)
+
+fit = {"skrnn": skrnn_fit, "keras": keras_fit}[path]
+rss = []
+for i in range(n_fits):
+    fit(i)
+    gc.collect()
+    rss.append(proc.memory_info().rss / 2**20)
+print(json.dumps(rss))
+"""
+
+GRID = """
+import json, resource, sys
+import numpy as np, pandas as pd, psutil
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from skrnn import RecursiveForecaster, RNNRegressor
+from skrnn.datasets import load_airline
+quick = sys.argv[1] == "quick"
+y = np.log(load_airline())
+X = pd.DataFrame(index=y.index)
+grid = {
+    "window": [6, 12, 18, 24, 36][: 2 if quick else 5],
+    "estimator__units": [4, 8, 16, 32, 64][: 2 if quick else 5],
+    "estimator__learning_rate": [1e-3, 1e-2],
+}
+proc = psutil.Process()
+# Warm-up: TensorFlow loaded and one forecaster fitted, as after the first fit.
+RecursiveForecaster(RNNRegressor(epochs=1), differences=1).fit(X[:-24], y[:-24]).forecast(12)
+before = proc.memory_info().rss / 2**20
+search = GridSearchCV(
+    RecursiveForecaster(RNNRegressor(epochs=3, random_state=0), differences=1),
+    grid, cv=TimeSeriesSplit(n_splits=2, test_size=12),
+).fit(X, y)
+after = proc.memory_info().rss / 2**20
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+n = len(search.cv_results_["params"])
+print(json.dumps({"candidates": n, "fits": 2 * n + 1, "rss_before_MiB": before,
+                  "rss_after_MiB": after, "peak_rss_MiB": peak}))
+"""
+
+
+def _run(code, *args):
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def growth_per_fit(rss, warmup):
+    """Least-squares slope of RSS over the fits after warm-up (MiB per fit)."""
+    import numpy as np
+
+    later = np.asarray(rss[warmup:])
+    return float(np.polyfit(np.arange(len(later)), later, 1)[0])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="CI-sized run")
+    args = parser.parse_args()
+    n_fits, warmup = (20, 5) if args.quick else (50, 10)
+
+    rows = []
+    for path in ("keras", "skrnn"):
+        rss = _run(FITS, n_fits, path)
+        rows.append(
+            {
+                "path": "raw Keras, new model per fit"
+                if path == "keras"
+                else "skrnn RNNRegressor",
+                "fits": n_fits,
+                "RSS after warm-up (MiB)": rss[warmup - 1],
+                "RSS at end (MiB)": rss[-1],
+                "growth per fit after warm-up (MiB)": growth_per_fit(rss, warmup),
+            }
+        )
+    grid = _run(GRID, "quick" if args.quick else "full")
+    rows.append(
+        {
+            "path": f"skrnn GridSearchCV, {grid['candidates']} candidates x 2 folds",
+            "fits": grid["fits"],
+            "RSS after warm-up (MiB)": grid["rss_before_MiB"],
+            "RSS at end (MiB)": grid["rss_after_MiB"],
+            "growth per fit after warm-up (MiB)": (
+                grid["rss_after_MiB"] - grid["rss_before_MiB"]
+            )
+            / grid["fits"],
+            "peak RSS (MiB)": grid["peak_rss_MiB"],
+        }
+    )
+    print(
+        write_results(
+            "memory",
+            "Resident memory over many fits",
+            rows,
+            notes=(
+                "LSTM(16), 256 windows of 12 steps, 3 epochs per fit. Growth per fit "
+                "is the least-squares slope of RSS after warm-up (for the grid "
+                "search: total growth / fits, warm-up = one forecaster fitted). Target: "
+                "under 2 MiB per fit."
+            ),
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""The one-file HTML page of a ComparisonReport (inline CSS, PNG data URIs)."""
+
+import base64
+import datetime
+import io
+from html import escape
+
+import numpy as np
+
+from ._report import _LABELS, TIMINGS, _format
+
+__all__ = ["render", "summary_table"]
+
+CSS = """
+body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  color: #222; background: #fafafa; margin: 0; line-height: 1.45; }
+main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
+h1 { font-size: 1.6em; margin: 0 0 4px; }
+h2 { font-size: 1.2em; margin: 36px 0 8px; padding-bottom: 4px;
+  border-bottom: 1px solid #e3e3e3; }
+.meta { color: #666; margin: 0 0 16px; }
+.headline { font-size: 1.08em; background: #f1f6fb; border-left: 4px solid #4e79a7;
+  padding: 10px 14px; margin: 12px 0 8px; }
+.howto { font-size: .9em; color: #444; background: #fbfaf4; border: 1px solid #eee6c8;
+  padding: 8px 14px; margin: 10px 0 14px; }
+.howto li { margin: 2px 0; }
+table { border-collapse: collapse; font-size: .88em; margin: 8px 0; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #eee; white-space: nowrap; }
+th { background: #f4f4f4; text-align: right; font-weight: 600; }
+th:first-child, td:first-child { text-align: left; }
+td { text-align: right; font-variant-numeric: tabular-nums; }
+tbody tr:nth-child(even) { background: #fbfbfb; }
+tr.baseline td { background: #f6f6f6; font-style: italic; }
+td.best { font-weight: 700; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+  margin-right: 6px; vertical-align: baseline; }
+img { max-width: 100%; height: auto; display: block; margin: 6px 0; }
+nav a { color: #4e79a7; margin-right: 14px; text-decoration: none; font-size: .92em; }
+footer { color: #888; font-size: .8em; margin-top: 40px; }
+"""
+
+
+def _time_label(value):
+    """A time point as text; midnight timestamps as plain dates."""
+    if hasattr(value, "normalize") and value == value.normalize():
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _png(figure):
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    titles = [figure.get_suptitle()] + [ax.get_title("left") for ax in figure.axes]
+    alt = escape(next((t for t in titles if t), "figure"))
+    return f'<img alt="{alt}" src="data:image/png;base64,{data}">'
+
+
+def _swatch(color):
+    return f'<span class="swatch" style="background:{color}"></span>'
+
+
+def _table(frame, *, colors=None, best=(), baseline=None, index_name=None):
+    """An HTML table of a string DataFrame; ``best`` maps column -> row to bold."""
+    names = [index_name or frame.index.name or "", *frame.columns]
+    head = "".join(f"<th>{escape(str(name))}</th>" for name in names)
+    rows = []
+    for label, values in zip(frame.index, frame.to_numpy().tolist(), strict=True):
+        model = label[0] if isinstance(label, tuple) else label
+        shown = " · ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+        swatch = _swatch(colors[model]) if colors and model in colors else ""
+        cells = [f"<td>{swatch}{escape(shown)}</td>"]
+        for column, value in zip(frame.columns, values, strict=True):
+            bold = ' class="best"' if dict(best).get(column) == label else ""
+            cells.append(f"<td{bold}>{escape(str(value))}</td>")
+        css = ' class="baseline"' if baseline is not None and model == baseline else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def summary_table(report):
+    """The summary table as HTML, best value of each mean in bold."""
+    from ._plots import model_colors
+
+    table = report.summary()
+    best = {f"{_LABELS[m]} mean": table[f"{m}_mean"].idxmin() for m in report.metrics}
+    return _table(
+        report._summary_strings(),
+        colors=model_colors(report.models),
+        best=best,
+        baseline=report.baseline,
+    )
+
+
+def _fold_table(report):
+    from ._plots import model_colors
+
+    table = report.fold_scores()
+    shown = table.apply(lambda column: column.map(_format))
+    for timing in TIMINGS:
+        shown[timing] = table[timing].map(lambda v: f"{v:.2f}")
+    shown.columns = [_LABELS.get(c, c.replace("_", " ")) for c in table.columns]
+    return _table(
+        shown,
+        colors=model_colors(report.models),
+        baseline=report.baseline,
+        index_name="model · fold",
+    )
+
+
+def _folds_table(report):
+    folds = report.folds.set_index("fold")
+    shown = folds.apply(lambda column: column.map(_time_label))
+    shown.columns = [c.replace("_", " ") for c in folds.columns]
+    return _table(shown)
+
+
+def _dm_table(report):
+    from ._plots import model_colors
+
+    tests = report.diebold_mariano()
+    shown = tests.copy().astype(object)
+    shown["statistic"] = tests["statistic"].map(lambda v: _format(v, 3))
+    shown["p_value"] = tests["p_value"].map(lambda v: _format(v, 3))
+    shown["significant (p < 0.05)"] = np.where(
+        tests["p_value"].isna(), "—", np.where(tests["p_value"] < 0.05, "yes", "no")
+    )
+    shown = shown.rename(columns=lambda c: c.replace("_", " "))
+    return _table(shown, colors=model_colors(report.models))
+
+
+def _section(anchor, title, body):
+    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
+
+
+def render(report):
+    """The whole page as a string."""
+    from .. import __version__
+
+    figures = report.plot()
+    y = report.y
+    metric = _LABELS[report.metrics[0]]
+    meta = (
+        f"Series <b>{escape(str(y.name or 'y'))}</b>: {len(y)} time points "
+        f"({escape(_time_label(y.index[0]))} to {escape(_time_label(y.index[-1]))}) · "
+        f"{len(report.folds)} folds, forecasting up to {report.horizon} steps ahead "
+        f"· seasonal period {report.seasonal_period} · baseline "
+        f"<b>{escape(report.baseline)}</b>"
+    )
+    howto = (
+        '<div class="howto"><b>How to read this.</b><ul>'
+        "<li>Every model is fitted on the same training rows and forecasts the "
+        "same test rows in each fold (time-series cross-validation); the "
+        "numbers are means and standard deviations over the folds.</li>"
+        + (
+            "<li><b>MASE &lt; 1</b> means the forecasts beat the in-sample "
+            f"{'seasonal ' if report.seasonal_period > 1 else ''}naive forecast "
+            f"(period {report.seasonal_period}) on average.</li>"
+            if "mase" in report.metrics
+            else ""
+        )
+        + "<li>Lower is better for every error. RMSE and MAE are in the unit of "
+        "the series, sMAPE in percent.</li>"
+        f"<li><b>DM p &lt; 0.05</b> means the model's squared errors differ "
+        f"significantly from those of {escape(report.baseline)} (Diebold-Mariano "
+        "test, Harvey-Leybourne-Newbold correction, all test points pooled); a "
+        "negative DM statistic means the model's errors are the smaller.</li>"
+        f"<li>Rank orders the models by mean {metric}; the best mean of each "
+        "error is in bold.</li></ul></div>"
+    )
+    sections = [
+        _section(
+            "summary",
+            "Summary",
+            summary_table(report) + howto + _png(figures["summary"]),
+        ),
+        _section("forecasts", "Forecasts vs actual", _png(figures["forecasts"])),
+        _section(
+            "steps",
+            "Error by forecast step",
+            "<p>How the error grows with the number of steps ahead.</p>"
+            + _png(figures["error_by_step"]),
+        ),
+    ]
+    if "training" in figures:
+        sections.append(
+            _section(
+                "training",
+                "Training curves",
+                "<p>Loss per epoch of each network on its (scaled) training "
+                "windows; a validation loss that rises while the training loss "
+                "falls means over-fitting, stopped early at the best epoch.</p>"
+                + _png(figures["training"]),
+            )
+        )
+    sections += [
+        _section(
+            "tests",
+            f"Diebold-Mariano tests against {report.baseline}",
+            _dm_table(report)
+            + "<p>All test points of the folds pooled in time order (n points). "
+            "<i>horizon used</i> is the forecast horizon the variance allows "
+            "for (autocorrelated multi-step errors); it is 1 where that "
+            "variance estimate was not positive and the test fell back to "
+            "ignoring autocorrelation.</p>",
+        ),
+        _section(
+            "folds", "Scores per fold", _fold_table(report) + _folds_table(report)
+        ),
+    ]
+    nav = "".join(
+        f'<a href="#{anchor}">{label}</a>'
+        for anchor, label in [
+            ("summary", "Summary"),
+            ("forecasts", "Forecasts"),
+            ("steps", "By step"),
+            ("training", "Training"),
+            ("tests", "Tests"),
+            ("folds", "Per fold"),
+        ]
+        if anchor != "training" or "training" in figures
+    )
+    for figure in figures.values():
+        figure.clear()
+    today = datetime.date.today().isoformat()
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>skrnn comparison: {escape(str(y.name or 'y'))}</title>"
+        f"<style>{CSS}</style></head><body><main>"
+        "<h1>Forecast comparison</h1>"
+        f'<p class="meta">{meta}</p><nav>{nav}</nav>'
+        f'<p class="headline">{escape(report._headline())}</p>'
+        + "".join(sections)
+        + f"<footer>Made with skrnn {escape(__version__)} on {today}. This file is "
+        "self-contained: figures are embedded and nothing is loaded from the "
+        "network.</footer></main></body></html>"
+    )

@@ -1,0 +1,281 @@
+"""Figures of a ComparisonReport.
+
+Figures are made with ``matplotlib.figure.Figure`` rather than pyplot: they
+render with Agg, never open a window, and leave pyplot's state alone.
+"""
+
+import math
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+__all__ = ["KINDS", "model_colors", "plot"]
+
+KINDS = ("summary", "forecasts", "error_by_step", "training")
+# Tableau 10: distinct, colour-blind-friendly enough, and familiar.
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#b07aa1",
+    "#9c755f",
+    "#ff9da7",
+    "#76b7b2",
+    "#edc948",
+    "#bab0ac",
+]
+ACTUAL = "#2b2b2b"
+STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#9a9a9a",
+    "axes.grid": True,
+    "grid.color": "#e8e8e8",
+    "grid.linewidth": 0.8,
+    "legend.frameon": False,
+    "xtick.color": "#555555",
+    "ytick.color": "#555555",
+}
+
+
+def model_colors(models):
+    """One colour per model, by position, the same in every figure."""
+    return {model: PALETTE[i % len(PALETTE)] for i, model in enumerate(models)}
+
+
+def _label(metric):
+    from ._report import _LABELS
+
+    return _LABELS[metric]
+
+
+def _as_time(values):
+    """Values matplotlib can place on an axis (Periods become Timestamps)."""
+    index = pd.Index(values)
+    return index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
+
+
+def _grid(n, max_cols, height, width=11):
+    ncols = min(n, max_cols)
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(width, height * nrows + 0.7), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
+    for index in range(n, nrows * ncols):
+        row, col = divmod(index, ncols)
+        axes[row, col].set_visible(False)
+        # The panel above is now the bottom of its column: show its dates.
+        axes[row - 1, col].xaxis.set_tick_params(labelbottom=True)
+    return fig, axes.flat[:n]
+
+
+def plot_summary(report):
+    """Bars of the first metric's mean over folds (± std), best on top."""
+    table = report.summary()
+    metric = report.metrics[0]
+    colors = model_colors(report.models)
+    models = table.index[::-1]
+    means = table.loc[models, f"{metric}_mean"]
+    stds = table.loc[models, f"{metric}_std"].fillna(0)
+    fig = Figure(figsize=(7.5, 0.42 * len(models) + 1.4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh(
+        range(len(models)),
+        means,
+        xerr=stds,
+        color=[colors[m] for m in models],
+        height=0.65,
+        error_kw={"ecolor": "#666666", "capsize": 3, "lw": 1},
+    )
+    labels = [f"{m}  (baseline)" if m == report.baseline else m for m in models]
+    ax.set_yticks(range(len(models)), labels=labels)
+    ax.grid(axis="y", visible=False)
+    for i, model in enumerate(models):
+        p = table.loc[model, "dm_pvalue"]
+        star = " *" if p < 0.05 else ""
+        ax.text(
+            means[model] + stds[model],
+            i,
+            f"  {means[model]:.3g}{star}",
+            va="center",
+            fontsize=8.5,
+            color="#333333",
+        )
+    if metric == "mase":
+        ax.axvline(1, color="#555555", lw=1, ls="--")
+        ax.text(
+            1,
+            len(models) - 0.45,
+            " 1 = in-sample seasonal naive",
+            fontsize=7.5,
+            color="#555555",
+            va="bottom",
+        )
+    ax.set_ylim(-0.6, len(models) - 0.1)
+    ax.set_xlim(0, (means + stds).max() * 1.22)
+    ax.set_xlabel(
+        f"bars: mean, whiskers: ± std over {len(report.folds)} folds;   "
+        f"* differs from {report.baseline} (Diebold-Mariano p < 0.05)"
+    )
+    ax.set_title(f"{_label(metric)} of each model (lower is better)")
+    return fig
+
+
+def plot_forecasts(report):
+    """One panel per model: the series and the model's forecast in each fold."""
+    colors = model_colors(report.models)
+    scores = report.summary()
+    metric = report.metrics[0]
+    first_test = report.y.index.get_loc(report.folds["test_start"].iloc[0])
+    shown = report.y.iloc[max(0, first_test - 3 * report.horizon) :]
+    fig, axes = _grid(len(report.models), 2, height=2.3)
+    spans = [
+        _as_time([row.test_start, row.test_end]) for row in report.folds.itertuples()
+    ]
+    for ax, model in zip(axes, report.models, strict=True):
+        for k, (start, end) in enumerate(spans):
+            ax.axvspan(
+                start, end, color="#000000", alpha=0.035 if k % 2 else 0.07, lw=0
+            )
+        ax.plot(_as_time(shown.index), shown.to_numpy(), color=ACTUAL, lw=1.2)
+        rows = report.forecasts[report.forecasts["model"] == model]
+        for _, fold in rows.groupby("fold"):
+            ax.plot(
+                _as_time(fold["time"]),
+                fold["y_pred"].to_numpy(),
+                color=colors[model],
+                lw=1.8,
+                marker="o",
+                ms=2.5,
+            )
+        tag = "  (baseline)" if model == report.baseline else ""
+        ax.set_title(
+            f"{model}{tag}   {_label(metric)} {scores.loc[model, f'{metric}_mean']:.3g}"
+        )
+    handles = [
+        Line2D([], [], color=ACTUAL, lw=1.2, label="actual"),
+        Line2D(
+            [],
+            [],
+            color="#888888",
+            lw=1.8,
+            marker="o",
+            ms=2.5,
+            label="forecast (model colour)",
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside upper right", ncols=2, fontsize=8.5)
+    fig.suptitle(
+        "Forecasts vs actual; shaded: the test window of each fold",
+        x=0.01,
+        ha="left",
+        fontsize=10,
+    )
+    return fig
+
+
+def plot_error_by_step(report):
+    """The first metric at each step ahead, one line per model."""
+    table = report.error_by_step()
+    colors = model_colors(report.models)
+    fig = Figure(figsize=(8.5, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    for model in report.models:
+        baseline = model == report.baseline
+        ax.plot(
+            table.index,
+            table[model],
+            color=colors[model],
+            lw=2.4 if baseline else 1.8,
+            ls="--" if baseline else "-",
+            marker="o",
+            ms=3,
+            label=f"{model} (baseline)" if baseline else model,
+        )
+    ax.set_xticks(table.index)
+    ax.set_xlabel("steps ahead")
+    metric = report.metrics[0]
+    what = "absolute error / MASE scale" if metric == "mase" else _label(metric)
+    ax.set_ylabel(f"{what}, over folds")
+    ax.set_ylim(bottom=0)
+    ax.set_title(f"{_label(metric)} by forecast step (lower is better)")
+    fig.legend(loc="outside right upper")
+    return fig
+
+
+def plot_training(report):
+    """Training and validation loss per epoch of every network, per fold."""
+    histories = report.histories
+    models = [m for m in report.models if m in set(histories["model"])]
+    if not models:
+        return None
+    colors = model_colors(report.models)
+    n_folds = len(report.folds)
+    fig, axes = _grid(len(models), 3, height=2.5)
+    for ax, model in zip(axes, models, strict=True):
+        for fold, rows in histories[histories["model"] == model].groupby("fold"):
+            # Later folds train on more data: drawn darker.
+            alpha = 0.35 + 0.65 * (fold + 1) / n_folds
+            ax.plot(
+                rows["epoch"], rows["loss"], color=colors[model], alpha=alpha, lw=1.5
+            )
+            if "val_loss" in rows and rows["val_loss"].notna().any():
+                ax.plot(
+                    rows["epoch"],
+                    rows["val_loss"],
+                    color=colors[model],
+                    alpha=alpha,
+                    lw=1.5,
+                    ls="--",
+                )
+        ax.set_yscale("log")
+        ax.set_title(model)
+        ax.set_xlabel("epoch")
+    axes[0].set_ylabel("loss (scaled target)")
+    handles = [
+        Line2D([], [], color="#666666", lw=1.5, label="training loss"),
+        Line2D([], [], color="#666666", lw=1.5, ls="--", label="validation loss"),
+    ]
+    fig.legend(handles=handles, loc="outside upper right", ncols=2, fontsize=8.5)
+    fig.suptitle(
+        "Training curves (one line per fold; darker = later fold, more data)",
+        x=0.01,
+        ha="left",
+        fontsize=10,
+    )
+    return fig
+
+
+_PLOTTERS = {
+    "summary": plot_summary,
+    "forecasts": plot_forecasts,
+    "error_by_step": plot_error_by_step,
+    "training": plot_training,
+}
+
+
+def plot(report, kind=None):
+    """The figure of ``kind``, or a dict of every available figure."""
+    if kind is not None and kind not in _PLOTTERS:
+        raise ValueError(
+            f"`kind` must be one of {', '.join(map(repr, KINDS))} or None. Got "
+            f"{kind!r} instead."
+        )
+    with mpl.rc_context(STYLE), np.errstate(all="ignore"):
+        if kind is not None:
+            figure = _PLOTTERS[kind](report)
+            if figure is None:
+                raise ValueError(
+                    "No model recorded training curves, so there is no "
+                    "'training' figure. Compare a RecursiveForecaster with an "
+                    "RNNRegressor to get one."
+                )
+            return figure
+        figures = {name: plotter(report) for name, plotter in _PLOTTERS.items()}
+    return {name: fig for name, fig in figures.items() if fig is not None}

@@ -1,0 +1,323 @@
+"""compare: identical splits, recomputable scores, parallel = serial, errors."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import KFold, TimeSeriesSplit
+
+from skrnn import RecursiveForecaster, RNNRegressor, compare
+from skrnn.comparison import ComparisonReport, default_models, diebold_mariano
+from skrnn.forecasting import ARForecaster, NaiveForecaster
+from skrnn.metrics import mae, mase, rmse, smape
+
+HORIZON = 6
+
+
+def _series(n=72):
+    rng = np.random.default_rng(0)
+    t = np.arange(n)
+    values = 10 + 0.05 * t + np.sin(2 * np.pi * t / 6) + rng.normal(scale=0.2, size=n)
+    index = pd.period_range("2001-01", periods=n, freq="M", name="month")
+    return pd.Series(values, index=index, name="demand")
+
+
+def _models():
+    rnn = RNNRegressor("gru", units=4, epochs=5, random_state=0)
+    return {
+        "GRU": RecursiveForecaster(rnn, window=6, differences=1),
+        "AR(2)": ARForecaster(2),
+        "Naive": NaiveForecaster(),
+    }
+
+
+def _rows(forecasts, model, fold):
+    return forecasts[(forecasts["model"] == model) & (forecasts["fold"] == fold)]
+
+
+@pytest.fixture(scope="module")
+def series():
+    return _series()
+
+
+@pytest.fixture(scope="module")
+def report(series):
+    return compare(
+        _models(), series, horizon=HORIZON, seasonal_period=6, progress=False
+    )
+
+
+def test_every_metric_is_recomputed_exactly_from_the_stored_forecasts(report, series):
+    metrics = {"mae": mae, "rmse": rmse, "smape": smape}
+    for fold in report.folds.itertuples():
+        start = series.index.get_loc(fold.train_start)
+        y_train = series.iloc[start : start + fold.n_train]
+        assert y_train.index[-1] == fold.train_end
+        for model in report.models:
+            rows = _rows(report.forecasts, model, fold.fold)
+            expected = {
+                name: metric(rows["y_true"], rows["y_pred"])
+                for name, metric in metrics.items()
+            }
+            expected["mase"] = mase(
+                rows["y_true"], rows["y_pred"], y_train=y_train, seasonal_period=6
+            )
+            got = _rows(report.scores, model, fold.fold)
+            got = got.set_index("metric")["value"]
+            for name, value in expected.items():
+                assert got[name] == pytest.approx(value, rel=1e-12), (model, name)
+
+
+def test_forecasts_are_the_test_rows_of_identical_splits(report, series):
+    forecasts = report.forecasts
+    assert forecasts.columns.tolist() == [
+        "model",
+        "fold",
+        "time",
+        "step",
+        "y_true",
+        "y_pred",
+    ]
+    assert len(forecasts) == 3 * 3 * HORIZON
+    splits = list(TimeSeriesSplit(n_splits=3, test_size=HORIZON).split(series))
+    for fold, (_, test) in enumerate(splits):
+        for model in report.models:
+            rows = _rows(forecasts, model, fold)
+            assert rows["time"].tolist() == series.index[test].tolist()
+            assert rows["step"].tolist() == list(range(1, HORIZON + 1))
+            np.testing.assert_array_equal(rows["y_true"], series.iloc[test])
+
+
+def test_forecasts_are_those_of_the_model_fitted_on_the_training_rows(report, series):
+    train, test = list(TimeSeriesSplit(n_splits=3, test_size=HORIZON).split(series))[1]
+    X = pd.DataFrame(index=series.index)
+    for name, model in _models().items():
+        fitted = clone(model).fit(X.iloc[train], series.iloc[train])
+        stored = _rows(report.forecasts, name, 1)["y_pred"]
+        np.testing.assert_allclose(stored, fitted.predict(X.iloc[test]), rtol=1e-6)
+
+
+def test_scores_table_is_tidy_with_timings(report):
+    scores = report.scores
+    assert scores.columns.tolist() == ["model", "fold", "metric", "value"]
+    assert set(scores["metric"]) == {
+        "mase",
+        "rmse",
+        "mae",
+        "smape",
+        "fit_seconds",
+        "predict_seconds",
+    }
+    assert len(scores) == 3 * 3 * 6
+    timings = scores[scores["metric"].str.endswith("seconds")]["value"]
+    assert (timings > 0).all()
+
+
+def test_summary_aggregates_the_folds_and_ranks_best_first(report):
+    summary = report.summary()
+    means = report.scores.groupby(["model", "metric"])["value"].mean().unstack()
+    stds = report.scores.groupby(["model", "metric"])["value"].std().unstack()
+    for model in report.models:
+        assert summary.loc[model, "mase_mean"] == pytest.approx(
+            means.loc[model, "mase"]
+        )
+        assert summary.loc[model, "rmse_std"] == pytest.approx(stds.loc[model, "rmse"])
+        assert summary.loc[model, "fit_seconds"] == pytest.approx(
+            means.loc[model, "fit_seconds"]
+        )
+    assert summary["mase_mean"].is_monotonic_increasing
+    assert summary["rank"].tolist() == [1, 2, 3]
+
+
+def test_diebold_mariano_pools_the_test_points_in_time_order(report):
+    summary = report.summary()
+    assert report.baseline == "GRU"  # no "AR(aic)": the first model
+    assert np.isnan(summary.loc["GRU", "dm_pvalue"])
+
+    def pooled(model):
+        rows = report.forecasts.query("model == @model").sort_values("time")
+        return (rows["y_true"] - rows["y_pred"]).to_numpy()
+
+    for model in ["AR(2)", "Naive"]:
+        with warnings.catch_warnings():
+            # A fallback to lag 0 is reported in the table, not warned about.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            expected = diebold_mariano(pooled(model), pooled("GRU"), horizon=HORIZON)
+        assert summary.loc[model, "dm_statistic"] == pytest.approx(expected.statistic)
+        assert summary.loc[model, "dm_pvalue"] == pytest.approx(expected.pvalue)
+    table = report.diebold_mariano()
+    assert table.index.tolist() == ["AR(2)", "Naive"]
+    assert (table["n_points"] == 3 * HORIZON).all()
+
+
+def test_histories_hold_the_training_curves_of_the_networks(report):
+    histories = report.histories
+    assert set(histories["model"]) == {"GRU"}
+    assert sorted(set(histories["fold"])) == [0, 1, 2]
+    assert {"epoch", "loss", "val_loss"} <= set(histories.columns)
+    assert histories.groupby("fold")["epoch"].max().tolist() == [5, 5, 5]
+
+
+def test_parallel_results_equal_serial_results(report, series):
+    parallel = compare(
+        _models(), series, horizon=HORIZON, seasonal_period=6, n_jobs=2, progress=False
+    )
+    values = ~report.scores["metric"].str.endswith("seconds")
+    pd.testing.assert_frame_equal(
+        parallel.scores[values].reset_index(drop=True),
+        report.scores[values].reset_index(drop=True),
+    )
+    pd.testing.assert_frame_equal(parallel.forecasts, report.forecasts)
+    pd.testing.assert_frame_equal(parallel.histories, report.histories)
+
+
+def test_default_models_are_rnns_against_ar_and_naive_baselines():
+    models = default_models()
+    assert list(models) == ["SimpleRNN", "LSTM", "GRU", "AR(aic)", "AR(1)", "Naive"]
+    assert [models[m].estimator.cell for m in ["SimpleRNN", "LSTM", "GRU"]] == [
+        "simple",
+        "lstm",
+        "gru",
+    ]
+    assert models["LSTM"].window == 12
+    assert models["LSTM"].seasonal_period is None
+    assert models["GRU"].estimator.random_state == 0
+    seasonal = default_models(seasonal_period=4, random_state=7)
+    assert seasonal["Seasonal naive"].get_params()["period"] == 4
+    assert seasonal["LSTM"].window == 8
+    assert seasonal["LSTM"].seasonal_period == 4
+    assert (seasonal["LSTM"].differences, models["LSTM"].differences) == (0, 1)
+    assert seasonal["SimpleRNN"].estimator.random_state == 7
+
+
+def test_compare_without_models_runs_the_defaults_and_tests_against_ar(monkeypatch):
+    # Replace the defaults by fast stand-ins: what matters is that compare
+    # asks default_models for them and picks "AR(aic)" as the baseline.
+    from skrnn.comparison import _compare
+
+    def fast_defaults(seasonal_period=None, random_state=0):
+        assert seasonal_period == 6
+        return {"Naive": NaiveForecaster(), "AR(aic)": ARForecaster("aic")}
+
+    monkeypatch.setattr(_compare, "default_models", fast_defaults)
+    report = compare(y=_series(), horizon=HORIZON, seasonal_period=6, progress=False)
+    assert report.models == ["Naive", "AR(aic)"]
+    assert report.baseline == "AR(aic)"
+
+
+def test_a_list_of_models_gets_readable_unique_names():
+    report = compare(
+        [
+            ARForecaster(2),
+            ARForecaster(2),
+            NaiveForecaster("seasonal_last", period=6),
+            NaiveForecaster("drift"),
+        ],
+        _series(),
+        horizon=HORIZON,
+        metrics=["rmse"],
+        progress=False,
+    )
+    assert report.models == ["AR(2)", "AR(2) (2)", "Seasonal naive", "Naive(drift)"]
+    assert report.summary().columns[:3].tolist() == ["rank", "rmse_mean", "rmse_std"]
+    # Identical models, identical forecasts.
+    first = report.forecasts.query("model == 'AR(2)'")["y_pred"].to_numpy()
+    second = report.forecasts.query("model == 'AR(2) (2)'")["y_pred"].to_numpy()
+    np.testing.assert_array_equal(first, second)
+    assert report.diebold_mariano().loc["AR(2) (2)", "p_value"] == 1.0
+
+
+def test_a_numpy_series_and_a_custom_splitter():
+    y = _series().to_numpy()
+    cv = TimeSeriesSplit(n_splits=2, test_size=4, gap=2)
+    report = compare([NaiveForecaster(), ARForecaster(1)], y, cv=cv, progress=False)
+    rows = report.forecasts.query("model == 'Naive' and fold == 1")
+    # Integer time points; the gap is honoured: steps 3..6 after the training end.
+    assert rows["time"].tolist() == [68, 69, 70, 71]
+    assert rows["step"].tolist() == [3, 4, 5, 6]
+    assert report.horizon == 6
+    np.testing.assert_array_equal(rows["y_pred"], np.full(4, y[65]))
+
+
+def test_progress_false_is_silent(capsys):
+    compare([NaiveForecaster()], _series(), horizon=HORIZON, progress=False)
+    captured = capsys.readouterr()
+    assert captured.out == captured.err == ""
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (dict(y=_series(19)), ValueError, "too short for 3 folds of horizon 6"),
+        (dict(y=_series(), horizon=0), ValueError, "`horizon` must be a positive int"),
+        (dict(y=_series(), metrics=["mase", "mape"]), ValueError, "Got 'mape'"),
+        (dict(y=_series(), metrics=[]), ValueError, "Got none"),
+        (dict(y=_series(), baseline="ARIMA"), ValueError, "Got 'ARIMA'"),
+        (dict(models={}, y=_series()), ValueError, "at least one forecaster"),
+        (dict(models=[object()], y=_series()), TypeError, r"fit\(X, y\)"),
+        (dict(y=None), ValueError, r"compare\(y=y\)"),
+        (dict(y=_series(), cv=KFold(3)), ValueError, "contiguous block"),
+        (dict(y=_series().to_frame().assign(b=1.0)), ValueError, "2 columns"),
+        (
+            dict(y=_series().where(lambda s: s.index.month != 5)),
+            ValueError,
+            "no missing values",
+        ),
+        (
+            dict(
+                y=_series().set_axis(
+                    pd.DatetimeIndex(
+                        pd.date_range("2001-01-01", periods=73, freq="D").delete(3)
+                    )
+                )
+            ),
+            ValueError,
+            "without a regular frequency",
+        ),
+    ],
+)
+def test_bad_input_is_refused_before_any_fit(kwargs, error, message):
+    kwargs.setdefault("models", [NaiveForecaster(), ARForecaster(1)])
+    kwargs.setdefault("horizon", HORIZON)
+    with pytest.raises(error, match=message):
+        compare(**kwargs, progress=False)
+
+
+def test_a_model_that_needs_longer_training_data_is_named():
+    model = RecursiveForecaster(RNNRegressor(units=4), window=60)
+    with pytest.raises(ValueError, match="Model 'LSTM' needs at least 62 training"):
+        compare([model], _series(), horizon=HORIZON, progress=False)
+
+
+def test_a_failing_fit_names_the_model_and_the_fold():
+    class Broken(NaiveForecaster):
+        def _fit(self, y, exog):
+            raise ValueError("boom")
+
+    with pytest.raises(
+        ValueError,
+        match=r"Model 'Broken' failed on fold 0 \(training on 54 points\): boom",
+    ):
+        compare([Broken()], _series(), horizon=HORIZON, progress=False)
+
+
+def test_the_report_type_is_exported():
+    import skrnn
+
+    assert skrnn.ComparisonReport is ComparisonReport
+    assert skrnn.compare is compare
+
+
+def test_exogenous_columns_reach_the_models():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=80)
+    y = pd.Series(3 * x + rng.normal(scale=0.1, size=80))
+    X = pd.DataFrame({"x": x})
+    report = compare([ARForecaster(1)], y, X, horizon=5, progress=False)
+    # The regressor explains y: far better than any forecast without it.
+    assert report.summary().loc["AR(1)", "rmse_mean"] < 0.3
+    train, test = np.arange(75), np.arange(75, 80)
+    by_hand = ARForecaster(1).fit(X.iloc[train], y.iloc[train]).predict(X.iloc[test])
+    np.testing.assert_allclose(_rows(report.forecasts, "AR(1)", 2)["y_pred"], by_hand)

@@ -1,0 +1,228 @@
+"""ComparisonReport: tables, figures, Markdown and the one-file HTML page."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from skrnn import compare
+from skrnn.forecasting import ARForecaster, NaiveForecaster
+from skrnn.metrics import mae, mase
+
+HORIZON = 4
+
+
+class _Network:
+    """Stands in for a fitted RNNRegressor: only its training curves matter."""
+
+    def __init__(self, n_epochs):
+        losses = 1.0 / np.arange(1, n_epochs + 1)
+        self.history_ = {"loss": losses.tolist(), "val_loss": (1.2 * losses).tolist()}
+
+
+class TrainedDrift(NaiveForecaster):
+    """A fast forecaster that records training curves, as RNN forecasters do."""
+
+    def __init__(self, strategy="drift", *, period=None):
+        super().__init__(strategy, period=period)
+
+    def _fit(self, y, exog):
+        super()._fit(y, exog)
+        self.estimator_ = _Network(n_epochs=len(y) // 10)
+
+
+@pytest.fixture(scope="module")
+def report():
+    rng = np.random.default_rng(0)
+    t = np.arange(60)
+    y = pd.Series(
+        20 + 0.2 * t + 2 * np.sin(2 * np.pi * t / 4) + rng.normal(scale=0.3, size=60),
+        index=pd.period_range("2010Q1", periods=60, freq="Q", name="quarter"),
+        name="sales",
+    )
+    models = {
+        "Drift net": TrainedDrift(),
+        "AR(aic)": ARForecaster("aic"),
+        "Seasonal naive": NaiveForecaster("seasonal_last", period=4),
+        "Naive": NaiveForecaster(),
+    }
+    return compare(models, y, horizon=HORIZON, seasonal_period=4, progress=False)
+
+
+def test_fold_scores_and_error_by_step_match_the_forecasts(report):
+    folds = report.fold_scores()
+    assert folds.index.tolist()[:3] == [
+        ("Drift net", 0),
+        ("Drift net", 1),
+        ("Drift net", 2),
+    ]
+    assert folds.columns.tolist() == [
+        "mase",
+        "rmse",
+        "mae",
+        "smape",
+        "fit_seconds",
+        "predict_seconds",
+    ]
+    forecasts = report.forecasts
+    by_step = report.error_by_step("mae")
+    assert by_step.shape == (HORIZON, 4)
+    rows = forecasts.query("model == 'Naive' and step == 2")
+    assert by_step.loc[2, "Naive"] == pytest.approx(mae(rows["y_true"], rows["y_pred"]))
+    # MASE by step: each fold's absolute error over that fold's own scale.
+    scaled = [
+        mase(
+            r["y_true"],
+            r["y_pred"],
+            y_train=report.train_values(fold),
+            seasonal_period=4,
+        )
+        for fold, r in rows.groupby("fold")
+    ]
+    assert report.error_by_step().loc[2, "Naive"] == pytest.approx(np.mean(scaled))
+    with pytest.raises(ValueError, match="Got 'mape'"):
+        report.error_by_step("mape")
+
+
+def test_summary_and_tests_against_the_baseline(report):
+    summary = report.summary()
+    assert report.baseline == "AR(aic)"
+    assert summary.columns.tolist() == [
+        "rank",
+        "mase_mean",
+        "mase_std",
+        "rmse_mean",
+        "rmse_std",
+        "mae_mean",
+        "mae_std",
+        "smape_mean",
+        "smape_std",
+        "fit_seconds",
+        "dm_statistic",
+        "dm_pvalue",
+    ]
+    assert np.isnan(summary.loc["AR(aic)", "dm_statistic"])
+    tests = report.diebold_mariano()
+    assert "AR(aic)" not in tests.index
+    assert tests.loc["Naive", "p_value"] == summary.loc["Naive", "dm_pvalue"]
+    assert (tests["n_points"] == 3 * HORIZON).all()
+    assert tests["horizon_used"].isin([1, HORIZON]).all()
+
+
+def test_histories_are_the_training_curves_of_every_fold(report):
+    histories = report.histories
+    assert set(histories["model"]) == {"Drift net"}
+    # Folds train on 48, 52 and 56 points: 4, 5 and 5 epochs.
+    assert histories.groupby("fold")["epoch"].max().tolist() == [4, 5, 5]
+    first = histories.query("fold == 0")
+    assert first["loss"].tolist() == pytest.approx([1, 1 / 2, 1 / 3, 1 / 4])
+
+
+def test_markdown_lists_every_model_best_first(report):
+    lines = report.to_markdown().splitlines()
+    assert lines[0].startswith("| model | rank | MASE mean | MASE std | RMSE mean")
+    assert lines[1].startswith("|:---|---:|")
+    models = [line.split("|")[1].strip() for line in lines[2:]]
+    assert models == report.summary().index.tolist()
+    baseline_row = next(line for line in lines if line.startswith("| AR(aic) "))
+    assert baseline_row.rstrip(" |").endswith("baseline | baseline")
+
+
+def test_html_is_one_self_contained_page(report, tmp_path):
+    path = tmp_path / "report.html"
+    assert report.to_html(path) is None
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('src="data:image/png;base64,') == 4
+    for anchor in ["summary", "forecasts", "steps", "training", "tests", "folds"]:
+        assert f'<section id="{anchor}">' in page
+    for text in [
+        "How to read this",
+        "MASE &lt; 1",
+        "DM p &lt; 0.05",
+        "Training curves",
+        "Scores per fold",
+        "Diebold-Mariano",
+    ]:
+        assert text in page
+    for model in report.models:
+        assert f"{model}</td>" in page
+    # Nothing to fetch: no external scripts, styles, fonts or images.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<link" not in page
+    assert "<script" not in page
+    assert "@import" not in page
+
+
+def test_html_without_networks_has_no_training_section(report):
+    rows = report.histories["model"] != "Drift net"
+    report_without = type(report)(
+        scores=report.scores,
+        forecasts=report.forecasts,
+        histories=report.histories[rows],
+        folds=report.folds,
+        y=report.y,
+        models=report.models,
+        metrics=report.metrics,
+        baseline=report.baseline,
+        seasonal_period=report.seasonal_period,
+        horizon=report.horizon,
+    )
+    page = report_without.to_html()
+    assert page.count("data:image/png;base64,") == 3
+    assert 'id="training"' not in page
+    assert "Best model besides the baseline" in page
+    with pytest.raises(ValueError, match="no 'training' figure"):
+        report_without.plot("training")
+
+
+def test_plot_returns_figures_without_touching_pyplot(report):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    figures = report.plot()
+    assert list(figures) == ["summary", "forecasts", "error_by_step", "training"]
+    assert all(isinstance(figure, Figure) for figure in figures.values())
+    assert plt.get_fignums() == before
+    panels = [ax for ax in report.plot("forecasts").axes if ax.get_visible()]
+    assert [ax.get_title("left").split("  ")[0] for ax in panels] == report.models
+    # One line per fold for each model's forecasts, plus the series.
+    assert len(panels[0].get_lines()) == 1 + 3
+    with pytest.raises(ValueError, match="`kind` must be one of"):
+        report.plot("residuals")
+
+
+def test_the_headline_answers_the_question(report):
+    summary = report.summary()
+    headline = report._headline()
+    assert headline.startswith("Best network: Drift net, MASE ")
+    value = summary.loc["Drift net", "mase_mean"]
+    reference = summary.loc["AR(aic)", "mase_mean"]
+    direction = "lower" if value < reference else "higher"
+    assert (
+        f"{abs(value / reference - 1) * 100:.0f}% {direction} than AR(aic)" in headline
+    )
+    assert "<ComparisonReport: 4 models, 3 folds, horizon 4" in repr(report)
+    assert report._repr_html_().startswith("<table>")
+
+
+def test_one_fold_is_too_few_points_for_the_test_and_says_so():
+    rng = np.random.default_rng(1)
+    y = np.sin(np.arange(40) / 3) + np.arange(40) / 10 + rng.normal(0, 0.1, 40)
+    report = compare(
+        {"AR(aic)": ARForecaster("aic"), "Naive": NaiveForecaster()},
+        y,
+        horizon=6,
+        cv=1,
+        metrics=["rmse"],
+        progress=False,
+    )
+    tests = report.diebold_mariano()
+    assert np.isnan(tests.loc["Naive", "p_value"])
+    assert tests.loc["Naive", "horizon_used"] == 0
+    assert "too few test points" in report._headline()
+    page = report.to_html()
+    assert "MASE &lt; 1" not in page  # MASE was not scored
+    assert page.count("data:image/png;base64,") == 3
