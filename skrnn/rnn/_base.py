@@ -1,5 +1,7 @@
 """Shared machinery of RNNRegressor and RNNClassifier."""
 
+import pickle
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -340,11 +342,31 @@ class _BaseRNN(BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
+        if state.get("callbacks"):
+            state["callbacks"] = self._picklable_callbacks(state["callbacks"])
         if "model_" in state:
             from . import _keras
 
             state["model_"] = _keras.model_to_bytes(state["model_"])
         return state
+
+    def _picklable_callbacks(self, callbacks):
+        """Callbacks serve only during fit; one that cannot be pickled (Keras's
+        CSVLogger keeps its closed file) must not make the estimator unsavable."""
+        kept = []
+        for callback in callbacks:
+            try:
+                pickle.dumps(callback)
+            except Exception as exc:
+                warnings.warn(
+                    f"The callback {type(callback).__name__} of "
+                    f"{type(self).__name__} cannot be pickled ({exc}); it is left "
+                    "out of the saved estimator's `callbacks`.",
+                    stacklevel=3,
+                )
+            else:
+                kept.append(callback)
+        return kept
 
     def __setstate__(self, state):
         if isinstance(state.get("model_"), bytes):

@@ -1,0 +1,191 @@
+"""Every fitted public object survives pickle and joblib into a new process,
+and training faults leave estimators as they were."""
+
+import pickle
+import subprocess
+import sys
+
+import joblib
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import make_pipeline
+
+from skrnn import (
+    ARForecaster,
+    Differencer,
+    NaiveForecaster,
+    RecursiveForecaster,
+    RNNClassifier,
+    RNNRegressor,
+    SequenceScaler,
+    SlidingWindow,
+)
+from skrnn.datasets import load_airline
+
+TINY = dict(units=4, epochs=3, random_state=0)
+
+
+def _fitted_objects(tmp_path):
+    """(name, fitted object, method, input) for every public fitted kind."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 6, 2))
+    y = X[:, -1, 0]
+    table = rng.normal(size=(30, 2))
+    series = np.log(load_airline())
+    future = pd.DataFrame(index=pd.period_range("1961-01", periods=6, freq="M"))
+    callbacks = [
+        keras.callbacks.CSVLogger(str(tmp_path / "log.csv")),
+        keras.callbacks.ModelCheckpoint(str(tmp_path / "checkpoint.keras")),
+    ]
+    return [
+        ("RNNRegressor", RNNRegressor(**TINY, attention=True).fit(X, y), "predict", X),
+        (
+            "RNNRegressor with callbacks",
+            RNNRegressor(**TINY, callbacks=callbacks).fit(X, y),
+            "predict",
+            X,
+        ),
+        (
+            "RNNClassifier",
+            RNNClassifier(**TINY, bidirectional=True).fit(X, y > 0),
+            "predict_proba",
+            X,
+        ),
+        (
+            "pipeline",
+            make_pipeline(SequenceScaler(), RNNRegressor(**TINY)).fit(X, y),
+            "predict",
+            X,
+        ),
+        ("SequenceScaler", SequenceScaler().fit(X), "transform", X),
+        ("Differencer", Differencer(seasonal_period=3).fit(table), "transform", table),
+        ("SlidingWindow", SlidingWindow(4).fit(table), "transform", table),
+        (
+            "RecursiveForecaster",
+            RecursiveForecaster(RNNRegressor(**TINY), window=12, differences=1).fit(
+                None, series
+            ),
+            "predict",
+            future,
+        ),
+        (
+            "RecursiveForecaster(linear)",
+            RecursiveForecaster(LinearRegression(), window=12).fit(None, series),
+            "predict",
+            future,
+        ),
+        ("ARForecaster", ARForecaster().fit(None, series), "predict", future),
+        (
+            "NaiveForecaster",
+            NaiveForecaster("seasonal_last", period=12).fit(None, series),
+            "predict",
+            future,
+        ),
+    ]
+
+
+_LOAD_AND_APPLY = """
+import pickle, sys, joblib, numpy as np
+cases = pickle.load(open(sys.argv[1], "rb"))
+outputs = {}
+for name, fmt, blob, method, data in cases:
+    obj = pickle.loads(blob) if fmt == "pickle" else joblib.load(blob)
+    outputs[(name, fmt)] = np.asarray(getattr(obj, method)(data))
+pickle.dump(outputs, open(sys.argv[2], "wb"))
+"""
+
+
+@pytest.mark.filterwarnings("ignore:The callback CSVLogger")
+def test_every_fitted_object_round_trips_into_a_new_process(tmp_path):
+    objects = _fitted_objects(tmp_path)
+    assert (tmp_path / "checkpoint.keras").exists()  # the callback saved a model
+    cases, expected = [], {}
+    for name, obj, method, data in objects:
+        path = tmp_path / f"{name}.joblib"
+        joblib.dump(obj, path)
+        cases.append((name, "pickle", pickle.dumps(obj), method, data))
+        cases.append((name, "joblib", str(path), method, data))
+        expected[name] = np.asarray(getattr(obj, method)(data))
+    (tmp_path / "cases.pkl").write_bytes(pickle.dumps(cases))
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _LOAD_AND_APPLY,
+            str(tmp_path / "cases.pkl"),
+            str(tmp_path / "out.pkl"),
+        ],
+        check=True,
+    )
+    outputs = pickle.loads((tmp_path / "out.pkl").read_bytes())
+    for (name, fmt), output in outputs.items():
+        np.testing.assert_array_equal(output, expected[name], err_msg=f"{name} {fmt}")
+    assert len(outputs) == 2 * len(objects)
+
+
+def test_a_callback_that_cannot_be_pickled_is_left_out_with_a_warning(tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(20, 4, 1))
+    logger = keras.callbacks.CSVLogger(str(tmp_path / "log.csv"))
+    stop = keras.callbacks.EarlyStopping(monitor="loss")
+    reg = RNNRegressor(**TINY, callbacks=[logger, stop]).fit(X, X[:, -1, 0])
+    with pytest.warns(UserWarning, match="CSVLogger .* cannot be pickled"):
+        restored = pickle.loads(pickle.dumps(reg))
+    assert [type(c) for c in restored.callbacks] == [keras.callbacks.EarlyStopping]
+    assert reg.callbacks == [logger, stop]  # the live estimator keeps both
+    assert (tmp_path / "log.csv").read_text().startswith("epoch,loss")
+
+
+def test_a_checkpoint_saved_by_a_callback_loads_as_the_trained_network(tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 6, 1))
+    y = X[:, -1, 0]
+    path = tmp_path / "best.keras"
+    reg = RNNRegressor(
+        **TINY,
+        early_stopping=False,
+        callbacks=[keras.callbacks.ModelCheckpoint(str(path))],
+    ).fit(X, y)
+    saved = keras.saving.load_model(path)
+    np.testing.assert_allclose(
+        saved.predict(X, verbose=0).ravel(), reg.predict(X), rtol=1e-5
+    )
+
+
+class _InterruptAt(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("fitted_before", [False, True])
+def test_an_interrupted_fit_leaves_the_estimator_as_it_was(fitted_before):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(40, 6, 1))
+    y = X[:, -1, 0]
+    reg = RNNRegressor(units=4, epochs=5, random_state=0)
+    if fitted_before:
+        reg.fit(X, y)
+        before = reg.predict(X)
+    state = dict(reg.__dict__)
+    reg.set_params(callbacks=[_InterruptAt(epoch=1)])
+    with pytest.raises(KeyboardInterrupt):
+        reg.fit(X[:, :4], y)
+    reg.set_params(callbacks=None)
+    assert {k: v for k, v in reg.__dict__.items() if k != "callbacks"} == {
+        k: v for k, v in state.items() if k != "callbacks"
+    }
+    if fitted_before:
+        np.testing.assert_array_equal(reg.predict(X), before)
+    else:
+        assert not hasattr(reg, "model_")
+    # The shared compiled template is still usable after the interruption.
+    again = RNNRegressor(units=4, epochs=5, random_state=0).fit(X[:, :4], y)
+    assert np.isfinite(again.predict(X[:, :4])).all()
