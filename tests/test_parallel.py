@@ -79,3 +79,26 @@ def test_grid_search_on_a_dask_cluster_matches_the_serial_run(dask_client):
     )
     workers = dask_client.run(_tensorflow_threads)
     assert set(workers.values()) == {(1, 1)}
+
+
+def test_compare_on_a_dask_cluster_matches_the_serial_run(dask_client):
+    from skrnn import ARForecaster, NaiveForecaster, compare
+
+    y = np.log(load_airline())[-60:]
+    models = {
+        "GRU": RecursiveForecaster(
+            RNNRegressor("gru", units=4, epochs=5, random_state=0), window=12
+        ),
+        "AR(aic)": ARForecaster("aic"),
+        "Naive": NaiveForecaster(),
+    }
+    serial = compare(models, y, horizon=6, progress=False)
+    with joblib.parallel_backend("dask"):
+        distributed = compare(models, y, horizon=6, n_jobs=2, progress=False)
+    pd.testing.assert_frame_equal(
+        distributed.forecasts, serial.forecasts, check_exact=False, rtol=1e-5
+    )
+    scores = serial.scores[~serial.scores["metric"].str.endswith("_seconds")]
+    same = distributed.scores.merge(scores, on=["model", "fold", "metric"])
+    np.testing.assert_allclose(same["value_x"], same["value_y"], rtol=1e-5)
+    assert len(same) == len(scores)
