@@ -65,7 +65,8 @@ grid = {
 }
 proc = psutil.Process()
 # Warm-up: TensorFlow loaded and one forecaster fitted, as after the first fit.
-RecursiveForecaster(RNNRegressor(epochs=1), differences=1).fit(X[:-24], y[:-24]).forecast(12)
+warm = RecursiveForecaster(RNNRegressor(epochs=1), differences=1)
+warm.fit(X[:-24], y[:-24]).forecast(12)
 before = proc.memory_info().rss / 2**20
 search = GridSearchCV(
     RecursiveForecaster(RNNRegressor(epochs=3, random_state=0), differences=1),
@@ -139,8 +140,8 @@ def main():
             notes=(
                 "LSTM(16), 256 windows of 12 steps, 3 epochs per fit. Growth per fit "
                 "is the least-squares slope of RSS after warm-up (for the grid "
-                "search: total growth / fits, warm-up = one forecaster fitted). Target: "
-                "under 2 MiB per fit."
+                "search: total growth / fits, warm-up = one forecaster fitted). "
+                "Target: under 2 MiB per fit."
             ),
         )
     )

@@ -132,7 +132,7 @@ def _parser():
         "--epochs",
         type=_positive_int,
         metavar="E",
-        help="maximum training epochs of the RNNs (default: 200)",
+        help="training epochs of the RNNs (default: 100)",
     )
     _add_common(comparison)
 

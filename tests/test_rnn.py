@@ -95,8 +95,8 @@ def test_fitted_attributes(fitted_regressor):
     assert reg.n_features_in_ == 10
     assert reg.sequence_shape_ == (10, 2)
     assert reg.n_outputs_ == 1
-    assert set(reg.history_) == {"loss", "val_loss"}
-    assert len(reg.history_["loss"]) == reg.n_epochs_ <= 5
+    assert set(reg.history_) == {"loss"}  # no validation set by default
+    assert len(reg.history_["loss"]) == reg.n_epochs_ == 5
     assert reg.model_.input_shape == (None, 10, 2)
 
 
@@ -211,7 +211,13 @@ def test_custom_network_body(regression_data):
 def test_early_stopping_restores_best_epoch(regression_data):
     X, y = regression_data
     reg = RNNRegressor(
-        units=8, epochs=40, patience=2, learning_rate=0.05, random_state=0
+        units=8,
+        epochs=40,
+        early_stopping=True,
+        validation_fraction=0.1,
+        patience=2,
+        learning_rate=0.05,
+        random_state=0,
     ).fit(X, y)
     history = reg.history_
     assert reg.n_epochs_ < 40

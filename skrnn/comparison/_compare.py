@@ -19,7 +19,7 @@ _CELL_NAMES = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def default_models(seasonal_period=None, random_state=0):
-    """The models :func:`compare` runs when none are given.
+    """The models :func:`~skrnn.compare` runs when none are given.
 
     Three recurrent networks (SimpleRNN, LSTM, GRU), each a
     :class:`~skrnn.RecursiveForecaster` on the differenced series (seasonally
@@ -46,7 +46,7 @@ def default_models(seasonal_period=None, random_state=0):
 
     See Also
     --------
-    compare : Fits these (or your) models on the same splits.
+    skrnn.compare : Fits these (or your) models on the same splits.
 
     Examples
     --------
@@ -71,16 +71,14 @@ def default_models(seasonal_period=None, random_state=0):
     # season; differencing once more left mostly noise and forecast worse on
     # the airline series (MASE about 0.7 instead of 0.45-0.6 over 3 folds).
     differences = 0 if season else 1
+    # The networks keep RNNRegressor's defaults (100 epochs on all windows, no
+    # early stopping). Early stopping on the last 10% of the windows with
+    # patience 20 and learning rate 0.003, used here before, forecast worse on
+    # validation folds of sunspots and no better on airline and CO2
+    # (benchmarks/results/defaults_forecasting.md, candidates B and D).
     models = {
         name: RecursiveForecaster(
-            RNNRegressor(
-                cell,
-                units=32,
-                epochs=200,
-                patience=20,
-                learning_rate=0.003,
-                random_state=random_state,
-            ),
+            RNNRegressor(cell, random_state=random_state),
             window=window,
             differences=differences,
             seasonal_period=season,
@@ -354,8 +352,9 @@ def compare(
     models : dict of str to forecaster, list of forecaster or None, default=None
         The forecasters (skrnn's forecaster contract: ``fit(X, y)`` and
         ``predict(X)``). A list gets readable names ("LSTM", "AR(aic)", ...).
-        None means :func:`default_models` for ``seasonal_period``: SimpleRNN,
-        LSTM and GRU against AR(aic), AR(1) and naive baselines.
+        None means :func:`~skrnn.comparison.default_models` for
+        ``seasonal_period``: SimpleRNN, LSTM and GRU against AR(aic), AR(1)
+        and naive baselines.
 
     y : array-like or pandas.Series of shape (n_timesteps,)
         The series, in time order. Its index (DatetimeIndex with a frequency,
@@ -383,9 +382,10 @@ default=("mase", "rmse", "mae", "smape")
         "AR(aic)" when present, else the first model.
 
     seasonal_period : int, default=None
-        Season length. Sets the default models (see :func:`default_models`)
-        and the scale of MASE (the in-sample seasonal naive error; 1, the
-        last-value naive error, when None).
+        Season length. Sets the default models (see
+        :func:`~skrnn.comparison.default_models`) and the scale of MASE (the
+        in-sample seasonal naive error; 1, the last-value naive error, when
+        None).
 
     n_jobs : int, default=None
         Number of (model, fold) fits run in parallel with joblib; None means
@@ -405,8 +405,9 @@ default=("mase", "rmse", "mae", "smape")
     See Also
     --------
     ComparisonReport : What the report holds and renders.
-    default_models : The default models.
-    diebold_mariano : The test of each model against the baseline.
+    skrnn.comparison.default_models : The default models.
+    skrnn.comparison.diebold_mariano : The test of each model against the
+        baseline.
 
     Examples
     --------

@@ -130,7 +130,18 @@ seasonal_period, horizon
     # -- tables ---------------------------------------------------------------
 
     def train_values(self, fold):
-        """The training series of ``fold``, as a NumPy array."""
+        """Return the training series of a fold.
+
+        Parameters
+        ----------
+        fold : int
+            Position of the fold in ``folds`` (0 for the first).
+
+        Returns
+        -------
+        y_train : ndarray of shape (n_train,)
+            The values of ``y`` the models were fitted on in that fold.
+        """
         row = self.folds.iloc[fold]
         start = self.y.index.get_loc(row["train_start"])
         return self.y.to_numpy()[start : start + row["n_train"]]
@@ -326,7 +337,7 @@ seasonal_period, horizon
         return _markdown(self._summary_strings())
 
     def plot(self, kind=None):
-        """Figures of the comparison (matplotlib, never shown on screen).
+        """Draw the figures of the comparison (matplotlib, never shown on screen).
 
         Parameters
         ----------

@@ -13,7 +13,17 @@ _LOSSES = {"squared": np.square, "absolute": np.abs}
 
 
 class DieboldMarianoResult(NamedTuple):
-    """Result of :func:`diebold_mariano`: the statistic and its p-value."""
+    """Result of :func:`~skrnn.comparison.diebold_mariano`: statistic and p-value.
+
+    Parameters
+    ----------
+    statistic : float
+        The Diebold-Mariano statistic; negative when the first model has the
+        smaller loss.
+
+    pvalue : float
+        The two-sided p-value of the test of equal accuracy.
+    """
 
     statistic: float
     pvalue: float

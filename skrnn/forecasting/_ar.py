@@ -155,8 +155,10 @@ class ARForecaster(BaseForecaster):
         )
 
     def predict_interval(self, X, coverage=0.9):
-        """Prediction intervals for the rows of X, from statsmodels' analytic
-        forecast standard errors.
+        """Prediction intervals for the rows of X.
+
+        The intervals come from statsmodels' analytic forecast standard
+        errors.
 
         Parameters
         ----------

@@ -325,7 +325,7 @@ shape (n_outputs,), default="uniform_average"
     See Also
     --------
     mae : The unscaled mean absolute error.
-    skrnn.forecasting.NaiveForecaster : The naive forecasts themselves.
+    skrnn.NaiveForecaster : The naive forecasts themselves.
 
     Notes
     -----

@@ -116,7 +116,7 @@ def get_scorer(name, **kwargs):
 
     See Also
     --------
-    sklearn.metrics.get_scorer : scikit-learn's scorers, such as "r2".
+    sklearn.metrics.get_scorer : The scorers of scikit-learn, such as "r2".
     sklearn.metrics.make_scorer : Makes the "mae", "rmse" and "smape" scorers.
 
     Examples

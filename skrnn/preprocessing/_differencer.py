@@ -94,7 +94,7 @@ class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     See Also
     --------
     SlidingWindow : Windows of a time table, with the NaN rows as padding.
-    skrnn.forecasting.RecursiveForecaster : Differences the target, forecasts
+    skrnn.RecursiveForecaster : Differences the target, forecasts
         the differences and integrates them back.
 
     Notes
@@ -276,8 +276,9 @@ class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        Xt : array-like of shape (n_timesteps_fit_, n_features)
-            Differences aligned with the rows of the data seen in ``fit``,
+        Xt : array-like of shape (n_timesteps, n_features)
+            Differences aligned with the rows of the data seen in ``fit``
+            (``n_timesteps`` must be ``n_timesteps_fit_``),
             such as ``transform`` of that data; its first
             ``n_leading_padding_ + sum(lags_)`` rows are ignored (they may be
             NaN). A 1-D array or Series is accepted for one column.

@@ -237,7 +237,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         return X[:, :, 0] if univariate else X
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output features.
+        """Get the names of the output features.
 
         Parameters
         ----------

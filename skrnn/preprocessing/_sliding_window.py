@@ -149,7 +149,7 @@ class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         return windows.transpose(0, 2, 1).copy()
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the features along the last axis of the output.
+        """Get the names of the features along the last axis of the output.
 
         Parameters
         ----------

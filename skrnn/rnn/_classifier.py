@@ -8,7 +8,12 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from ._base import _SHARED_ATTRIBUTES_DOC, _SHARED_PARAMETERS_DOC, _BaseRNN
+from ._base import (
+    _NETWORK_PARAMETERS_DOC,
+    _SHARED_ATTRIBUTES_DOC,
+    _TRAINING_PARAMETERS_DOC,
+    _BaseRNN,
+)
 
 
 class RNNClassifier(ClassifierMixin, _BaseRNN):
@@ -20,7 +25,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
 
     Parameters
     ----------
-{_SHARED_PARAMETERS_DOC}
+{_NETWORK_PARAMETERS_DOC}
     loss : {{"sparse_categorical_crossentropy"}} or callable, \
 default="sparse_categorical_crossentropy"
         Keras loss to minimise; a callable receives the class indices
@@ -30,7 +35,7 @@ default="sparse_categorical_crossentropy"
         Weights of the classes in the loss, as in scikit-learn: ``{{label:
         weight}}``, or "balanced" for weights inversely proportional to the
         class frequencies. Multiplied with ``sample_weight``.
-
+{_TRAINING_PARAMETERS_DOC}
     Attributes
     ----------
 {_SHARED_ATTRIBUTES_DOC}
@@ -90,8 +95,8 @@ default="sparse_categorical_crossentropy"
         class_weight=None,
         epochs=100,
         batch_size=32,
-        validation_fraction=0.1,
-        early_stopping=True,
+        validation_fraction=0.0,
+        early_stopping=False,
         patience=10,
         random_state=None,
         verbose=0,

@@ -381,13 +381,20 @@ class NonFiniteLossError(FloatingPointError):
     """Training diverged: the loss became NaN or infinite."""
 
 
-def _split_validation(X, y, w, fraction):
-    """Hold out the last samples: for windows cut from a series they are the
-    latest, so validation never looks at data earlier than training."""
+def _split_validation(X, y, w, fraction, *, shuffle, rng):
+    """Hold out a fraction of the samples for ``val_loss``.
+
+    Regression holds out the last samples: for windows cut from a series they
+    are the latest, so validation never looks at data earlier than training.
+    Classification (``shuffle``) holds out a random subset: labelled data sets
+    are often sorted by class, and the last samples would be one class.
+    """
     n_val = int(len(X) * fraction)
     if not 0 < n_val < len(X):
         return (X, y, w), None
-    return (X[:-n_val], y[:-n_val], w[:-n_val]), (X[-n_val:], y[-n_val:], w[-n_val:])
+    order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+    train, val = order[:-n_val], order[-n_val:]
+    return (X[train], y[train], w[train]), (X[val], y[val], w[val])
 
 
 def _chunked_loss(template, data):
@@ -431,9 +438,16 @@ def fit(
         model = build_network(dataclasses.replace(spec, masked=True), seed)
     template = _template(_masked_if_padded(spec, X))
     w = np.ones(len(X), np.float32) if sample_weight is None else sample_weight
-    train_data, val_data = _split_validation(X, y, w, validation_fraction)
-    x_t, y_t, w_t = (tf.convert_to_tensor(a) for a in train_data)
     rng = np.random.default_rng(seed)
+    train_data, val_data = _split_validation(
+        X,
+        y,
+        w,
+        validation_fraction,
+        shuffle=spec.output_activation == "softmax",
+        rng=rng,
+    )
+    x_t, y_t, w_t = (tf.convert_to_tensor(a) for a in train_data)
     history = {"loss": []} if val_data is None else {"loss": [], "val_loss": []}
     monitor = "loss" if val_data is None else "val_loss"
     best, best_state, wait = np.inf, None, 0

@@ -4,7 +4,12 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import _SHARED_ATTRIBUTES_DOC, _SHARED_PARAMETERS_DOC, _BaseRNN
+from ._base import (
+    _NETWORK_PARAMETERS_DOC,
+    _SHARED_ATTRIBUTES_DOC,
+    _TRAINING_PARAMETERS_DOC,
+    _BaseRNN,
+)
 
 
 class RNNRegressor(RegressorMixin, _BaseRNN):
@@ -15,10 +20,10 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
     Parameters
     ----------
-{_SHARED_PARAMETERS_DOC}
+{_NETWORK_PARAMETERS_DOC}
     loss : {{"mse", "mae", "huber", "log_cosh"}} or callable, default="mse"
         Keras loss to minimise.
-
+{_TRAINING_PARAMETERS_DOC}
     Attributes
     ----------
 {_SHARED_ATTRIBUTES_DOC}
@@ -28,7 +33,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
     See Also
     --------
     RNNClassifier : The classifier with the same network knobs.
-    skrnn.forecasting.RecursiveForecaster : Forecasts a series many steps ahead
+    skrnn.RecursiveForecaster : Forecasts a series many steps ahead
         with a regressor such as this one.
 
     Notes
@@ -39,8 +44,9 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
     padding and is masked inside the network. Targets are not scaled; scale
     them yourself (``TransformedTargetRegressor``) when their range is large.
 
-    Short sequences are unrolled and small batches are run several per graph
-    execution; both only change speed, not the updates.
+    Networks of the same architecture share one compiled graph across fits,
+    and a whole epoch runs as one compiled call; both only change speed, not
+    the updates.
 
     Examples
     --------
@@ -80,8 +86,8 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         loss="mse",
         epochs=100,
         batch_size=32,
-        validation_fraction=0.1,
-        early_stopping=True,
+        validation_fraction=0.0,
+        early_stopping=False,
         patience=10,
         random_state=None,
         verbose=0,
