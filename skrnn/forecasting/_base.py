@@ -91,7 +91,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 f"y has {n} time points, but {type(self).__name__} with these "
                 f"parameters needs at least {minimum}. {self._min_train_hint()}"
             )
-        index = _time_index(X) if _time_index(X) is not None else _time_index(y)
+        index = _time_index(X)
+        if index is None:
+            index = _time_index(y)
         if index is not None and isinstance(X, pd.DataFrame | pd.Series):
             y_index = _time_index(y)
             if y_index is not None and not y_index.equals(X.index):

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._state import restore_on_error
-from ._windows import _leading_padding, _refuse_non_numeric
+from ._table import _refuse_non_numeric, check_time_table
 
 __all__ = ["Differencer"]
 
@@ -136,13 +136,7 @@ class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _check_table(self, X, *, reset):
         """Validate a time table; return it as float and its leading padding."""
-        _refuse_non_numeric(X, "X")
-        X = validate_data(
-            self, X, reset=reset, dtype=np.float64, ensure_all_finite=False
-        )
-        n_padding = _leading_padding(
-            X, columns=getattr(self, "feature_names_in_", None)
-        )
+        X, n_padding = check_time_table(self, X, reset=reset)
         n_data = len(X) - n_padding
         total_lag = sum(self.lags_)
         if n_data <= total_lag:

@@ -9,11 +9,10 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
-    validate_data,
 )
 
 from .._state import restore_on_error
-from ._windows import _leading_padding, _refuse_non_numeric
+from ._table import check_time_table
 
 __all__ = ["SlidingWindow"]
 
@@ -94,14 +93,7 @@ class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         self.include_current = include_current
 
     def _check_table(self, X, *, reset):
-        _refuse_non_numeric(X, "X")
-        X = validate_data(
-            self, X, reset=reset, dtype=np.float64, ensure_all_finite=False
-        )
-        _leading_padding(
-            X, columns=getattr(self, "feature_names_in_", None), allow_all_padding=True
-        )
-        return X
+        return check_time_table(self, X, reset=reset, allow_all_padding=True)[0]
 
     def fit(self, X, y=None):
         """Check the parameters and record the columns of X.
