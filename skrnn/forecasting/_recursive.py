@@ -1,5 +1,6 @@
 """RecursiveForecaster: any regressor on windows, forecasting by feedback."""
 
+from collections.abc import Mapping
 from numbers import Integral
 
 import numpy as np
@@ -71,6 +72,11 @@ class RecursiveForecaster(BaseForecaster):
     y_train_ : ndarray, Series or DataFrame
         The training series, as given.
 
+    history_ : dict of list of float or None
+        The training curves of the fitted estimator (its ``history_``, e.g.
+        ``{"loss": [...], "val_loss": [...]}`` for an RNNRegressor), or None
+        when the estimator is not trained by epochs.
+
     n_series_ : int
         Number of series (columns of y).
 
@@ -134,7 +140,8 @@ class RecursiveForecaster(BaseForecaster):
         """Time points consumed by differencing (they have no predecessor)."""
         return self.differences + (self.seasonal_period or 0)
 
-    def _min_train_size(self):
+    def min_train_size(self):
+        """The shortest training series these parameters can fit."""
         # At least two training windows after differencing.
         return self.window + self._lost_rows() + 2
 
@@ -169,6 +176,12 @@ class RecursiveForecaster(BaseForecaster):
         self._three_d = get_tags(estimator).input_tags.three_d_array
         X_windows, y_windows = self._training_windows(z, exog)
         self.estimator_ = estimator.fit(self._as_input(X_windows), y_windows)
+        history = getattr(self.estimator_, "history_", None)
+        self.history_ = (
+            None
+            if not isinstance(history, Mapping)
+            else {key: list(values) for key, values in history.items()}
+        )
         self._last_z = z[len(z) - self.window :].T.astype(np.float32)
         self._last_exog = exog[len(exog) - self.window + 1 :]
 
