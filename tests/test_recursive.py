@@ -11,6 +11,7 @@ from statsmodels.tsa.ar_model import AutoReg
 from skrnn import RecursiveForecaster, RNNRegressor
 from skrnn.datasets import load_airline, load_macro
 from skrnn.metrics import get_scorer, rmse
+from skrnn.preprocessing import WindowLayout
 
 TINY_RNN = dict(units=8, epochs=10, random_state=0)
 
@@ -141,3 +142,68 @@ def test_too_short_a_series_is_refused():
         ValueError, match=r"y has 14 time points.*needs at least 15.*smaller window"
     ):
         RecursiveForecaster(LinearRegression(), window=12, differences=1).fit(None, y)
+
+
+# -- the window layout (skrnn/preprocessing/_layout.py) -------------------------
+
+
+@pytest.mark.parametrize("target_position", [0, 1, 2])
+@pytest.mark.parametrize("exog_shift", [0, 1])
+def test_forecast_windows_continue_the_training_windows(target_position, exog_shift):
+    """The window a forecast reads at step s is the training window the series
+    would have given for that time point, had it been observed."""
+    rng = np.random.default_rng(0)
+    z, exog = rng.normal(size=(30, 3)), rng.normal(size=(30, 2))
+    layout = WindowLayout(
+        4, n_exog=2, target_position=target_position, exog_shift=exog_shift
+    )
+    X_all, y_all = layout.training_windows(z, exog)
+    n_train, steps = 24, 6
+    targets, known = layout.last_state(z[:n_train], exog[:n_train])
+    rows = layout.forecast_rows(known, exog[n_train:], steps=steps)
+    assert rows.shape == (layout.n_known_rows + steps, 2)
+    np.testing.assert_array_equal(targets, z[n_train - 4 : n_train].T)
+    for step in range(steps):
+        window = layout.assemble(
+            z[n_train - 4 + step : n_train + step].T, rows[step : step + 4]
+        )
+        first = (n_train + step - 4) * 3  # time-major: 3 series per time point
+        np.testing.assert_array_equal(window, X_all[first : first + 3])
+        np.testing.assert_array_equal(y_all[first : first + 3], z[n_train + step])
+
+
+def test_layout_puts_the_target_and_regressors_where_it_says():
+    z = np.arange(6.0)[:, None]
+    exog = np.column_stack([10 + np.arange(6.0), 20 + np.arange(6.0)])
+    X, y = WindowLayout(2, n_exog=2, target_position=1).training_windows(z, exog)
+    # Target of times 0, 1 in the middle; regressors of the next time points.
+    np.testing.assert_array_equal(X[0], [[11, 0, 21], [12, 1, 22]])
+    np.testing.assert_array_equal(y, [2, 3, 4, 5])
+    X0, _ = WindowLayout(2, n_exog=2, exog_shift=0).training_windows(z, exog)
+    np.testing.assert_array_equal(X0[0], [[0, 10, 20], [1, 11, 21]])
+
+
+def test_layout_is_frozen_hashable_and_checked():
+    layout = WindowLayout(12, n_exog=1)
+    assert layout == WindowLayout(12, n_exog=1)
+    assert {layout: 1}[WindowLayout(12, n_exog=1)] == 1
+    with pytest.raises(AttributeError):
+        layout.window = 3
+    with pytest.raises(ValueError, match=r"`exog_shift` must be in \[0, 1\]. Got 2"):
+        WindowLayout(3, exog_shift=2)
+    with pytest.raises(ValueError, match=r"`target_position` must be in \[0, 1\]"):
+        WindowLayout(3, n_exog=1, target_position=2)
+    with pytest.raises(TypeError, match=r"`window` must be an int\. Got 2\.5"):
+        WindowLayout(2.5)
+    with pytest.raises(
+        ValueError, match=r"must have shape \(10, 1\).*Got shape \(10, 2\)"
+    ):
+        layout.training_windows(np.zeros((10, 1)), np.zeros((10, 2)))
+
+
+def test_recursive_forecaster_keeps_its_layout():
+    y = load_airline().to_numpy()
+    X = np.column_stack([np.arange(len(y)), np.arange(len(y)) % 12])
+    f = RecursiveForecaster(LinearRegression(), window=5).fit(X, y)
+    assert f.layout_ == WindowLayout(5, n_exog=2, target_position=0, exog_shift=1)
+    assert f.estimator_.n_features_in_ == 5 * f.layout_.n_features

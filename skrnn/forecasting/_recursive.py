@@ -9,7 +9,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from ..preprocessing import Differencer, SlidingWindow
+from ..preprocessing import Differencer, WindowLayout
 from ._base import BaseForecaster
 
 
@@ -85,6 +85,10 @@ class RecursiveForecaster(BaseForecaster):
 
     time_axis_ : TimeAxis
         The training time index, used to place the rows of X.
+
+    layout_ : WindowLayout
+        Where the target and the exogenous columns sit in the windows the
+        estimator is trained on and forecasts from.
 
     See Also
     --------
@@ -174,7 +178,8 @@ class RecursiveForecaster(BaseForecaster):
             else _default_estimator()
         )
         self._three_d = get_tags(estimator).input_tags.three_d_array
-        X_windows, y_windows = self._training_windows(z, exog)
+        self.layout_ = WindowLayout(self.window, n_exog=exog.shape[1])
+        X_windows, y_windows = self.layout_.training_windows(z, exog)
         self.estimator_ = estimator.fit(self._as_input(X_windows), y_windows)
         history = getattr(self.estimator_, "history_", None)
         self.history_ = (
@@ -182,25 +187,7 @@ class RecursiveForecaster(BaseForecaster):
             if not isinstance(history, Mapping)
             else {key: list(values) for key, values in history.items()}
         )
-        self._last_z = z[len(z) - self.window :].T.astype(np.float32)
-        self._last_exog = exog[len(exog) - self.window + 1 :]
-
-    def _training_windows(self, z, exog):
-        """Windows of every series, ordered by time so that a validation split
-        at the end holds the latest windows of all series."""
-        w = self.window
-        past = SlidingWindow(w, include_current=False).fit_transform(z)[w:]
-        n_windows, _, n_series = past.shape
-        if exog.shape[1]:
-            regressors = SlidingWindow(w, include_current=True).fit_transform(exog)[w:]
-        else:
-            regressors = np.empty((n_windows, w, 0))
-        per_series = [
-            np.concatenate([past[:, :, [j]], regressors], axis=2)
-            for j in range(n_series)
-        ]
-        X = np.stack(per_series, axis=1).reshape(n_windows * n_series, w, -1)
-        return X, z[w:].reshape(-1)
+        self._last_targets, self._known_rows = self.layout_.last_state(z, exog)
 
     def _as_input(self, windows):
         return windows if self._three_d else windows.reshape(len(windows), -1)
@@ -208,14 +195,15 @@ class RecursiveForecaster(BaseForecaster):
     def _forecast(self, steps, exog):
         if exog is not None and self.exog_scaler_ is not None:
             exog = self.exog_scaler_.transform(exog)
-        if exog is None:
-            exog = np.empty((steps, 0))
-        rows = np.concatenate([self._last_exog, exog]).astype(np.float32)
+        layout = self.layout_
+        rows = layout.forecast_rows(self._known_rows, exog, steps=steps)
         recursive = getattr(self.estimator_, "_recursive_forecast", None)
         if recursive is not None:
-            z = recursive(self._last_z, rows, steps).T
+            z = recursive(
+                self._last_targets.astype(np.float32), rows.astype(np.float32), steps
+            ).T
         else:
-            z = self._forecast_step_by_step(rows, steps)
+            z = self._forecast_step_by_step(rows.astype(np.float32), steps)
         if self.target_scaler_ is not None:
             z = self.target_scaler_.inverse_transform(z)
         if self.differencer_ is not None:
@@ -224,15 +212,13 @@ class RecursiveForecaster(BaseForecaster):
 
     def _forecast_step_by_step(self, rows, steps):
         """The generic recursion: one ``predict`` call per step, all series at once."""
-        w, history = self.window, self._last_z.astype(np.float64)
-        n_series = len(history)
-        out = np.empty((steps, n_series))
+        layout = self.layout_
+        w = layout.window
+        history = self._last_targets.astype(np.float32).astype(np.float64)
+        out = np.empty((steps, len(history)))
         for step in range(steps):
-            regressors = np.broadcast_to(
-                rows[step : step + w], (n_series, w, rows.shape[1])
-            )
-            inputs = np.concatenate([history[:, :, None], regressors], axis=2)
+            inputs = layout.assemble(history, rows[step : step + w])
             prediction = self.estimator_.predict(self._as_input(inputs))
-            out[step] = np.asarray(prediction).reshape(n_series)
+            out[step] = np.asarray(prediction).reshape(len(history))
             history = np.concatenate([history[:, 1:], out[step][:, None]], axis=1)
         return out
