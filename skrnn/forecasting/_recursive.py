@@ -1,5 +1,6 @@
 """RecursiveForecaster: any regressor on windows, forecasting by feedback."""
 
+import warnings
 from collections.abc import Mapping
 from numbers import Integral
 
@@ -25,10 +26,18 @@ class RecursiveForecaster(BaseForecaster):
     The target is differenced (optional) and standardised, cut into windows of
     ``window`` time points, and the regressor learns the next value from each
     window. ``predict`` forecasts by feeding each prediction back as the newest
-    value of the window, then undoes scaling and differencing. With an
-    :class:`~skrnn.RNNRegressor` the whole recursion runs as one compiled
-    TensorFlow loop, batched over series; other regressors are called once
-    per step.
+    value of the window, then undoes scaling and differencing. Forecasts are
+    float64 in the units of y (a network computes in float32, but only on
+    standardised values).
+
+    An estimator with a public ``predict_recursive(X, steps, *, exog,
+    target_index)`` method runs the whole recursion itself: with an
+    :class:`~skrnn.RNNRegressor` (see
+    :meth:`~skrnn.RNNRegressor.predict_recursive`) it is one compiled
+    TensorFlow loop, batched over series and compiled once per window
+    whatever the horizon. Other regressors are called once per step. A
+    forecast that overflows (a model unstable on its own predictions) warns,
+    naming the step, and is NaN from there on.
 
     Exogenous columns of X are used when present: the window step of a time
     point holds its target value and the exogenous values of the *next* time
@@ -197,28 +206,85 @@ class RecursiveForecaster(BaseForecaster):
             exog = self.exog_scaler_.transform(exog)
         layout = self.layout_
         rows = layout.forecast_rows(self._known_rows, exog, steps=steps)
-        recursive = getattr(self.estimator_, "_recursive_forecast", None)
-        if recursive is not None:
-            z = recursive(
-                self._last_targets.astype(np.float32), rows.astype(np.float32), steps
-            ).T
+        if _runs_the_recursion(self.estimator_):
+            w = layout.window
+            z = self.estimator_.predict_recursive(
+                layout.assemble(self._last_targets, rows[:w]),
+                steps,
+                exog=rows[w : w + steps - 1] if layout.n_exog else None,
+                target_index=layout.target_position,
+            )
+            z = np.asarray(z, dtype=np.float64).reshape(-1, steps).T
         else:
-            z = self._forecast_step_by_step(rows.astype(np.float32), steps)
-        if self.target_scaler_ is not None:
-            z = self.target_scaler_.inverse_transform(z)
-        if self.differencer_ is not None:
-            z = self.differencer_.inverse_transform_forecast(z)
-        return z
+            z = self._forecast_step_by_step(rows, steps)
+        return self._to_levels(z)
 
     def _forecast_step_by_step(self, rows, steps):
-        """The generic recursion: one ``predict`` call per step, all series at once."""
+        """The generic recursion: one ``predict`` call per step, all series at once.
+
+        A series whose prediction is not finite leaves the recursion (the
+        model cannot take it as input): its later steps stay NaN, and the
+        other series go on.
+        """
         layout = self.layout_
-        w = layout.window
-        history = self._last_targets.astype(np.float32).astype(np.float64)
-        out = np.empty((steps, len(history)))
+        w, history = layout.window, self._last_targets
+        out = np.full((steps, len(history)), np.nan)
+        alive = np.arange(len(history))
         for step in range(steps):
             inputs = layout.assemble(history, rows[step : step + w])
-            prediction = self.estimator_.predict(self._as_input(inputs))
-            out[step] = np.asarray(prediction).reshape(len(history))
-            history = np.concatenate([history[:, 1:], out[step][:, None]], axis=1)
+            with np.errstate(over="ignore", invalid="ignore"):  # reported below
+                prediction = self.estimator_.predict(self._as_input(inputs))
+            prediction = np.asarray(prediction, dtype=np.float64).reshape(len(alive))
+            out[step, alive] = prediction
+            finite = np.isfinite(prediction)
+            alive, history = alive[finite], history[finite]
+            if not len(alive):
+                break
+            history = np.concatenate(
+                [history[:, 1:], prediction[finite][:, None]], axis=1
+            )
         return out
+
+    def _to_levels(self, z):
+        """Undo scaling and differencing, in float64; warn of a forecast that
+        is not finite, naming the step where it stops being finite."""
+        finite = np.isfinite(z)
+        # Each inverse step is causal: a value depends only on those before it.
+        levels = np.where(finite, z, 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below
+            if self.target_scaler_ is not None:
+                scaler = self.target_scaler_
+                levels = levels * scaler.scale_ + scaler.mean_
+            if self.differencer_ is not None:
+                levels = self.differencer_.inverse_transform_forecast(levels)
+        broken = np.logical_or.accumulate(~finite, axis=0) | ~np.isfinite(levels)
+        if broken.any():
+            levels = np.where(np.logical_or.accumulate(broken, axis=0), np.nan, levels)
+            step = int(np.argmax(broken.any(axis=1)))
+            series = np.flatnonzero(broken[step])
+            which = (
+                ""
+                if self._y_is_1d
+                else f" (series {', '.join(str(j) for j in series)})"
+            )
+            warnings.warn(
+                f"The recursive forecast of {type(self).__name__} overflows at "
+                f"step {step + 1} of {len(z)}{which}: fed its own predictions, "
+                "the model's values grow without bound, and the forecast is NaN "
+                "from that step on. Forecast fewer steps, or make the model "
+                "stable: scale=True, differencing, a bounded activation such as "
+                "tanh, or more training.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+        return levels
+
+
+def _runs_the_recursion(estimator):
+    """Whether ``estimator`` runs a whole recursive forecast itself.
+
+    The public protocol: a method ``predict_recursive(X, steps, *, exog,
+    target_index)`` as :meth:`skrnn.RNNRegressor.predict_recursive` defines
+    it. skrnn's RNNRegressor has it; other regressors go step by step.
+    """
+    return callable(getattr(estimator, "predict_recursive", None))
