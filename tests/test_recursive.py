@@ -337,6 +337,28 @@ def test_every_horizon_runs_the_same_compiled_chunk(monkeypatch):
     assert run.experimental_get_tracing_count() == 1  # traced once, all horizons
 
 
+def test_a_new_horizon_costs_no_compilation():
+    """XLA compiles again when a value it treats as a constant changes; the
+    number of steps must not be one. The first forecast compiles (a tenth of
+    a second or more); forecasts at new horizons after it run the compiled
+    chunk (milliseconds)."""
+    import time
+
+    rng = np.random.default_rng(1)
+    y = np.cumsum(rng.normal(size=(60, 1)), axis=0)
+    rnn = RNNRegressor(cell="gru", units=5, epochs=1, random_state=0)
+    f = RecursiveForecaster(rnn, window=7).fit(None, y)
+
+    def seconds(steps):
+        start = time.perf_counter()
+        f.forecast(steps)
+        return time.perf_counter() - start
+
+    first = seconds(5)
+    later = [seconds(steps) for steps in (9, 23, 41, 2)]
+    assert max(later) < first / 4, (first, later)
+
+
 def test_chunked_recursion_carries_the_windows_across_chunks(monkeypatch):
     """With a chunk of 4 steps, an 11-step forecast with regressors (three
     chunks, the last one partial) equals the step-by-step recursion."""

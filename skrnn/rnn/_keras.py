@@ -343,8 +343,8 @@ class _Template:
             )
             def recursion(windows, exog, n):
                 n_series = tf.shape(windows)[0]
-                outputs = tf.TensorArray(tf.float32, size=chunk)
-                for step in tf.range(n):
+
+                def step_once(step, windows, outputs):
                     prediction = model(windows, training=False)[:, :1]
                     outputs = outputs.write(step, prediction[:, 0])
                     newest = prediction
@@ -352,6 +352,16 @@ class _Template:
                         row = tf.broadcast_to(exog[step], [n_series, n_exog])
                         newest = tf.concat([row[:, :p], prediction, row[:, p:]], axis=1)
                     windows = tf.concat([windows[:, 1:], newest[:, tf.newaxis]], axis=1)
+                    return step + 1, windows, outputs
+
+                # An explicit while_loop: autograph's `for` over `tf.range(n)`
+                # would pass `n` as maximum_iterations, which XLA must know
+                # when compiling, so every `n` would compile again.
+                _, windows, outputs = tf.while_loop(
+                    lambda step, *_: step < n,
+                    step_once,
+                    (tf.constant(0), windows, tf.TensorArray(tf.float32, size=chunk)),
+                )
                 return tf.transpose(outputs.stack()), windows
 
             self._recursion[chunk, p] = recursion
