@@ -269,7 +269,7 @@ def _check_train_sizes(named, splits):
     """Refuse up front what a model would refuse in its smallest fold."""
     shortest = min(len(train) for train, _ in splits)
     for name, model in named:
-        minimum = getattr(model, "_min_train_size", None)
+        minimum = getattr(model, "min_train_size", None)
         if minimum is not None and shortest < minimum():
             raise ValueError(
                 f"Model {name!r} needs at least {minimum()} training points, but "
@@ -293,7 +293,7 @@ def _fit_predict(name, fold, model, y, X, train, test):
             f"points): {exc}"
         ) from exc
     done = time.perf_counter()
-    history = getattr(getattr(estimator, "estimator_", None), "history_", None)
+    history = getattr(estimator, "history_", None)
     return {
         "y_pred": np.asarray(y_pred, dtype=np.float64).reshape(-1),
         "fit_seconds": fitted - start,

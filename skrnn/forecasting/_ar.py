@@ -48,6 +48,9 @@ class ARForecaster(BaseForecaster):
     y_train_ : ndarray, Series or DataFrame
         The training series, as given.
 
+    history_ : None
+        None: statsmodels fits in closed form, without training curves.
+
     n_series_ : int
         Number of series (columns of y).
 
@@ -109,7 +112,8 @@ class ARForecaster(BaseForecaster):
             self.period - 1 if self.seasonal else 0
         )
 
-    def _min_train_size(self):
+    def min_train_size(self):
+        """The shortest training series these parameters can fit."""
         # With a criterion, at least the smallest order it may choose must fit.
         lags = (self.maxlag or 1) if isinstance(self.lags, str) else self.lags
         return 2 * lags + self._n_deterministic() + 2

@@ -6,6 +6,8 @@ is normal) and its pandas index, if any, says when each row is. ``predict(X)``
 forecasts the rows of ``X``, which lie after the end of the training data.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -32,7 +34,17 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     (n_timesteps, n_series) and ``exog`` (n_timesteps, n_exog) or None, and
     ``_forecast(steps, exog)`` returning (steps, n_series) for the ``steps``
     time points after the training end (``exog`` their exogenous rows or
-    None). ``min_train_size`` is the shortest series they can fit.
+    None). ``min_train_size()`` is the shortest series they can fit.
+
+    The contract every forecaster keeps, and that other parts of skrnn (the
+    "mase" scorer, ``compare``) rely on:
+
+    - ``min_train_size()``: the shortest training series, in time points,
+      that the current parameters can fit;
+    - ``y_train_``: the training series, as given to ``fit``;
+    - ``history_``: the training curves (a dict of lists of float, e.g.
+      ``{"loss": [...]}``) of a model trained by epochs, or None for a model
+      without them.
     """
 
     def __sklearn_tags__(self):
@@ -64,6 +76,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             self._validate_params()
             self._check_params()
             y_values, exog = self._validate_fit_data(X, y)
+            self.history_ = None  # models trained by epochs set their curves
             self._fit(y_values, exog)
         return self
 
@@ -85,7 +98,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 f"{y_values.ndim}-D y instead."
             )
         n = len(y_values)
-        minimum = self._min_train_size()
+        minimum = self.min_train_size()
         if n < minimum:
             raise ValueError(
                 f"y has {n} time points, but {type(self).__name__} with these "
@@ -116,8 +129,38 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         self._y_is_pandas = isinstance(y, pd.Series | pd.DataFrame)
         return y_values.reshape(n, -1), exog
 
-    def _min_train_size(self):
+    def min_train_size(self):
+        """The shortest training series these parameters can fit.
+
+        ``fit`` refuses a shorter ``y``; tools that cut a series into
+        training folds (``compare``) use it to refuse a split up front.
+
+        Returns
+        -------
+        n_timesteps : int
+            The least number of time points of ``y`` in ``fit``.
+        """
+        override = type(self)._min_train_size
+        if override is not BaseForecaster._min_train_size:
+            # A subclass written against the former private hook.
+            warnings.warn(
+                f"{type(self).__name__} overrides `_min_train_size`, which is "
+                "deprecated; override the public `min_train_size` instead.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            return override(self)
         return 1
+
+    def _min_train_size(self):
+        """Deprecated alias of :meth:`min_train_size`."""
+        warnings.warn(
+            "`_min_train_size()` is deprecated; call the public "
+            "`min_train_size()` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.min_train_size()
 
     def _min_train_hint(self):
         return "Use a longer series."

@@ -32,6 +32,9 @@ class NaiveForecaster(BaseForecaster):
     y_train_ : ndarray, Series or DataFrame
         The training series, as given.
 
+    history_ : None
+        None: nothing is trained by epochs.
+
     n_series_ : int
         Number of series (columns of y).
 
@@ -74,7 +77,8 @@ class NaiveForecaster(BaseForecaster):
                 "(e.g. period=12 for monthly data)."
             )
 
-    def _min_train_size(self):
+    def min_train_size(self):
+        """The shortest training series these parameters can fit."""
         if self.strategy == "seasonal_last":
             return self.period
         return 2 if self.strategy == "drift" else 1

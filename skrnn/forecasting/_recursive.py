@@ -1,5 +1,7 @@
 """RecursiveForecaster: any regressor on windows, forecasting by feedback."""
 
+import warnings
+from collections.abc import Mapping
 from numbers import Integral
 
 import numpy as np
@@ -8,7 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval
 
-from ..preprocessing import Differencer, SlidingWindow
+from ..preprocessing import Differencer, WindowLayout
 from ._base import BaseForecaster
 
 
@@ -24,10 +26,18 @@ class RecursiveForecaster(BaseForecaster):
     The target is differenced (optional) and standardised, cut into windows of
     ``window`` time points, and the regressor learns the next value from each
     window. ``predict`` forecasts by feeding each prediction back as the newest
-    value of the window, then undoes scaling and differencing. With an
-    :class:`~skrnn.RNNRegressor` the whole recursion runs as one compiled
-    TensorFlow loop, batched over series; other regressors are called once
-    per step.
+    value of the window, then undoes scaling and differencing. Forecasts are
+    float64 in the units of y (a network computes in float32, but only on
+    standardised values).
+
+    An estimator with a public ``predict_recursive(X, steps, *, exog,
+    target_index)`` method runs the whole recursion itself: with an
+    :class:`~skrnn.RNNRegressor` (see
+    :meth:`~skrnn.RNNRegressor.predict_recursive`) it is one compiled
+    TensorFlow loop, batched over series and compiled once per window
+    whatever the horizon. Other regressors are called once per step. A
+    forecast that overflows (a model unstable on its own predictions) warns,
+    naming the step, and is NaN from there on.
 
     Exogenous columns of X are used when present: the window step of a time
     point holds its target value and the exogenous values of the *next* time
@@ -71,6 +81,11 @@ class RecursiveForecaster(BaseForecaster):
     y_train_ : ndarray, Series or DataFrame
         The training series, as given.
 
+    history_ : dict of list of float or None
+        The training curves of the fitted estimator (its ``history_``, e.g.
+        ``{"loss": [...], "val_loss": [...]}`` for an RNNRegressor), or None
+        when the estimator is not trained by epochs.
+
     n_series_ : int
         Number of series (columns of y).
 
@@ -79,6 +94,10 @@ class RecursiveForecaster(BaseForecaster):
 
     time_axis_ : TimeAxis
         The training time index, used to place the rows of X.
+
+    layout_ : WindowLayout
+        Where the target and the exogenous columns sit in the windows the
+        estimator is trained on and forecasts from.
 
     See Also
     --------
@@ -134,7 +153,8 @@ class RecursiveForecaster(BaseForecaster):
         """Time points consumed by differencing (they have no predecessor)."""
         return self.differences + (self.seasonal_period or 0)
 
-    def _min_train_size(self):
+    def min_train_size(self):
+        """The shortest training series these parameters can fit."""
         # At least two training windows after differencing.
         return self.window + self._lost_rows() + 2
 
@@ -167,27 +187,16 @@ class RecursiveForecaster(BaseForecaster):
             else _default_estimator()
         )
         self._three_d = get_tags(estimator).input_tags.three_d_array
-        X_windows, y_windows = self._training_windows(z, exog)
+        self.layout_ = WindowLayout(self.window, n_exog=exog.shape[1])
+        X_windows, y_windows = self.layout_.training_windows(z, exog)
         self.estimator_ = estimator.fit(self._as_input(X_windows), y_windows)
-        self._last_z = z[len(z) - self.window :].T.astype(np.float32)
-        self._last_exog = exog[len(exog) - self.window + 1 :]
-
-    def _training_windows(self, z, exog):
-        """Windows of every series, ordered by time so that a validation split
-        at the end holds the latest windows of all series."""
-        w = self.window
-        past = SlidingWindow(w, include_current=False).fit_transform(z)[w:]
-        n_windows, _, n_series = past.shape
-        if exog.shape[1]:
-            regressors = SlidingWindow(w, include_current=True).fit_transform(exog)[w:]
-        else:
-            regressors = np.empty((n_windows, w, 0))
-        per_series = [
-            np.concatenate([past[:, :, [j]], regressors], axis=2)
-            for j in range(n_series)
-        ]
-        X = np.stack(per_series, axis=1).reshape(n_windows * n_series, w, -1)
-        return X, z[w:].reshape(-1)
+        history = getattr(self.estimator_, "history_", None)
+        self.history_ = (
+            None
+            if not isinstance(history, Mapping)
+            else {key: list(values) for key, values in history.items()}
+        )
+        self._last_targets, self._known_rows = self.layout_.last_state(z, exog)
 
     def _as_input(self, windows):
         return windows if self._three_d else windows.reshape(len(windows), -1)
@@ -195,31 +204,87 @@ class RecursiveForecaster(BaseForecaster):
     def _forecast(self, steps, exog):
         if exog is not None and self.exog_scaler_ is not None:
             exog = self.exog_scaler_.transform(exog)
-        if exog is None:
-            exog = np.empty((steps, 0))
-        rows = np.concatenate([self._last_exog, exog]).astype(np.float32)
-        recursive = getattr(self.estimator_, "_recursive_forecast", None)
-        if recursive is not None:
-            z = recursive(self._last_z, rows, steps).T
+        layout = self.layout_
+        rows = layout.forecast_rows(self._known_rows, exog, steps=steps)
+        if _runs_the_recursion(self.estimator_):
+            w = layout.window
+            z = self.estimator_.predict_recursive(
+                layout.assemble(self._last_targets, rows[:w]),
+                steps,
+                exog=rows[w : w + steps - 1] if layout.n_exog else None,
+                target_index=layout.target_position,
+            )
+            z = np.asarray(z, dtype=np.float64).reshape(-1, steps).T
         else:
             z = self._forecast_step_by_step(rows, steps)
-        if self.target_scaler_ is not None:
-            z = self.target_scaler_.inverse_transform(z)
-        if self.differencer_ is not None:
-            z = self.differencer_.inverse_transform_forecast(z)
-        return z
+        return self._to_levels(z)
 
     def _forecast_step_by_step(self, rows, steps):
-        """The generic recursion: one ``predict`` call per step, all series at once."""
-        w, history = self.window, self._last_z.astype(np.float64)
-        n_series = len(history)
-        out = np.empty((steps, n_series))
+        """The generic recursion: one ``predict`` call per step, all series at once.
+
+        A series whose prediction is not finite leaves the recursion (the
+        model cannot take it as input): its later steps stay NaN, and the
+        other series go on.
+        """
+        layout = self.layout_
+        w, history = layout.window, self._last_targets
+        out = np.full((steps, len(history)), np.nan)
+        alive = np.arange(len(history))
         for step in range(steps):
-            regressors = np.broadcast_to(
-                rows[step : step + w], (n_series, w, rows.shape[1])
+            inputs = layout.assemble(history, rows[step : step + w])
+            with np.errstate(over="ignore", invalid="ignore"):  # reported below
+                prediction = self.estimator_.predict(self._as_input(inputs))
+            prediction = np.asarray(prediction, dtype=np.float64).reshape(len(alive))
+            out[step, alive] = prediction
+            finite = np.isfinite(prediction)
+            alive, history = alive[finite], history[finite]
+            if not len(alive):
+                break
+            history = np.concatenate(
+                [history[:, 1:], prediction[finite][:, None]], axis=1
             )
-            inputs = np.concatenate([history[:, :, None], regressors], axis=2)
-            prediction = self.estimator_.predict(self._as_input(inputs))
-            out[step] = np.asarray(prediction).reshape(n_series)
-            history = np.concatenate([history[:, 1:], out[step][:, None]], axis=1)
         return out
+
+    def _to_levels(self, z):
+        """Undo scaling and differencing, in float64; warn of a forecast that
+        is not finite, naming the step where it stops being finite."""
+        finite = np.isfinite(z)
+        # Each inverse step is causal: a value depends only on those before it.
+        levels = np.where(finite, z, 0.0)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below
+            if self.target_scaler_ is not None:
+                scaler = self.target_scaler_
+                levels = levels * scaler.scale_ + scaler.mean_
+            if self.differencer_ is not None:
+                levels = self.differencer_.inverse_transform_forecast(levels)
+        broken = np.logical_or.accumulate(~finite, axis=0) | ~np.isfinite(levels)
+        if broken.any():
+            levels = np.where(np.logical_or.accumulate(broken, axis=0), np.nan, levels)
+            step = int(np.argmax(broken.any(axis=1)))
+            series = np.flatnonzero(broken[step])
+            which = (
+                ""
+                if self._y_is_1d
+                else f" (series {', '.join(str(j) for j in series)})"
+            )
+            warnings.warn(
+                f"The recursive forecast of {type(self).__name__} overflows at "
+                f"step {step + 1} of {len(z)}{which}: fed its own predictions, "
+                "the model's values grow without bound, and the forecast is NaN "
+                "from that step on. Forecast fewer steps, or make the model "
+                "stable: scale=True, differencing, a bounded activation such as "
+                "tanh, or more training.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+        return levels
+
+
+def _runs_the_recursion(estimator):
+    """Whether ``estimator`` runs a whole recursive forecast itself.
+
+    The public protocol: a method ``predict_recursive(X, steps, *, exog,
+    target_index)`` as :meth:`skrnn.RNNRegressor.predict_recursive` defines
+    it. skrnn's RNNRegressor has it; other regressors go step by step.
+    """
+    return callable(getattr(estimator, "predict_recursive", None))

@@ -34,7 +34,12 @@ def _scorer_options(metric):
 
 
 def _training_target(estimator):
-    """Return the ``y_train_`` of a fitted forecaster, a Pipeline or a search."""
+    """Return the ``y_train_`` of a fitted forecaster, a Pipeline or a search.
+
+    ``y_train_`` (the training series, as given to ``fit``) is part of the
+    documented forecaster contract (user guide, "The forecaster contract");
+    any estimator that keeps it, skrnn's or not, can be scored.
+    """
     current = estimator
     for _ in range(10):  # nested wrappers; the bound only guards against cycles
         if hasattr(current, "y_train_"):

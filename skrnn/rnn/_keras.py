@@ -304,45 +304,68 @@ class _Template:
         self.train_epoch, self.evaluate, self.predict = train_epoch, evaluate, predict
         self._recursion = None
 
-    def recursion(self):
-        """Compiled multi-step forecast: the window slides over its own outputs.
+    def recursion(self, target_index=0):
+        """Compiled chunk of a multi-step forecast: the window slides over its
+        own outputs.
 
-        ``recursion(z, exog, steps)`` takes the last ``window`` target values
-        of each series ``z`` (n_series, window), the exogenous rows
-        ``exog`` (window - 1 + steps, n_exog) shared by all series (the rows
-        of the last window after its first, then the future rows), and runs
-        ``steps`` one-step predictions in one ``tf.while_loop``, feeding each
-        prediction back as the newest target value. Returns (n_series, steps).
+        ``recursion(windows, exog, n)`` takes the current windows of all
+        series (n_series, window, n_features), ``RECURSION_CHUNK`` exogenous
+        rows (n_features - 1 wide) shared by all series, and runs ``n <=
+        RECURSION_CHUNK`` one-step predictions in one ``tf.while_loop``:
+        each prediction, with the next exogenous row around it (the
+        prediction at feature ``target_index``), becomes the newest time step
+        of the window. It returns the predictions (n_series,
+        RECURSION_CHUNK; the first ``n`` columns are set) and the windows
+        after them, from which the next chunk continues.
+
+        All shapes are fixed but the batch and the window, and ``n`` is a
+        run-time value, so XLA compiles once per window and number of series,
+        whatever the horizon: a forecast of any length runs as many chunks
+        as it needs (benchmarks/bench_recursive_forecast.py).
         """
+        chunk, p = RECURSION_CHUNK, target_index
         if self._recursion is None:
+            self._recursion = {}
+        if (chunk, p) not in self._recursion:
             model = self.model
-            n_exog = model.input_shape[2] - 1
-            z_spec = tf.TensorSpec([None, None], tf.float32)
-            exog_spec = tf.TensorSpec([None, n_exog], tf.float32)
+            n_features = model.input_shape[2]
+            n_exog = n_features - 1
 
             # XLA fuses the many small ops of each step: ~10x faster per step on
-            # CPU (benchmarks/bench_recursive_forecast.py). It compiles for
-            # the concrete shapes of each call, so the window is static there.
+            # CPU than the same loop without it.
             @tf.function(
-                input_signature=[z_spec, exog_spec, tf.TensorSpec([], tf.int32)],
+                input_signature=[
+                    tf.TensorSpec([None, None, n_features], tf.float32),
+                    tf.TensorSpec([chunk, n_exog], tf.float32),
+                    tf.TensorSpec([], tf.int32),
+                ],
                 jit_compile=True,
             )
-            def recursion(z, exog, steps):
-                n_series, window = tf.shape(z)[0], tf.shape(z)[1]
-                outputs = tf.TensorArray(tf.float32, size=steps)
-                for step in tf.range(steps):
-                    inputs = z[:, :, tf.newaxis]
-                    if n_exog:  # decided when tracing; XLA rejects 0-wide slices
-                        rows = tf.slice(exog, [step, 0], [window, n_exog])
-                        rows = tf.broadcast_to(rows, [n_series, window, n_exog])
-                        inputs = tf.concat([inputs, rows], axis=-1)
-                    prediction = model(inputs, training=False)[:, 0]
-                    outputs = outputs.write(step, prediction)
-                    z = tf.concat([z[:, 1:], prediction[:, tf.newaxis]], axis=1)
-                return tf.transpose(outputs.stack())
+            def recursion(windows, exog, n):
+                n_series = tf.shape(windows)[0]
 
-            self._recursion = recursion
-        return self._recursion
+                def step_once(step, windows, outputs):
+                    prediction = model(windows, training=False)[:, :1]
+                    outputs = outputs.write(step, prediction[:, 0])
+                    newest = prediction
+                    if n_exog:  # decided when tracing; XLA rejects 0-wide slices
+                        row = tf.broadcast_to(exog[step], [n_series, n_exog])
+                        newest = tf.concat([row[:, :p], prediction, row[:, p:]], axis=1)
+                    windows = tf.concat([windows[:, 1:], newest[:, tf.newaxis]], axis=1)
+                    return step + 1, windows, outputs
+
+                # An explicit while_loop: autograph's `for` over `tf.range(n)`
+                # would pass `n` as maximum_iterations, which XLA must know
+                # when compiling, so every `n` would compile again.
+                _, windows, outputs = tf.while_loop(
+                    lambda step, *_: step < n,
+                    step_once,
+                    (tf.constant(0), windows, tf.TensorArray(tf.float32, size=chunk)),
+                )
+                return tf.transpose(outputs.stack()), windows
+
+            self._recursion[chunk, p] = recursion
+        return self._recursion[chunk, p]
 
     def reset(self, model, learning_rate):
         _copy_variables(model, self.model)
@@ -520,16 +543,43 @@ def predict(spec, model, X):
     return np.concatenate(chunks) if chunks else np.empty((0, spec.n_outputs))
 
 
-def recursive_forecast(spec, model, z, exog, steps):
+# Steps per compiled call of a recursive forecast. Larger chunks mean fewer
+# calls for long horizons (each call costs ~0.1 ms); the steps of a chunk that
+# a forecast does not need are not computed, so a large chunk costs nothing
+# for short horizons.
+RECURSION_CHUNK = 256
+
+
+def recursive_forecast(spec, model, windows, exog, steps, target_index=0):
     """Forecast ``steps`` ahead by feeding predictions back, compiled and
-    batched over series (see :meth:`_Template.recursion`)."""
+    batched over series.
+
+    ``windows`` (n_series, window, n_features) are the first windows;
+    ``exog`` (steps - 1, n_features - 1) the other features of the time steps
+    appended after each prediction but the last. Runs in chunks of
+    ``RECURSION_CHUNK`` steps (see :meth:`_Template.recursion`) and returns
+    the predictions (n_series, steps) as float64.
+    """
+    windows = np.asarray(windows, np.float32)
+    n_series, _, n_features = windows.shape
+    n_chunks = -(-steps // RECURSION_CHUNK)
+    rows = np.zeros((n_chunks * RECURSION_CHUNK, n_features - 1), np.float32)
+    if n_features > 1:
+        rows[: steps - 1] = exog
+    out = np.empty((n_series, steps))
     template = _template(dataclasses.replace(spec, masked=False))
     with template.lock:
         _copy_variables(model, template.model)
-        result = template.recursion()(
-            np.asarray(z, np.float32), np.asarray(exog, np.float32), np.int32(steps)
-        )
-    return result.numpy()
+        run = template.recursion(target_index)
+        state = tf.convert_to_tensor(windows)
+        for chunk in range(n_chunks):
+            start = chunk * RECURSION_CHUNK
+            n = min(RECURSION_CHUNK, steps - start)
+            predictions, state = run(
+                state, rows[start : start + RECURSION_CHUNK], np.int32(n)
+            )
+            out[:, start : start + n] = predictions.numpy()[:, :n]
+    return out
 
 
 @contextlib.contextmanager

@@ -1,9 +1,15 @@
 """RNNRegressor: a scikit-learn regressor around a Keras recurrent network."""
 
+import warnings
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils import check_array
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
 
+from .._validation import check_sequences
 from ._base import (
     _NETWORK_PARAMETERS_DOC,
     _SHARED_ATTRIBUTES_DOC,
@@ -144,18 +150,109 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         y_pred = self._predict_raw(X)
         return y_pred.ravel() if self._y_is_1d else y_pred
 
+    def predict_recursive(self, X, steps, *, exog=None, target_index=0):
+        """Forecast ``steps`` values ahead by feeding each prediction back.
+
+        Starting from the windows ``X``, each step predicts the next value of
+        every sequence, appends a time step that holds the prediction at
+        feature ``target_index`` and the next row of ``exog`` at the other
+        features, and drops the oldest step. The whole recursion runs as
+        compiled TensorFlow code (XLA), batched over the sequences; it is
+        compiled once per window length and number of sequences, whatever
+        ``steps`` is. This is the method by which
+        :class:`~skrnn.RecursiveForecaster` hands the whole recursion to an
+        estimator that can run it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_timesteps, n_features)
+            The first window of each sequence, without padding (2-D means
+            univariate windows).
+        steps : int
+            Number of values to forecast.
+        exog : array-like of shape (steps - 1, n_features - 1), default=None
+            The features other than the target of the time steps appended
+            after the first ``steps - 1`` predictions, shared by all
+            sequences. Required when ``n_features > 1``.
+        target_index : int, default=0
+            The feature the predictions are fed back into.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_series, steps)
+            The forecasts, float64 (computed in float32 inside the network).
+        """
+        check_is_fitted(self)
+        if self.n_outputs_ != 1:
+            raise ValueError(
+                "Recursive forecasting feeds one predicted value back per step; "
+                f"this RNNRegressor predicts {self.n_outputs_} outputs. Fit it "
+                "with a 1-D y."
+            )
+        if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
+            raise ValueError(f"steps must be a positive int. Got {steps!r} instead.")
+        X = check_sequences(self, X, reset=False)
+        if np.isnan(X).any():
+            raise ValueError(
+                "X holds NaN: the windows of a recursive forecast cannot be "
+                "padded. Pass complete windows."
+            )
+        n_features = X.shape[2]
+        if (
+            isinstance(target_index, bool)
+            or not isinstance(target_index, Integral)
+            or not 0 <= target_index < n_features
+        ):
+            raise ValueError(
+                f"target_index must be an int in [0, {n_features - 1}] (a feature "
+                f"of X). Got {target_index!r} instead."
+            )
+        expected = (steps - 1, n_features - 1)
+        if n_features == 1 and exog is None:
+            exog = np.empty(expected)
+        if exog is None:
+            raise ValueError(
+                f"X has {n_features} features per time step, so exog must give "
+                f"the other {n_features - 1} features of the next "
+                f"{steps - 1} time steps, shape {expected}. Got None instead."
+            )
+        exog = check_array(
+            exog,
+            dtype=np.float64,
+            ensure_min_samples=0,
+            ensure_min_features=0,
+            input_name="exog",
+        )
+        if exog.shape != expected:
+            raise ValueError(
+                f"exog must have shape {expected} (steps - 1, n_features - 1). "
+                f"Got shape {exog.shape} instead."
+            )
+        from . import _keras
+
+        return _keras.recursive_forecast(
+            self._spec, self.model_, X, exog, int(steps), int(target_index)
+        )
+
     def _recursive_forecast(self, z, exog, steps):
-        """Compiled recursive forecast used by RecursiveForecaster.
+        """Deprecated: use :meth:`predict_recursive`.
 
         ``z`` (n_series, window) are the last target values per series,
         ``exog`` (window - 1 + steps, n_features - 1) the other features of the
         rows after the window's first; returns (n_series, steps).
         """
-        from . import _keras
-
-        if self.n_outputs_ != 1:
-            raise ValueError(
-                "Recursive forecasting feeds one predicted value back per step; "
-                f"this RNNRegressor predicts {self.n_outputs_} outputs."
-            )
-        return _keras.recursive_forecast(self._spec, self.model_, z, exog, steps)
+        warnings.warn(
+            "`_recursive_forecast` is deprecated; use the public "
+            "`predict_recursive` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        z, exog = np.asarray(z, np.float64), np.asarray(exog, np.float64)
+        window = z.shape[1]
+        rows = np.broadcast_to(exog[:window], (len(z), window, exog.shape[1]))
+        first = np.concatenate([z[:, :, np.newaxis], rows], axis=2)
+        return self.predict_recursive(
+            first,
+            steps,
+            exog=exog[window : window + steps - 1] if exog.shape[1] else None,
+        )
