@@ -65,9 +65,11 @@ def test_output_is_a_writable_copy():
 
 def test_output_stays_numpy_under_pandas_output():
     df = pd.DataFrame({"a": np.arange(6.0), "b": np.ones(6)})
-    assert not hasattr(SlidingWindow(2), "set_output")
     with config_context(transform_output="pandas"):
         Xt = SlidingWindow(2).fit_transform(df)
+    assert isinstance(Xt, np.ndarray)
+    assert Xt.shape == (6, 2, 2)
+    Xt = SlidingWindow(2).set_output(transform="pandas").fit_transform(df)
     assert isinstance(Xt, np.ndarray)
     assert Xt.shape == (6, 2, 2)
 
@@ -186,3 +188,29 @@ def test_grid_search_over_window_and_units_on_sunspots():
     model_mse = -search.cv_results_["split2_test_score"][search.best_index_]
     mean_mse = np.mean((y.iloc[test] - y.iloc[train].mean()) ** 2)
     assert model_mse < 0.5 * mean_mse
+
+
+def test_pipeline_set_output_pandas_works_and_windows_stay_numpy():
+    # Issue 11 item 7: Pipeline(...).set_output(transform="pandas") raised
+    # "Unable to configure output ... `set_output` is not available".
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(
+        rng.normal(size=(20, 2)).cumsum(axis=0),
+        columns=["load", "temp"],
+        index=pd.date_range("2020-01-01", periods=20),
+    )
+    steps = (Differencer(), SlidingWindow(3), SequenceScaler())
+    expected = make_pipeline(*steps).fit_transform(table)
+    pipe = make_pipeline(*steps).set_output(transform="pandas")
+    windows = pipe.fit_transform(table)
+    assert isinstance(windows, np.ndarray)
+    np.testing.assert_array_equal(windows, expected)
+    # The 2-D step honours the setting; the window names carry its columns.
+    assert isinstance(pipe[:1].transform(table), pd.DataFrame)
+    assert pipe[1].get_feature_names_out().tolist() == ["load", "temp"]
+    with config_context(transform_output="pandas"):
+        np.testing.assert_array_equal(
+            make_pipeline(*steps).fit_transform(table), expected
+        )
+    with pytest.raises(ValueError, match=r"`transform` must be one of"):
+        SlidingWindow(3).set_output(transform="arrow")

@@ -12,12 +12,15 @@ from sklearn.utils.validation import (
 )
 
 from .._state import restore_on_error
+from ._output import ThreeDOutputMixin
 from ._table import check_time_table
 
 __all__ = ["SlidingWindow"]
 
 
-class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class SlidingWindow(
+    ThreeDOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Turn a time table into one window of recent rows per row.
 
     Row ``t`` of a time table (n_timesteps, n_features) becomes the window of
@@ -59,7 +62,9 @@ class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
     The transformer has no state beyond the input checks. Leading all-NaN
     rows of the input (e.g. from a Differencer) are padding; NaN elsewhere is
     refused. The output is a 3-D NumPy array whatever the ``set_output``
-    configuration, because pandas has no 3-D container.
+    configuration, because pandas has no 3-D container; ``set_output`` is
+    still accepted, so that ``Pipeline(...).set_output(transform="pandas")``
+    works on a pipeline that contains the transformer.
 
     Examples
     --------
