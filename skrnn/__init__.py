@@ -23,6 +23,7 @@ _LAZY = {
     "RecursiveForecaster": "forecasting",
     "ARForecaster": "forecasting",
     "NaiveForecaster": "forecasting",
+    "fill_gaps": "forecasting",
     "compare": "comparison",
     "ComparisonReport": "comparison",
 }

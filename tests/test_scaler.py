@@ -239,3 +239,28 @@ def test_feature_names_of_2d_input_are_its_columns():
     # scikit-learn's own checks of one-to-one transformers hold for 2-D input.
     check_transformer_get_feature_names_out("SequenceScaler", SequenceScaler())
     check_transformer_get_feature_names_out_pandas("SequenceScaler", SequenceScaler())
+
+
+def test_set_output_pandas_gives_a_dataframe_for_2d_output_only():
+    # Issue 11 item 7: like scikit-learn's scalers for 2-D output; 3-D output
+    # cannot be a DataFrame and stays a NumPy array.
+    rng = np.random.default_rng(0)
+    sequences = pd.DataFrame(
+        rng.normal(size=(6, 4)),
+        columns=[f"t{i}" for i in range(4)],
+        index=list("abcdef"),
+    )
+    expected = SequenceScaler().fit_transform(sequences)
+    scaler = SequenceScaler().set_output(transform="pandas")
+    out = scaler.fit_transform(sequences)
+    assert isinstance(out, pd.DataFrame)
+    assert out.index.tolist() == list("abcdef")
+    assert out.columns.tolist() == ["t0", "t1", "t2", "t3"]
+    np.testing.assert_allclose(out.to_numpy(), expected)
+    # inverse_transform is not wrapped, as in scikit-learn.
+    assert isinstance(scaler.inverse_transform(out), np.ndarray)
+    three_d = rng.normal(size=(6, 4, 2))
+    assert isinstance(scaler.fit_transform(three_d), np.ndarray)
+    assert isinstance(
+        scaler.set_output(transform="default").fit_transform(sequences), np.ndarray
+    )

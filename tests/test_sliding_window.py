@@ -65,9 +65,11 @@ def test_output_is_a_writable_copy():
 
 def test_output_stays_numpy_under_pandas_output():
     df = pd.DataFrame({"a": np.arange(6.0), "b": np.ones(6)})
-    assert not hasattr(SlidingWindow(2), "set_output")
     with config_context(transform_output="pandas"):
         Xt = SlidingWindow(2).fit_transform(df)
+    assert isinstance(Xt, np.ndarray)
+    assert Xt.shape == (6, 2, 2)
+    Xt = SlidingWindow(2).set_output(transform="pandas").fit_transform(df)
     assert isinstance(Xt, np.ndarray)
     assert Xt.shape == (6, 2, 2)
 
@@ -173,16 +175,95 @@ def test_grid_search_over_window_and_units_on_sunspots():
         {"slidingwindow__window": [3, 9], "rnnregressor__units": [4, 8]},
         cv=cv,
         scoring="neg_mean_squared_error",
-    ).fit(X, y)
+    )
+    # Each test block is transformed without its history: said, not hidden.
+    with pytest.warns(UserWarning, match="SlidingWindow.transform got a table"):
+        search.fit(X, y)
 
     assert search.best_params_["slidingwindow__window"] in (3, 9)
     # Refitted on all rows, and one prediction per row of X.
     assert search.best_estimator_[0].n_features_in_ == 1
     assert search.predict(X).shape == (len(series),)
-    assert search.predict(X.iloc[-20:]).shape == (20,)
+    with pytest.warns(UserWarning, match="SlidingWindow.transform got a table"):
+        assert search.predict(X.iloc[-20:]).shape == (20,)
 
     # On the last fold the tuned model is far better than the training mean.
     train, test = list(cv.split(X))[-1]
     model_mse = -search.cv_results_["split2_test_score"][search.best_index_]
     mean_mse = np.mean((y.iloc[test] - y.iloc[train].mean()) ** 2)
     assert model_mse < 0.5 * mean_mse
+
+
+def test_pipeline_set_output_pandas_works_and_windows_stay_numpy():
+    # Issue 11 item 7: Pipeline(...).set_output(transform="pandas") raised
+    # "Unable to configure output ... `set_output` is not available".
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(
+        rng.normal(size=(20, 2)).cumsum(axis=0),
+        columns=["load", "temp"],
+        index=pd.date_range("2020-01-01", periods=20),
+    )
+    steps = (Differencer(), SlidingWindow(3), SequenceScaler())
+    expected = make_pipeline(*steps).fit_transform(table)
+    pipe = make_pipeline(*steps).set_output(transform="pandas")
+    windows = pipe.fit_transform(table)
+    assert isinstance(windows, np.ndarray)
+    np.testing.assert_array_equal(windows, expected)
+    # The 2-D step honours the setting; the window names carry its columns.
+    assert isinstance(pipe[:1].transform(table), pd.DataFrame)
+    assert pipe[1].get_feature_names_out().tolist() == ["load", "temp"]
+    with config_context(transform_output="pandas"):
+        np.testing.assert_array_equal(
+            make_pipeline(*steps).fit_transform(table), expected
+        )
+    with pytest.raises(ValueError, match=r"`transform` must be one of"):
+        SlidingWindow(3).set_output(transform="arrow")
+
+
+def _lagged_linear_pipeline(window):
+    from sklearn.linear_model import LinearRegression
+    from sklearn.preprocessing import FunctionTransformer
+
+    flatten = FunctionTransformer(lambda w: np.nan_to_num(w.reshape(len(w), -1)))
+    return make_pipeline(
+        SlidingWindow(window, include_current=False), flatten, LinearRegression()
+    )
+
+
+def test_a_table_without_its_history_is_not_scored_silently():
+    # Issue 11 item 4: predict(table[-20:]) differs from predict(table)[-20:]
+    # (the first rows of the block lose their history) and cross_validate
+    # scored every test block that way without a word.
+    import warnings
+
+    from sklearn.model_selection import cross_validate
+
+    rng = np.random.default_rng(0)
+    t = np.arange(120.0)
+    y = np.sin(t / 3) + 0.1 * rng.normal(size=120)
+    table = pd.DataFrame({"y": y})
+    pipe = _lagged_linear_pipeline(4).fit(table, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the fitted table itself: no warning
+        whole = pipe.predict(table)
+    match = (
+        r"SlidingWindow.transform got a table.*first 4 row\(s\).*RecursiveForecaster"
+    )
+    with pytest.warns(UserWarning, match=match):
+        block = pipe.predict(table[-20:])
+    # What the warning is about: the first 4 rows differ, the others do not.
+    assert np.abs(block[:4] - whole[-20:-16]).max() > 0.1
+    np.testing.assert_allclose(block[4:], whole[-16:])
+    with pytest.warns(UserWarning, match="SlidingWindow.transform got a table"):
+        cross_validate(pipe, table, y, cv=TimeSeriesSplit(n_splits=3))
+
+
+def test_no_warning_where_no_history_is_needed():
+    import warnings
+
+    X = np.arange(12.0).reshape(-1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SlidingWindow(1).fit(X).transform(X[5:])
+        SlidingWindow(3).fit_transform(X)
+        SlidingWindow(3, include_current=False).fit(X).transform(X.copy())

@@ -1,7 +1,12 @@
-"""Forecasters with the fit(X, y) / predict(X) contract (see DESIGN.md)."""
+"""Forecasters with the fit(X, y) / predict(X) contract (see DESIGN.md).
+
+``fill_gaps`` prepares a series with missing values or missing time points
+for them.
+"""
 
 from ._ar import ARForecaster
+from ._gaps import fill_gaps
 from ._naive import NaiveForecaster
 from ._recursive import RecursiveForecaster
 
-__all__ = ["ARForecaster", "NaiveForecaster", "RecursiveForecaster"]
+__all__ = ["ARForecaster", "NaiveForecaster", "RecursiveForecaster", "fill_gaps"]

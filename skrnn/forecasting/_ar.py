@@ -9,6 +9,24 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import BaseForecaster
 
 
+def _standardisation(values, *, center):
+    """Centre and scale that bring each column of ``values`` to unit size.
+
+    ``center=False`` keeps the origin (scale only). Computed on ``values``
+    divided by their largest magnitude first, so that neither huge nor tiny
+    values overflow or underflow. A constant column gets the scale of its
+    magnitude (or 1 for zeros), so it is not blown up to rounding noise.
+    """
+    magnitude = np.abs(values).max(axis=0)
+    magnitude[~(magnitude > 0)] = 1.0
+    unit = values / magnitude
+    mid = unit.mean(axis=0) if center else np.zeros(unit.shape[1])
+    spread = unit.std(axis=0) if center else np.sqrt((unit**2).mean(axis=0))
+    # Relative to the largest value, a spread of rounding size is no spread.
+    spread[~(spread > 1e-12)] = 1.0
+    return mid * magnitude, spread * magnitude
+
+
 class ARForecaster(BaseForecaster):
     """Autoregressive AR(p) forecaster on statsmodels ``AutoReg``.
 
@@ -17,6 +35,15 @@ class ARForecaster(BaseForecaster):
     lags are then fitted on the whole series. Exogenous columns of X enter as
     regressors (their future values come in the X given to ``predict``).
     Several series (2-D y) get one model each.
+
+    Each series is standardised before fitting (and the forecasts and
+    intervals brought back to its units), so the forecasts do not depend on
+    the unit of the series: ``y * 1e15`` or ``y * 1e-20`` forecasts exactly
+    ``1e15`` or ``1e-20`` times what ``y`` does, where a direct least-squares
+    fit would lose its precision. The series is centred only when the model
+    has a constant (``trend`` "c"/"ct" or seasonal dummies), which makes the
+    centring exact; otherwise it is only scaled. Exogenous columns are treated
+    the same way.
 
     Parameters
     ----------
@@ -40,7 +67,19 @@ class ARForecaster(BaseForecaster):
     Attributes
     ----------
     results_ : list of statsmodels AutoRegResults
-        One fitted model per series.
+        One fitted model per series, fitted on the standardised series
+        ``(y - y_center_) / y_scale_`` (and exogenous columns
+        ``(X - exog_center_) / exog_scale_``): its lag coefficients are those
+        of ``y``; its deterministic and exogenous coefficients, residuals and
+        ``sigma2`` are in standardised units (multiply by ``y_scale_``, or
+        its square for ``sigma2``).
+
+    y_center_, y_scale_ : ndarray of shape (n_series,)
+        Mean (0 without a constant term) and standard deviation (root mean
+        square without a constant term) of each training series.
+
+    exog_center_, exog_scale_ : ndarray of shape (n_exog,)
+        The same for the exogenous columns of X.
 
     ar_lags_ : list of list of int
         The lags used for each series.
@@ -135,6 +174,17 @@ class ARForecaster(BaseForecaster):
         common = dict(
             trend=self.trend, seasonal=self.seasonal, period=self.period, exog=exog
         )
+        centred = "c" in self.trend or self.seasonal
+        self.y_center_, self.y_scale_ = _standardisation(y, center=centred)
+        y = (y - self.y_center_) / self.y_scale_
+        n_exog = 0 if exog is None else exog.shape[1]
+        self.exog_center_, self.exog_scale_ = (
+            _standardisation(exog, center=centred)
+            if n_exog
+            else (np.zeros(0), np.ones(0))
+        )
+        if n_exog:
+            common["exog"] = self._scaled_exog(exog)
         self.results_, self.ar_lags_ = [], []
         for series in y.T:
             if isinstance(self.lags, str):
@@ -148,15 +198,23 @@ class ARForecaster(BaseForecaster):
             self.ar_lags_.append(lags)
         self._n_train = len(y)
 
+    def _scaled_exog(self, exog):
+        if exog is None:
+            return None
+        return (exog - self.exog_center_) / self.exog_scale_
+
     def _prediction(self, result, steps, exog):
         return result.get_prediction(
-            start=self._n_train, end=self._n_train + steps - 1, exog_oos=exog
+            start=self._n_train,
+            end=self._n_train + steps - 1,
+            exog_oos=self._scaled_exog(exog),
         )
 
     def _forecast(self, steps, exog):
-        return np.column_stack(
+        z = np.column_stack(
             [self._prediction(r, steps, exog).predicted_mean for r in self.results_]
         )
+        return z * self.y_scale_ + self.y_center_
 
     def predict_interval(self, X, coverage=0.9):
         """Prediction intervals for the rows of X.
@@ -183,11 +241,12 @@ class ARForecaster(BaseForecaster):
         positions, index, exog = self._prepare_predict(X)
         horizon = int(positions[-1])
         frames = []
-        for result in self.results_:
+        for j, result in enumerate(self.results_):
             bounds = self._prediction(result, horizon, exog).conf_int(
                 alpha=1 - coverage
             )
-            frames.append(np.asarray(bounds)[positions - 1])
+            bounds = np.asarray(bounds) * self.y_scale_[j] + self.y_center_[j]
+            frames.append(bounds[positions - 1])
         names = (
             self._y_names
             if not self._y_is_1d and self._y_names

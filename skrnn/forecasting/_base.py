@@ -7,14 +7,15 @@ forecasts the rows of ``X``, which lie after the end of the training data.
 """
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from .._state import restore_on_error
-from ._time import TimeAxis
+from ._checks import check_exog, check_series, check_time_index
 
 __all__ = ["BaseForecaster"]
 
@@ -25,6 +26,27 @@ def _time_index(obj):
     if index is None or not isinstance(index, pd.Index):
         return None
     return index
+
+
+def _is_plain(value):
+    """None, a bool, number or string, or a tuple/list of them."""
+    if value is None or isinstance(value, bool | Integral | float | str):
+        return True
+    return isinstance(value, tuple | list) and all(_is_plain(v) for v in value)
+
+
+def _plain_params(estimator):
+    """The forecaster's own parameters that are plain values.
+
+    Estimator parameters are left out: a forecaster fits a clone of them, so
+    changing them afterwards does not touch the fitted state; and storing
+    references would tie pickling to them.
+    """
+    return {
+        name: value
+        for name, value in estimator.get_params(deep=False).items()
+        if _is_plain(value)
+    }
 
 
 class BaseForecaster(RegressorMixin, BaseEstimator):
@@ -55,7 +77,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
 
     # -- fit ----------------------------------------------------------------
 
-    def fit(self, X, y):
+    def fit(self, X, y=None):
         """Fit the forecaster to the series ``y``.
 
         Parameters
@@ -78,25 +100,55 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             y_values, exog = self._validate_fit_data(X, y)
             self.history_ = None  # models trained by epochs set their curves
             self._fit(y_values, exog)
+            self._params_at_fit = _plain_params(self)
         return self
+
+    def _check_unchanged(self):
+        """Refuse to predict when parameters were set after fit.
+
+        The fitted state (windows, lags, scalers) belongs to the parameters
+        of the last fit; ``set_params`` afterwards would otherwise give
+        forecasts of a model that does not exist, or raw NumPy errors.
+        """
+        fitted = getattr(self, "_params_at_fit", None)
+        if fitted is None:  # fitted by an older skrnn: nothing to compare
+            return
+        current = _plain_params(self)
+        missing = object()
+        changed = [
+            f"{name}: {fitted.get(name)!r} -> {current.get(name)!r}"
+            for name in sorted(set(fitted) | set(current))
+            if fitted.get(name, missing) != current.get(name, missing)
+        ]
+        if changed:
+            raise ValueError(
+                f"The parameters of this {type(self).__name__} changed after it "
+                f"was fitted ({'; '.join(changed[:3])}"
+                + ("; ..." if len(changed) > 3 else "")
+                + "). Its fitted state belongs to the old ones: call fit again "
+                "before predicting (or set the parameters back)."
+            )
 
     def _check_params(self):
         """Cross-parameter checks; subclasses extend."""
 
     def _validate_fit_data(self, X, y):
+        name = type(self).__name__
         if y is None:
+            if X is not None:
+                # The sktime habit: fit(y) with the series as the only argument.
+                raise ValueError(
+                    f"{name} requires y to be passed, but the target y is None. "
+                    f"The series goes second, as in scikit-learn: call "
+                    f"{name}().fit(None, y) without exogenous regressors, or "
+                    f".fit(X, y) with them (X: one row per time point of y). Got "
+                    f"one argument, a {type(X).__name__}, as X instead."
+                )
             raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
+                f"{name} requires y to be passed, but the target y is None. "
+                "Call fit(None, y) with the series as y."
             )
-        y_values = check_array(
-            y, ensure_2d=False, dtype=np.float64, input_name="y", ensure_min_samples=1
-        )
-        if y_values.ndim > 2:
-            raise ValueError(
-                f"y must be 1-D (one series) or 2-D (n_timesteps, n_series). Got "
-                f"{y_values.ndim}-D y instead."
-            )
+        y_values = check_series(y, input_name="y")
         n = len(y_values)
         minimum = self.min_train_size()
         if n < minimum:
@@ -114,7 +166,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                     "X and y have different indexes; X must have one row per "
                     "time point of y, in the same order."
                 )
-        self.time_axis_ = TimeAxis(index)
+        self.time_axis_ = check_time_index(index)
         exog = self._validate_exog(X, n_rows=n, reset=True)
         self.y_train_ = y.copy() if hasattr(y, "copy") else np.array(y)
         self.n_series_ = 1 if y_values.ndim == 1 else y_values.shape[1]
@@ -178,16 +230,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 if isinstance(X, pd.DataFrame) and X.shape[1]
                 else None
             )
-            if isinstance(X, pd.DataFrame) and X.shape[1] == 0:
-                values = np.empty((len(X), 0))
-            else:
-                values = check_array(
-                    X,
-                    dtype=np.float64,
-                    ensure_min_features=0,
-                    ensure_min_samples=0,
-                    input_name="X",
-                )
+            values = check_exog(X, input_name="X")
             if len(values) != n_rows:
                 raise ValueError(
                     f"X has {len(values)} rows, but y has {n_rows}: X must have "
@@ -254,6 +297,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     def _prepare_predict(self, X):
         """Positions of X's rows, their output index, and the exogenous rows."""
         check_is_fitted(self)
+        self._check_unchanged()
         positions, index = self._future_positions(X)
         horizon = int(positions[-1])
         exog = self._validate_exog(X, n_rows=len(positions), reset=False)
@@ -266,7 +310,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 "training data in X."
             )
         if index is None and self.time_axis_.has_time:
-            index = self.time_axis_.future(horizon)[positions - 1]
+            axis = self.time_axis_
+            # Without a regular frequency the future has no dates: number rows.
+            future = axis.future(horizon) if axis.regular else axis.row_numbers(horizon)
+            index = future[positions - 1]
         return positions, index, exog
 
     def predict(self, X):
@@ -308,8 +355,12 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             DatetimeIndex, PeriodIndex or RangeIndex) when y was pandas.
         """
         check_is_fitted(self)
-        if not isinstance(steps, int | np.integer) or steps < 1:
-            raise ValueError(f"steps must be a positive int. Got {steps!r} instead.")
+        self._check_unchanged()
+        if not isinstance(steps, Integral) or isinstance(steps, bool) or steps < 1:
+            raise ValueError(
+                "steps must be a positive int, the number of time points to "
+                f"forecast. Got {steps!r} instead."
+            )
         if X is None:
             if self.n_features_in_:
                 raise ValueError(

@@ -5,6 +5,11 @@ import pandas as pd
 
 __all__ = ["TimeAxis"]
 
+_FILL_GAPS = (
+    "skrnn.forecasting.fill_gaps(y) puts y on its regular grid and fills the "
+    "missing time points"
+)
+
 
 class TimeAxis:
     """The time index of a training series, able to place later rows on it.
@@ -33,12 +38,13 @@ class TimeAxis:
         if not index.is_unique:
             raise ValueError(
                 "The time index of y/X has duplicated time points (first: "
-                f"{index[index.duplicated()][0]}). Aggregate duplicates first."
+                f"{index[index.duplicated()][0]}). Give one row per time point: "
+                "aggregate duplicates first (e.g. y.groupby(level=0).mean())."
             )
         if not index.is_monotonic_increasing:
             raise ValueError(
                 "The time index of y/X is not sorted. Sort the data by time "
-                "first (e.g. y.sort_index())."
+                "first (e.g. y.sort_index(), and X.sort_index() likewise)."
             )
         if isinstance(index, pd.PeriodIndex):
             self.freq = index.freq
@@ -51,14 +57,55 @@ class TimeAxis:
             steps = np.diff(index.to_numpy())
             if not (steps == steps[0]).all():
                 raise ValueError(
-                    "The integer time index of y/X is not evenly spaced. Use a "
-                    "RangeIndex or reset the index."
+                    "The integer time index of y/X is not evenly spaced (steps "
+                    f"of {steps.min()} to {steps.max()}): time points are "
+                    f"missing. {_FILL_GAPS}; or number the rows with "
+                    "y.reset_index(drop=True) if the steps do not matter."
                 )
             self.step = int(steps[0])
+
+    def irregular_message(self, action="forecasts cannot be placed in time"):
+        """Why an irregular DatetimeIndex is a problem, and the ways out."""
+        return (
+            "The DatetimeIndex of y has no regular frequency (time points are "
+            f"missing or unevenly spaced), so {action}. {_FILL_GAPS} (or give "
+            "y its frequency, e.g. y.asfreq('D'), when none are missing); or "
+            "number the rows with y.reset_index(drop=True)."
+        )
+
+    def _same_zone(self, index):
+        """``index`` in the time zone of the training index, or a clear error."""
+        fitted_tz = self.index.tz
+        if fitted_tz is None and index.tz is None:
+            return index
+        if fitted_tz is not None and index.tz is not None:
+            return index.tz_convert(fitted_tz)  # the same instants
+        if fitted_tz is not None:
+            raise ValueError(
+                "X's DatetimeIndex has no time zone, but the model was fitted "
+                f"on times in {fitted_tz}. Say which zone X's times are in, "
+                f"e.g. X.index = X.index.tz_localize('{fitted_tz}')."
+            )
+        raise ValueError(
+            f"X's DatetimeIndex is in the time zone {index.tz}, but the model "
+            "was fitted on times without a time zone. Convert X's times to "
+            "the zone of the training data and drop the zone, e.g. "
+            f"X.index = X.index.tz_convert('<zone of y>').tz_localize(None)."
+        )
 
     @property
     def has_time(self):
         return self.index is not None
+
+    @property
+    def regular(self):
+        """False for a DatetimeIndex whose frequency could not be inferred."""
+        return not (isinstance(self.index, pd.DatetimeIndex) and self.freq is None)
+
+    def row_numbers(self, steps):
+        """Row numbers of the ``steps`` rows after the training data."""
+        start = 0 if self.index is None else len(self.index)
+        return pd.RangeIndex(start, start + steps)
 
     @property
     def last(self):
@@ -86,11 +133,12 @@ class TimeAxis:
         elif isinstance(self.index, pd.DatetimeIndex):
             if self.freq is None:
                 raise ValueError(
-                    "The frequency of the training index could not be inferred, "
-                    "so the rows of X cannot be placed in time. Give y a regular "
-                    "index (e.g. y.asfreq('MS')), or pass X without an index to "
-                    "mean the rows right after the training data."
+                    self.irregular_message("the rows of X cannot be placed in time")
+                    + " To mean the rows right after the training data, pass X "
+                    "without an index instead (a NumPy array, e.g. "
+                    "np.empty((n_rows, 0)) without regressors)."
                 )
+            index = self._same_zone(index)
             # Rows at or before the end stay at position 0 (refused by the caller).
             pos = np.zeros(len(index), dtype=np.int64)
             after = np.asarray(index > self.last)
@@ -124,9 +172,10 @@ class TimeAxis:
         if isinstance(self.index, pd.DatetimeIndex):
             if self.freq is None:
                 raise ValueError(
-                    "The frequency of the training index could not be inferred, "
-                    "so future time points are unknown. Give y a regular index "
-                    "(e.g. y.asfreq('MS'))."
+                    self.irregular_message("the future time points are unknown")
+                    + " To forecast the next steps by position, use "
+                    "predict(np.empty((steps, 0))), whose output is numbered "
+                    "by row."
                 )
             return pd.date_range(
                 self.last, periods=steps + 1, freq=self.freq, name=name

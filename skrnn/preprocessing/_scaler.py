@@ -8,6 +8,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from .._state import restore_on_error
 from .._validation import check_sequences, padding_mask
+from ._output import ThreeDOutputMixin
 
 __all__ = ["SequenceScaler"]
 
@@ -65,7 +66,9 @@ def _has_inverse(scaler):
     return True
 
 
-class SequenceScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class SequenceScaler(
+    ThreeDOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Scale sequences per feature, ignoring padding.
 
     Standard (zero mean, unit variance) or min-max ([0, 1]) scaling of 3-D
@@ -116,8 +119,10 @@ class SequenceScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     3-D (n_samples, n_timesteps, n_features), NaN-padded 3-D, or a list of
     sequences of different lengths, returned as a NaN-padded 3-D array (2-D
     for 1-D sequences). NaN other than padding and infinity are refused. The
-    input is never modified. The output is a NumPy array whatever the
-    ``set_output`` configuration.
+    input is never modified. With ``set_output(transform="pandas")`` (or
+    "polars"), a 2-D output (univariate sequences) is a DataFrame, as for
+    scikit-learn's scalers; a 3-D output stays a NumPy array, which is what
+    no DataFrame can hold.
 
     Examples
     --------
@@ -206,13 +211,14 @@ class SequenceScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         """
         check_is_fitted(self)
         univariate = _is_univariate_form(X)
+        X_in = X
         X = check_sequences(self, X, reset=False, dtype=np.float64)
         if self.per_sample:
             center, scale = _masked_stats(X, axis=1, method=self.method)
         else:
             center, scale = self.center_, self.scale_
         Xt = (X - center) / scale
-        return Xt[:, :, 0] if univariate else Xt
+        return self._wrap_output(Xt[:, :, 0] if univariate else Xt, X_in)
 
     @available_if(_has_inverse)
     def inverse_transform(self, Xt):

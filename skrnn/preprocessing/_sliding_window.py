@@ -1,5 +1,7 @@
 """SlidingWindow: a time table to one window of past rows per row."""
 
+import hashlib
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -12,12 +14,21 @@ from sklearn.utils.validation import (
 )
 
 from .._state import restore_on_error
+from ._output import ThreeDOutputMixin
 from ._table import check_time_table
 
 __all__ = ["SlidingWindow"]
 
 
-class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+def _fingerprint(X):
+    """A digest of a float table, to recognise the table seen in fit."""
+    digest = hashlib.blake2b(np.ascontiguousarray(X).tobytes(), digest_size=16)
+    return X.shape, digest.hexdigest()
+
+
+class SlidingWindow(
+    ThreeDOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Turn a time table into one window of recent rows per row.
 
     Row ``t`` of a time table (n_timesteps, n_features) becomes the window of
@@ -58,8 +69,25 @@ class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
     -----
     The transformer has no state beyond the input checks. Leading all-NaN
     rows of the input (e.g. from a Differencer) are padding; NaN elsewhere is
-    refused. The output is a 3-D NumPy array whatever the ``set_output``
-    configuration, because pandas has no 3-D container.
+    refused.
+
+    A window holds the rows *before* a row only if they are in the table
+    given to ``transform``. Transforming a table other than the one seen in
+    ``fit`` (a test block of ``cross_validate`` or ``GridSearchCV``, the last
+    rows of a series) pads the first rows' windows instead of filling them
+    with the rows that preceded them, so their predictions differ from
+    those of the same rows transformed with their history:
+    ``pipe.predict(table[-20:])`` is not ``pipe.predict(table)[-20:]``.
+    ``transform`` warns (UserWarning) when that happens. To forecast, and to
+    score forecasts by cross-validation, use
+    :class:`~skrnn.RecursiveForecaster`, which keeps the training history;
+    to predict a part of a table with a Pipeline, transform the whole table
+    and slice the predictions.
+
+    The output is a 3-D NumPy array whatever the ``set_output``
+    configuration, because pandas has no 3-D container; ``set_output`` is
+    still accepted, so that ``Pipeline(...).set_output(transform="pandas")``
+    works on a pipeline that contains the transformer.
 
     Examples
     --------
@@ -112,8 +140,30 @@ class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         """
         with restore_on_error(self):
             self._validate_params()
-            self._check_table(X, reset=True)
+            self._fit_fingerprint = _fingerprint(self._check_table(X, reset=True))
         return self
+
+    def _warn_if_history_is_lost(self, X):
+        n_before = self.window - 1 if self.include_current else self.window
+        fitted = getattr(self, "_fit_fingerprint", None)
+        if n_before == 0 or fitted is None or _fingerprint(X) == fitted:
+            return
+        warnings.warn(
+            "SlidingWindow.transform got a table other than the one it was "
+            f"fitted on: the windows of its first {min(n_before, len(X))} "
+            "row(s) reach before its start and are padded, instead of holding "
+            "the rows that preceded them, so their predictions differ from "
+            "those of the same rows transformed with their history "
+            "(pipe.predict(table[-20:]) is not pipe.predict(table)[-20:]). "
+            "Scoring a Pipeline with cross_validate or GridSearchCV does this "
+            "to every test block. To forecast and score forecasts, use "
+            "skrnn.RecursiveForecaster, which keeps the training history; to "
+            "predict part of a table, transform the whole table and slice the "
+            "predictions. Silence with warnings.filterwarnings('ignore', "
+            "message='SlidingWindow.transform got').",
+            UserWarning,
+            stacklevel=3,
+        )
 
     def transform(self, X):
         """Cut one window per row of X.
@@ -132,6 +182,7 @@ class SlidingWindow(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         """
         check_is_fitted(self)
         X = self._check_table(X, reset=False)
+        self._warn_if_history_is_lost(X)
         n_timesteps, n_features = X.shape
         n_before = self.window - 1 if self.include_current else self.window
         n_used = n_timesteps if self.include_current else n_timesteps - 1

@@ -6,7 +6,8 @@ instance the first rows of a ``Differencer``'s output).
 """
 
 import numpy as np
-from pandas.api.types import is_numeric_dtype
+import pandas as pd
+from pandas.api.types import infer_dtype, is_numeric_dtype
 from sklearn.utils.validation import validate_data
 
 __all__ = ["check_time_table"]
@@ -19,49 +20,154 @@ def _describe_column(col, columns):
     return f"column {col}"
 
 
-def _refuse_non_numeric(X, input_name):
-    """Raise a ValueError naming the non-numeric columns of X.
+_NUMERIC_KINDS = {
+    "floating",
+    "integer",
+    "mixed-integer-float",
+    "boolean",
+    "decimal",
+    "empty",
+}
+_TIME_KINDS = {"datetime64", "datetime", "date", "timedelta64", "timedelta", "period"}
+_TIME_ADVICE = (
+    "Dates and times belong in the index, not in the values: e.g. "
+    "y = df.set_index('date')['sales']; convert durations to numbers first "
+    "(e.g. with .dt.total_seconds())."
+)
 
-    Only string-like data is refused here; other invalid input (a dict in an
-    object array, complex numbers, wrong dimensions) is left to scikit-learn's
-    ``check_array``, whose messages the common checks expect.
+
+def _where(col, columns, row=None):
+    """'column 0 (unnamed)', "column 'price'", plus the row, for messages."""
+    if columns is None:
+        where = f"column {col}"
+    elif isinstance(columns[col], str):
+        where = f"column {columns[col]!r}"
+    else:
+        where = f"column {columns[col]!r} (unnamed)"
+    return where if row is None else f"{where}, row {row!r}"
+
+
+def _first_text(values):
+    """Position and value of the first entry that is not a number, or None.
+
+    Only text that does not parse as a number counts: other odd objects (a
+    dict, complex numbers) are left to scikit-learn's ``check_array``, whose
+    messages the common checks expect.
     """
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame
-        bad = {
-            col: str(dtype)
-            for col, dtype in dtypes.items()
-            if not is_numeric_dtype(dtype)
-        }
-        if bad:
+    for i, value in enumerate(values):
+        if isinstance(value, str | bytes):
+            try:
+                float(value)
+            except ValueError:
+                return i, value
+    return None
+
+
+def _refuse_column(values, input_name, where, labels):
+    """Refuse one column (1-D values) of times or text, naming it."""
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and dtype.kind in "mM":
+        raise ValueError(
+            f"{input_name} must hold numbers, but {where} holds dates or times "
+            f"(dtype {dtype}). {_TIME_ADVICE}"
+        )
+    if dtype is not None and is_numeric_dtype(dtype):
+        return
+    values = np.asarray(values, dtype=object).ravel()
+    kind = infer_dtype(values, skipna=True)
+    if kind in _NUMERIC_KINDS:
+        return
+    if kind in _TIME_KINDS:
+        raise ValueError(
+            f"{input_name} must hold numbers, but {where} holds dates or times "
+            f"({kind} values). {_TIME_ADVICE}"
+        )
+    bad = _first_text(values)
+    if bad is not None:
+        row = bad[0] if labels is None else labels[bad[0]]
+        raise ValueError(
+            f"{input_name} must hold numbers only, but {where} holds text that "
+            f"could not convert to float: got {bad[1]!r} at row {row!r} "
+            "instead. Encode or drop non-numeric columns first (e.g. with "
+            "df.select_dtypes('number')), or parse numbers stored as text with "
+            "pd.to_numeric."
+        )
+
+
+def _refuse_non_numeric(X, input_name):
+    """Raise a ValueError naming the input, column and row that is not numeric.
+
+    Refused: dates and times (datetime64, timedelta, Timestamp objects), which
+    would otherwise be read as nanoseconds, and text that is not a number.
+    Object columns of numbers (and numbers stored as text) are accepted, the
+    same for every skrnn input. Other invalid input (a dict in an object
+    array, complex numbers, wrong dimensions) is left to scikit-learn's
+    ``check_array``.
+    """
+    if isinstance(X, pd.DataFrame):
+        columns = list(X.columns)
+        times = [
+            col
+            for col, dtype in X.dtypes.items()
+            if dtype.kind in "mM" or isinstance(dtype, pd.PeriodDtype)
+        ]
+        if times:
+            raise ValueError(
+                f"{input_name} must hold numbers, but column(s) "
+                f"{[str(c) for c in times]} hold dates or times. {_TIME_ADVICE}"
+            )
+        problems = {}  # column position -> (row label, value)
+        for j, dtype in enumerate(X.dtypes):
+            if is_numeric_dtype(dtype):
+                continue
+            values = np.asarray(X.iloc[:, j], dtype=object)
+            kind = infer_dtype(values, skipna=True)
+            if kind in _TIME_KINDS:
+                raise ValueError(
+                    f"{input_name} must hold numbers, but "
+                    f"{_where(j, columns)} holds dates or times ({kind} "
+                    f"values). {_TIME_ADVICE}"
+                )
+            bad = None if kind in _NUMERIC_KINDS else _first_text(values)
+            if bad is not None:
+                problems[j] = (X.index[bad[0]], bad[1])
+        if problems:
+            named = {str(columns[j]): str(X.dtypes.iloc[j]) for j in problems}
+            j, (row, value) = next(iter(problems.items()))
             raise ValueError(
                 f"{input_name} must hold numbers only. Got non-numeric "
-                f"column(s) {bad} (name: dtype) instead. Encode or drop them "
-                "first (e.g. with df.select_dtypes('number'))."
+                f"column(s) {named} (name: dtype) instead; {_where(j, columns)} "
+                f"holds {value!r} at row {row!r}, which could not convert to "
+                "float. Encode or drop them first (e.g. with "
+                "df.select_dtypes('number')), or parse numbers stored as text "
+                "with pd.to_numeric."
             )
         return
-    dtype = getattr(X, "dtype", None)
-    if dtype is not None and hasattr(X, "to_numpy"):  # a Series
-        if not is_numeric_dtype(dtype):
+    if isinstance(X, pd.Series):
+        if isinstance(X.dtype, pd.PeriodDtype):
             raise ValueError(
-                f"{input_name} must hold numbers only. Got a Series of dtype "
-                f"{dtype} instead. Convert it first (e.g. with pd.to_numeric)."
+                f"{input_name} must hold numbers, but it holds periods (dtype "
+                f"{X.dtype}). {_TIME_ADVICE}"
             )
+        name = "the Series" if X.name is None else f"the Series {X.name!r}"
+        _refuse_column(X, input_name, name, X.index)
         return
-    if dtype is None:
-        try:
-            dtype = np.asarray(X).dtype
-        except (ValueError, TypeError):
-            return  # ragged or odd input: check_array explains it
-    if dtype.kind in "OUS":
-        try:
-            np.asarray(X, dtype=np.float64)
-        except ValueError as exc:
-            raise ValueError(
-                f"{input_name} must hold numbers only. Got values that cannot "
-                f"be converted to float ({exc}) instead. Encode or drop "
-                "non-numeric columns first."
-            ) from exc
+    try:
+        values = np.asarray(X)
+    except (ValueError, TypeError):
+        return  # ragged or odd input: check_array explains it
+    if values.dtype.kind in "mM":
+        raise ValueError(
+            f"{input_name} must hold numbers, but it holds dates or times "
+            f"(dtype {values.dtype}). {_TIME_ADVICE}"
+        )
+    if values.dtype.kind not in "OUS" or values.ndim > 2 or values.size == 0:
+        return
+    if values.ndim < 2:
+        _refuse_column(values.reshape(-1), input_name, "it", None)
+        return
+    for j in range(values.shape[1]):
+        _refuse_column(values[:, j], input_name, _where(j, None), None)
 
 
 def _leading_padding(X, *, input_name="X", columns=None, allow_all_padding=False):
