@@ -102,7 +102,9 @@ def test_summary_and_tests_against_the_baseline(report):
         "fit_seconds",
         "dm_statistic",
         "dm_pvalue",
+        "failed_folds",
     ]
+    assert (summary["failed_folds"] == 0).all()
     assert np.isnan(summary.loc["AR(aic)", "dm_statistic"])
     tests = report.diebold_mariano()
     assert "AR(aic)" not in tests.index
