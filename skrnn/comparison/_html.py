@@ -230,7 +230,8 @@ def _training_caption(report):
             continue
         row = report.settings.loc[model]
         epochs = row["epochs"]
-        if row["early_stopping"] is True and epochs is not None:
+        stops = row["early_stopping"]
+        if isinstance(stops, bool | np.bool_) and stops and epochs is not None:
             ran = runs.loc[model]
             if (ran < epochs).any():
                 counts = ", ".join(map(str, ran.tolist()))
