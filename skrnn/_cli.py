@@ -5,6 +5,7 @@ called (and tested) in-process; the console script exits with it.
 """
 
 import argparse
+import math
 import os
 import sys
 import textwrap
@@ -21,6 +22,7 @@ exit status:
   2  usage or data error: bad option, missing file or column, non-numeric
      target, unparseable dates, series too short for the horizon and splits
 """
+FILL_METHODS = ("interpolate", "ffill")  # as skrnn.datasets.read_csv_series
 MODELS = {
     "simple": "SimpleRNN",
     "lstm": "LSTM",
@@ -30,6 +32,7 @@ MODELS = {
     "naive": "Naive",
     "snaive": "Seasonal naive",
 }
+RNN_KEYS = ("simple", "lstm", "gru")
 # --quick: a CI-sized run that still shows every part of the report.
 QUICK_RNN = {"epochs": 8, "units": 8}
 
@@ -98,7 +101,23 @@ def _parser():
     comparison.add_argument(
         "--date-column",
         metavar="C",
-        help="column of dates (evenly spaced); default: rows are numbered 0, 1, ...",
+        help="column of dates, in any row order (rows are sorted by it); "
+        "integer years and quarters (1959Q1) become periods; default: rows "
+        "are numbered 0, 1, ...",
+    )
+    comparison.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="strftime format of the dates, e.g. %%d/%%m/%%Y for day-first "
+        "dates (default: inferred; day-first and month-first dates that both "
+        "fit are refused as ambiguous)",
+    )
+    comparison.add_argument(
+        "--fill",
+        choices=FILL_METHODS,
+        help="fill empty values and missing dates: interpolate (a straight "
+        "line between neighbours) or ffill (repeat the last value); default: "
+        "refuse them",
     )
     comparison.add_argument(
         "--horizon",
@@ -176,74 +195,124 @@ def _add_common(parser):
     )
 
 
-def _read_series(path, target, date_column):
+_CLI_NAMES = {
+    "target": "--target",
+    "date_column": "--date-column",
+    "date_format": "--date-format",
+    "fill": "--fill",
+}
+
+
+def _read_series(path, target, date_column, date_format=None, fill=None):
     """The target column of a CSV file as a float Series on a time index."""
-    import pandas as pd
+    return _read_with_notes(path, target, date_column, date_format, fill)[0]
 
-    path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file. Check the path.")
+
+def _read_with_notes(path, target, date_column, date_format, fill):
+    """The series, and notes on what was done to it (sorted, filled)."""
+    from .datasets._csv import _read
+
     try:
-        frame = pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors too
-        raise UsageError(f"{path}: cannot be read as CSV ({exc}).") from exc
-    columns = ", ".join(map(str, frame.columns))
-    for option, column in [("--target", target), ("--date-column", date_column)]:
-        if column is not None and column not in frame.columns:
-            raise UsageError(
-                f"{option} {column!r}: no such column in {path.name}. Its columns "
-                f"are: {columns}."
-            )
-    raw = frame[target]
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() & raw.notna()
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        raise UsageError(
-            f"--target {target!r} must hold numbers, but line {row + 2} of "
-            f"{path.name} holds {raw.iloc[row]!r}. Pick a numeric column or fix "
-            "the file."
-        )
-    if values.isna().any():
-        row = int(values.isna().to_numpy().argmax())
-        raise UsageError(
-            f"--target {target!r} has {int(values.isna().sum())} empty values "
-            f"(first on line {row + 2}). Fill or drop them first."
-        )
-    index = None
-    if date_column is not None:
-        index = _dates(frame[date_column], date_column, path.name)
-    y = pd.Series(values.to_numpy(dtype=float), index=index, name=target)
-    return y.sort_index() if index is not None else y
+        return _read(path, target, date_column, date_format, fill, _CLI_NAMES)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
 
 
-def _dates(column, name, filename):
-    """Parsed, evenly spaced dates as a DatetimeIndex with a frequency."""
-    import pandas as pd
+def _check_out(path):
+    """Refuse an --out that cannot be written, before hours of fitting."""
+    out = Path(path)
+    if out.is_dir():
+        raise UsageError(f"--out {path}: is a folder; give a file name.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {path}: the folder {out.parent} does not exist.")
+    existed = out.exists()
+    try:
+        # Opened for appending: an existing report is left as it is.
+        with open(out, "ab"):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"--out {path}: cannot be written ({exc.strerror}). Choose another "
+            "path or fix the permissions."
+        ) from exc
+    if not existed:
+        out.unlink()
+    return out
 
-    parsed = pd.to_datetime(column, errors="coerce")
-    failed = parsed.isna()
-    if failed.any():
-        row = int(failed.to_numpy().argmax())
+
+def _memory_budget():
+    """Bytes the comparison may hold at once: half the machine's memory."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (AttributeError, OSError, ValueError):  # not on POSIX
+        return 4 * 2**30
+
+
+def _model_bytes(model, n):
+    """Rough peak memory of fitting ``model`` on ``n`` points, in bytes."""
+    params = model.get_params(deep=False)
+    if type(model).__name__ == "ARForecaster":
+        lags = params["lags"]
+        if isinstance(lags, str):  # the order search builds all lags at once
+            # ARForecaster's documented default maxlag (Schwert's rule).
+            lags = params["maxlag"] or math.ceil(12 * (n / 100) ** 0.25)
+        # The lag matrix and statsmodels' copy of it, in float64.
+        return 2 * 8 * n * (int(lags) + 2)
+    if "window" in params:
+        # The training windows in float64 and float32, and the scaled series.
+        return (8 + 4) * n * (int(params["window"]) + 1) + 3 * 8 * n
+    return 3 * 8 * n
+
+
+def _check_size(models, n):
+    """Refuse up front a series too long for the memory of this machine."""
+    budget = _memory_budget()
+    needs = {name: _model_bytes(model, n) for name, model in models.items()}
+    too_big = {name: b for name, b in needs.items() if b > budget}
+    if too_big:
+        name, need = max(too_big.items(), key=lambda item: item[1])
+        fits = max(int(n * budget / need), 1)
         raise UsageError(
-            f"--date-column {name!r}: line {row + 2} of {filename} holds "
-            f"{column.iloc[row]!r}, which is not a date. Use ISO dates such as "
-            "2024-01-31, or leave out --date-column to number the rows."
+            f"the series has {n:,} time points: fitting {name} would need about "
+            f"{need / 2**30:.1f} GiB of memory, more than the {budget / 2**30:.1f} "
+            f"GiB this comparison may use. Use the last {fits:,} rows or fewer "
+            f"(or aggregate to a coarser frequency), or leave {name} out of "
+            "--models."
         )
-    index = pd.DatetimeIndex(parsed).sort_values()
-    if index.has_duplicates:
-        raise UsageError(
-            f"--date-column {name!r} repeats the date {index[index.duplicated()][0]}. "
-            "Give one row per time point (aggregate duplicates first)."
-        )
-    freq = pd.infer_freq(index) if len(index) >= 3 else None
-    if freq is None:
-        raise UsageError(
-            f"--date-column {name!r}: the dates are not evenly spaced (or there "
-            "are gaps), so their frequency cannot be inferred. Fill the gaps, or "
-            "leave out --date-column to number the rows."
-        )
-    return pd.DatetimeIndex(index, freq=freq, name=name)
+
+
+def _quiet_tensorflow():
+    """Load TensorFlow with its start-up lines on the console hidden.
+
+    TensorFlow writes lines from C++ while it loads (CUDA stubs, ``cuInit``),
+    before any log level applies, so the process's stderr is pointed at a
+    file meanwhile; it is shown if loading fails. A user's own
+    ``TF_CPP_MIN_LOG_LEVEL`` is kept, and with ``TF_CPP_MIN_LOG_LEVEL=0``
+    nothing is hidden.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    level = os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if level.strip() == "0":
+        return
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            from .rnn import _keras
+
+            _keras.tf.config.list_physical_devices("GPU")  # cuInit happens here
+        except BaseException:
+            os.dup2(saved, 2)
+            log.seek(0)
+            sys.stderr.write(log.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _models(keys, seasonal_period, epochs, quick):
@@ -268,6 +337,8 @@ def _models(keys, seasonal_period, epochs, quick):
 
 
 def _run(args):
+    out = _check_out(args.out)
+    notes = []
     if args.command == "demo":
         import numpy as np
 
@@ -275,22 +346,32 @@ def _run(args):
 
         y = np.log(load_airline()).rename("log(passengers)")
         horizon, seasonal_period, n_splits = 12, 12, 3
-        models = _models(None, seasonal_period, None, args.quick)
+        keys = None
+        models = _models(keys, seasonal_period, None, args.quick)
+        notes.append("log of the monthly airline passengers, 1949-1960")
+        if args.quick:
+            notes.append(
+                f"--quick: networks of {QUICK_RNN['units']} units trained for "
+                f"{QUICK_RNN['epochs']} epochs"
+            )
     else:
-        y = _read_series(args.csv, args.target, args.date_column)
+        y, notes = _read_with_notes(
+            args.csv, args.target, args.date_column, args.date_format, args.fill
+        )
         horizon, seasonal_period, n_splits = (
             args.horizon,
             args.seasonal_period,
             args.n_splits,
         )
-        models = _models(args.models, seasonal_period, args.epochs, quick=False)
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise UsageError(f"--out {args.out}: the folder {out.parent} does not exist.")
+        keys = args.models
+        models = _models(keys, seasonal_period, args.epochs, quick=False)
+    _check_size(models, len(y))
 
     from .comparison import compare
 
     start = time.perf_counter()
+    if any(key in RNN_KEYS for key in keys or RNN_KEYS):
+        _quiet_tensorflow()
     try:
         report = compare(
             models,
@@ -303,6 +384,7 @@ def _run(args):
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    report.notes = [*notes, *report.notes]
     report.to_html(out)
     seconds = time.perf_counter() - start
     print(f"Report written to {out} ({seconds:.0f} s).")
@@ -321,8 +403,6 @@ def main(argv=None):
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return int(exc.code or 0)
-    # TensorFlow's C++ start-up chatter is noise on a command line.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         return _run(args)
     except UsageError as exc:

@@ -268,3 +268,235 @@ def test_demo_quick_compares_rnns_with_ar_and_naive(tmp_path, capsys):
     ]:
         assert f"{model}</td>" in page
     assert 'id="training"' in page
+
+
+# -- reading the CSV file as a user has it -------------------------------------
+
+
+def _strip_timings(markdown):
+    """The summary table without its "fit s" column (timings vary per run)."""
+    rows = [line.split("|") for line in markdown.splitlines()]
+    column = [cell.strip() for cell in rows[0]].index("fit s")
+    return ["|".join(row[:column] + row[column + 1 :]) for row in rows]
+
+
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+def test_rows_in_any_order_give_the_report_of_the_sorted_file(
+    order, csv, tmp_path, capsys
+):
+    frame = pd.read_csv(csv)
+    if order == "reversed":
+        scrambled = frame.iloc[::-1]
+    else:
+        scrambled = frame.sample(frac=1, random_state=0)
+    path = tmp_path / "scrambled.csv"
+    scrambled.to_csv(path, index=False)
+    argv = ["--target", "sales", "--date-column", "month", "--seasonal-period", "12"]
+    argv += ["--models", "ar,naive,snaive", "--horizon", "6"]
+    outputs = []
+    for source, out in [(csv, "sorted.html"), (path, "scrambled.html")]:
+        code, stdout, stderr = _run(
+            capsys, "compare", source, *argv, "--out", tmp_path / out
+        )
+        assert code == 0, stderr
+        outputs.append(stdout.split("\n\n", 1)[1])  # headline and table
+    assert outputs[0].splitlines()[0] == outputs[1].splitlines()[0]  # headline
+    assert _strip_timings(outputs[0].split("\n\n")[1]) == _strip_timings(
+        outputs[1].split("\n\n")[1]
+    )
+    from skrnn._cli import _read_series
+
+    pd.testing.assert_series_equal(
+        _read_series(path, "sales", "month"), _read_series(csv, "sales", "month")
+    )
+    page = (tmp_path / "scrambled.html").read_text(encoding="utf-8")
+    assert "rows sorted by month (the file was not in order)" in page
+
+
+def test_integer_years_become_a_yearly_period_index(tmp_path, capsys):
+    years = np.arange(1871, 1931)
+    noise = np.random.default_rng(0).normal(size=len(years))
+    values = 1000 + 50 * np.sin(years / 3.0) + 10 * noise
+    path = tmp_path / "nile.csv"
+    pd.DataFrame({"year": years[::-1], "flow": values[::-1]}).to_csv(path, index=False)
+    from skrnn._cli import _read_series
+
+    y = _read_series(path, "flow", "year")
+    assert isinstance(y.index, pd.PeriodIndex)
+    assert y.index.freqstr.startswith("Y")
+    assert y.index[0] == pd.Period("1871", "Y")
+    np.testing.assert_array_equal(y.to_numpy(), values)
+    # Integer-like strings and floats (an empty cell elsewhere) are years too.
+    for column in [years.astype(str), years.astype(float)]:
+        pd.DataFrame({"year": column, "flow": values}).to_csv(path, index=False)
+        pd.testing.assert_index_equal(_read_series(path, "flow", "year").index, y.index)
+    out = tmp_path / "nile.html"
+    code, _, stderr = _run(
+        capsys, "compare", path, "--target", "flow", "--date-column", "year",
+        "--models", "ar,naive", "--horizon", "5", "--out", out,
+    )  # fmt: skip
+    assert code == 0, stderr
+    page = out.read_text(encoding="utf-8")
+    assert "60 time points (1871 to 1930)" in page
+    assert "1970" not in page
+
+
+@pytest.mark.parametrize(
+    ("dates", "options", "first", "freq"),
+    [
+        (
+            [f"{m} 1950" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun"]],
+            [],
+            pd.Timestamp("1950-01-01"),
+            "MS",
+        ),
+        (
+            ["1959Q1", "1959Q2", "1959Q3", "1959Q4", "1960Q1", "1960Q2"],
+            [],
+            pd.Period("1959Q1", "Q"),
+            "Q-DEC",
+        ),
+        (
+            ["1959-Q1", "1959-Q2", "1959-Q3", "1959-Q4", "1960-Q1", "1960-Q2"],
+            [],
+            pd.Period("1959Q1", "Q"),
+            "Q-DEC",
+        ),
+        (
+            [f"{d:02d}/02/1950" for d in range(1, 7)],
+            ["%d/%m/%Y"],
+            pd.Timestamp("1950-02-01"),
+            "D",
+        ),
+        # Day-first without a format: 13..18 cannot be months, so no ambiguity.
+        (
+            [f"{d}/02/1950" for d in range(13, 19)],
+            [],
+            pd.Timestamp("1950-02-13"),
+            "D",
+        ),
+        (
+            [f"2020-01-{d:02d}" for d in range(1, 7)],
+            [],
+            pd.Timestamp("2020-01-01"),
+            "D",
+        ),
+        (
+            [f"202001{d:02d}" for d in range(1, 7)],
+            [],
+            pd.Timestamp("2020-01-01"),
+            "D",
+        ),
+    ],
+)
+def test_common_date_formats_parse_without_a_warning(
+    dates, options, first, freq, tmp_path
+):
+    import warnings
+
+    from skrnn._cli import _read_series
+
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"when": dates, "y": np.arange(6.0)}).to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a pandas warning would reach the console
+        y = _read_series(path, "y", "when", *options)
+    assert y.index[0] == first
+    assert y.index.freqstr == freq
+    np.testing.assert_array_equal(y.to_numpy(), np.arange(6.0))
+
+
+def test_date_format_option_reads_day_first_dates(tmp_path, capsys):
+    # First of each month, day-first: month-first they would be 1..12 January.
+    months = pd.date_range("2020-01-01", periods=36, freq="MS")
+    path = tmp_path / "dayfirst.csv"
+    pd.DataFrame(
+        {"day": months.strftime("%d/%m/%Y"), "y": np.sin(np.arange(36.0))}
+    ).to_csv(path, index=False)
+    argv = ["compare", path, "--target", "y", "--date-column", "day"]
+    code, _, stderr = _run(
+        capsys, *argv, "--models", "naive", "--horizon", "3",
+        "--out", tmp_path / "no.html",
+    )  # fmt: skip
+    assert code == 2
+    assert "ambiguous date" in stderr
+    assert "--date-format '%d/%m/%Y' or --date-format '%m/%d/%Y'" in stderr
+    out = tmp_path / "d.html"
+    code, _, stderr = _run(
+        capsys, *argv, "--date-format", "%d/%m/%Y", "--models", "naive",
+        "--horizon", "3", "--out", out,
+    )  # fmt: skip
+    assert code == 0, stderr
+    assert "36 time points (2020-01-01 to 2022-12-01)" in out.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("fill", "expected"),
+    [("interpolate", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]), ("ffill", [1, 2, 2, 2, 5, 6])],
+)
+def test_fill_fills_empty_values_and_missing_dates(fill, expected, tmp_path):
+    from skrnn._cli import _read_with_notes
+
+    path = tmp_path / "gappy.csv"
+    # 2020-01-03 has an empty value, 2020-01-04 has no row at all.
+    path.write_text(
+        "day,y\n2020-01-01,1\n2020-01-02,2\n2020-01-03,\n2020-01-05,5\n2020-01-06,6\n"
+    )
+    y, notes = _read_with_notes(path, "y", "day", None, fill)
+    np.testing.assert_allclose(y.to_numpy(), expected)
+    assert y.index.freqstr == "D"
+    assert len(y) == 6
+    assert notes == [
+        f"1 missing time points added ({fill})",
+        f"1 empty values of y filled ({fill})",
+    ]
+
+
+def test_fill_in_help_and_usage(capsys):
+    code, stdout, _ = _run(capsys, "compare", "--help")
+    assert code == 0
+    assert "--fill {interpolate,ffill}" in stdout
+    assert "--date-format FMT" in stdout
+    code, _, stderr = _run(
+        capsys, "compare", "x.csv", "--target", "y", "--fill", "mean"
+    )
+    assert code == 2
+    assert "invalid choice: 'mean'" in stderr
+
+
+def test_no_tensorflow_lines_on_the_console(csv, tmp_path):
+    """TensorFlow's start-up lines (CUDA stubs, cuInit) stay off the console."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    out = tmp_path / "tf.html"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "skrnn", "compare", str(csv), "--target", "sales",
+            "--models", "gru", "--epochs", "1", "--horizon", "6", "--n-splits", "1",
+            "--out", str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for noise in ["absl", "cuda", "cuInit", "oneDNN", "I0000", "E0000", "W0000"]:
+        assert noise not in result.stderr
+    assert "Report written to" in result.stdout
+
+
+def test_settings_tell_demo_and_quick_demo_apart():
+    from skrnn._cli import _models
+    from skrnn.comparison._compare import _settings_text
+
+    quick = _settings_text(_models(None, 12, None, quick=True)["LSTM"])
+    full = _settings_text(_models(None, 12, None, quick=False)["LSTM"])
+    assert (quick["units"], quick["epochs"]) == (8, 8)
+    assert (full["units"], full["epochs"]) == (32, 100)
+    for settings in (quick, full):
+        assert settings["window"] == 24
+        assert settings["cell"] == "lstm"
+        assert settings["early_stopping"] is False
+        assert settings["seed"] == 0

@@ -324,3 +324,61 @@ def test_exogenous_columns_reach_the_models():
     train, test = np.arange(75), np.arange(75, 80)
     by_hand = ARForecaster(1).fit(X.iloc[train], y.iloc[train]).predict(X.iloc[test])
     np.testing.assert_allclose(_rows(report.forecasts, "AR(1)", 2)["y_pred"], by_hand)
+
+
+def test_an_integer_index_of_years_stays_an_integer_index():
+    years = pd.RangeIndex(1871, 1941, name="year")
+    y = pd.Series(_series(70).to_numpy(), index=years)
+    report = compare([NaiveForecaster()], y, horizon=HORIZON, progress=False)
+    assert report.y.index.equals(years)
+    assert isinstance(report.y.index, pd.RangeIndex)
+    assert report.forecasts["time"].tolist()[:2] == [1923, 1924]
+    assert report.folds["test_end"].iloc[-1] == 1940
+
+
+class _Foreign:
+    """A forecaster from elsewhere: public min_train_size() and history_."""
+
+    def __init__(self, minimum=10):
+        self.minimum = minimum
+
+    def get_params(self, deep=True):
+        return {"minimum": self.minimum}
+
+    def set_params(self, **params):
+        self.minimum = params.get("minimum", self.minimum)
+        return self
+
+    def min_train_size(self):
+        return self.minimum
+
+    def fit(self, X, y):
+        self.last_ = float(y.iloc[-1])
+        self.history_ = {"loss": [2.0, 1.0, 0.5]}
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.last_)
+
+
+def test_public_min_train_size_and_history_are_used():
+    with pytest.raises(ValueError, match="Model 'Mine' needs at least 500 training"):
+        compare({"Mine": _Foreign(500)}, _series(), horizon=HORIZON, progress=False)
+    report = compare({"Mine": _Foreign()}, _series(), horizon=HORIZON, progress=False)
+    assert report.histories.groupby("fold")["epoch"].max().tolist() == [3, 3, 3]
+    assert report.settings.loc["Mine", "fitted"] == "epochs run 3 / 3 / 3"
+
+
+def test_the_progress_bar_names_the_fit_it_waits_for(capsys):
+    import time as clock
+
+    class Slow(NaiveForecaster):
+        def _fit(self, y, exog):
+            clock.sleep(1.3)
+            super()._fit(y, exog)
+
+    compare({"Slow one": Slow()}, _series(), horizon=HORIZON, cv=1, progress=True)
+    err = capsys.readouterr().err
+    # Shown during the first (and only) fit, not only once it is done.
+    assert "0/1" in err
+    assert "Slow one, fold 0" in err

@@ -102,7 +102,9 @@ def test_summary_and_tests_against_the_baseline(report):
         "fit_seconds",
         "dm_statistic",
         "dm_pvalue",
+        "failed_folds",
     ]
+    assert (summary["failed_folds"] == 0).all()
     assert np.isnan(summary.loc["AR(aic)", "dm_statistic"])
     tests = report.diebold_mariano()
     assert "AR(aic)" not in tests.index
@@ -226,3 +228,183 @@ def test_one_fold_is_too_few_points_for_the_test_and_says_so():
     page = report.to_html()
     assert "MASE &lt; 1" not in page  # MASE was not scored
     assert page.count("data:image/png;base64,") == 3
+
+
+# -- the headline, the settings and the training curves say what happened -----
+
+
+def _quarterly(seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(60)
+    return pd.Series(
+        20 + 0.2 * t + 2 * np.sin(2 * np.pi * t / 4) + rng.normal(scale=0.3, size=60),
+        index=pd.period_range("2010Q1", periods=60, freq="Q", name="quarter"),
+        name="sales",
+    )
+
+
+class TrainedMean(NaiveForecaster):
+    """A poor "network": the mean, with training curves (no validation)."""
+
+    def __init__(self, strategy="mean", *, period=None):
+        super().__init__(strategy, period=period)
+
+    def _fit(self, y, exog):
+        super()._fit(y, exog)
+        self.history_ = {"loss": [1.0, 0.5, 0.25]}
+
+
+def test_the_headline_says_when_a_baseline_ranks_first_and_networks_lose():
+    models = {
+        "Mean net": TrainedMean(),
+        "AR(aic)": ARForecaster("aic"),
+        "Seasonal naive": NaiveForecaster("seasonal_last", period=4),
+    }
+    report = compare(models, _quarterly(), horizon=HORIZON, seasonal_period=4,
+                     progress=False)  # fmt: skip
+    summary = report.summary()
+    top = summary.index[0]
+    assert top != "Mean net"
+    assert summary.loc["Mean net", "mase_mean"] > 1
+    headline = report._headline()
+    assert headline.startswith("Best network: Mean net, MASE ")
+    assert f"No network ranks first: {top} does (MASE " in headline
+    assert (
+        "Every network is worse than the in-sample seasonal naive forecast "
+        "(MASE above 1)." in headline
+    )
+
+
+class TrainedSeasonal(NaiveForecaster):
+    """A good "network": the seasonal naive forecast, with training curves."""
+
+    def __init__(self, strategy="seasonal_last", *, period=4):
+        super().__init__(strategy, period=period)
+
+    def _fit(self, y, exog):
+        super()._fit(y, exog)
+        self.history_ = {"loss": [1.0, 0.5]}
+
+
+def test_a_network_ranking_first_gets_no_warning():
+    models = {
+        "Season net": TrainedSeasonal(),
+        "AR(1)": ARForecaster(1),
+        "Naive": NaiveForecaster(),
+    }
+    report = compare(models, _quarterly(), horizon=HORIZON, progress=False)
+    headline = report._headline()
+    assert report.summary().index[0] == "Season net"
+    assert report.summary().loc["Season net", "mase_mean"] < 1
+    assert "No network ranks first" not in headline
+    assert "Every network is worse" not in headline
+
+
+def test_the_report_shows_each_models_settings_and_the_data():
+    from skrnn import RecursiveForecaster, RNNRegressor
+
+    rnn = RNNRegressor("gru", units=3, epochs=4, early_stopping=True, patience=1,
+                       random_state=7)  # fmt: skip
+    models = {
+        "GRU": RecursiveForecaster(rnn, window=4),
+        "AR(aic)": ARForecaster("aic"),
+    }
+    report = compare(models, _quarterly(), horizon=HORIZON, progress=False)
+    settings = report.settings
+    gru = settings.loc["GRU", "parameters"]
+    for text in ["window=4", "cell=gru", "units=3", "epochs=4",
+                 "early_stopping=True", "patience=1", "seed=7"]:  # fmt: skip
+        assert text in gru
+    runs = report.histories.groupby("fold")["epoch"].max().astype(str).tolist()
+    assert settings.loc["GRU", "fitted"] == "epochs run " + " / ".join(runs)
+    lags = settings.loc["AR(aic)", "fitted"]
+    assert lags.startswith("AR lags ")
+    assert len(lags.split(" / ")) == 3
+    assert settings.loc["AR(aic)", "parameters"].startswith("lags=aic")
+    data = report.data_summary()
+    assert data["time points"] == 60
+    assert data["first"] == pd.Period("2010Q1", "Q")
+    assert data["frequency"] == "Q-DEC"
+    page = report.to_html()
+    assert "Models and data" in page
+    assert "early_stopping=True" in page
+    assert "epochs run " in page
+
+
+def test_training_legend_and_caption_show_only_what_happened(report):
+    curves = report.plot("training")
+    labels = [t.get_text() for legend in curves.legends for t in legend.get_texts()]
+    assert labels == ["training loss", "validation loss"]  # both drawn
+    page = report.to_html()
+    assert "Dashed: the loss on the held-out validation windows" in page
+    assert "Early stopping" not in page  # nobody stopped early
+
+    no_validation = compare({"Mean net": TrainedMean(), "AR(1)": ARForecaster(1)},
+                            _quarterly(), horizon=HORIZON, progress=False)  # fmt: skip
+    curves = no_validation.plot("training")
+    labels = [t.get_text() for legend in curves.legends for t in legend.get_texts()]
+    assert labels == ["training loss"]
+    page = no_validation.to_html()
+    assert "validation" not in page.split('id="training"')[1].split("</p>")[0]
+    assert "stopped early" not in page
+
+
+def test_the_caption_names_networks_that_stopped_early():
+    settings = pd.DataFrame(
+        {
+            "kind": ["X"],
+            "parameters": [""],
+            "fitted": [""],
+            "early_stopping": [True],
+            "epochs": [10],
+        },
+        index=pd.Index(["Net"], name="model"),
+    )
+    histories = pd.DataFrame(
+        {
+            "model": "Net",
+            "fold": [0, 0, 0, 1, 1],
+            "epoch": [1, 2, 3, 1, 2],
+            "loss": [3.0, 2.0, 1.0, 2.0, 1.0],
+        }
+    )
+    from skrnn.comparison._html import _training_caption
+
+    class Stub:
+        pass
+
+    stub = Stub()
+    stub.histories, stub.settings, stub._networks = histories, settings, ["Net"]
+    caption = _training_caption(stub)
+    assert "Early stopping ended the training of Net (3, 2 of 10 epochs)" in caption
+    assert "validation" not in caption
+
+
+def test_the_comparison_modules_import_no_circle():
+    """_report, _html and _plots: rendering depends on tables, never back."""
+    import ast
+    from pathlib import Path
+
+    import skrnn.comparison
+
+    folder = Path(skrnn.comparison.__file__).parent
+    graph = {}
+    for path in folder.glob("_*.py"):
+        imports = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    imports.add(f"_{node.module.lstrip('_')}")
+                else:
+                    imports.update(f"_{a.name.lstrip('_')}" for a in node.names)
+        graph[path.stem] = imports & {p.stem for p in folder.glob("_*.py")}
+
+    def reaches(start, goal, seen=()):
+        return any(
+            nxt == goal or (nxt not in seen and reaches(nxt, goal, (*seen, nxt)))
+            for nxt in graph[start]
+        )
+
+    circles = [module for module in graph if reaches(module, module)]
+    assert circles == []
+    assert "_report" not in graph["_html"] | graph["_plots"]

@@ -1,6 +1,8 @@
 """compare: fit several forecasters on the same time-series splits."""
 
+import threading
 import time
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
@@ -10,8 +12,8 @@ from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 
 from ..forecasting._time import TimeAxis
-from ..metrics._regression import mase
-from ._report import METRICS, ComparisonReport
+from ._metrics import METRICS, TIMINGS
+from ._report import ComparisonReport
 
 __all__ = ["compare", "default_models"]
 
@@ -265,18 +267,56 @@ def _splits(cv, horizon, n):
     return splits
 
 
+def _min_train_size(model):
+    """The shortest training series ``model`` accepts, or None if it does not say."""
+    method = getattr(model, "min_train_size", None)
+    if method is None:  # skrnn forecasters before min_train_size was public
+        method = getattr(model, "_min_train_size", None)
+    return None if method is None else int(method())
+
+
 def _check_train_sizes(named, splits):
     """Refuse up front what a model would refuse in its smallest fold."""
     shortest = min(len(train) for train, _ in splits)
     for name, model in named:
-        minimum = getattr(model, "min_train_size", None)
-        if minimum is not None and shortest < minimum():
+        minimum = _min_train_size(model)
+        if minimum is not None and shortest < minimum:
             raise ValueError(
-                f"Model {name!r} needs at least {minimum()} training points, but "
+                f"Model {name!r} needs at least {minimum} training points, but "
                 f"the first fold trains on {shortest}. Use a longer series, a "
                 "smaller horizon or fewer splits, or give the model a smaller "
                 "window."
             )
+
+
+def _training_history(estimator):
+    """The training curves of a fitted forecaster's network, or None."""
+    history = getattr(estimator, "history_", None)
+    if history is None:  # a forecaster without history_: its network's own
+        history = getattr(getattr(estimator, "estimator_", None), "history_", None)
+    if not isinstance(history, dict) or not history:
+        return None
+    return {key: list(values) for key, values in history.items()}
+
+
+def _lag_text(lags):
+    lags = [int(lag) for lag in lags]
+    if not lags:
+        return "none"
+    if lags == list(range(lags[0], lags[-1] + 1)) and len(lags) > 2:
+        return f"{lags[0]}-{lags[-1]}"
+    return ",".join(map(str, lags))
+
+
+def _fitted_facts(estimator, history):
+    """What a fit decided: epochs run, AR lags chosen."""
+    facts = {}
+    if history:
+        facts["epochs run"] = str(len(next(iter(history.values()))))
+    lags = getattr(estimator, "ar_lags_", None)
+    if lags is not None:
+        facts["AR lags"] = " | ".join(_lag_text(series) for series in lags)
+    return facts
 
 
 def _fit_predict(name, fold, model, y, X, train, test):
@@ -293,21 +333,31 @@ def _fit_predict(name, fold, model, y, X, train, test):
             f"points): {exc}"
         ) from exc
     done = time.perf_counter()
-    history = getattr(estimator, "history_", None)
+    y_pred = np.asarray(y_pred, dtype=np.float64).reshape(-1)
+    bad = int((~np.isfinite(y_pred)).sum())
+    history = _training_history(estimator)
     return {
-        "y_pred": np.asarray(y_pred, dtype=np.float64).reshape(-1),
+        "y_pred": y_pred,
         "fit_seconds": fitted - start,
         "predict_seconds": done - fitted,
-        "history": None
-        if history is None
-        else {k: list(v) for k, v in history.items()},
+        "history": history,
+        "facts": _fitted_facts(estimator, history),
+        "failure": f"{bad} of {len(y_pred)} forecasts are NaN or infinite"
+        if bad
+        else None,
     }
 
 
-def _score(metric, y_true, y_pred, y_train, seasonal_period):
-    if metric == "mase":
-        return mase(y_true, y_pred, y_train=y_train, seasonal_period=seasonal_period)
-    return METRICS[metric](y_true, y_pred)
+class _Ticker(threading.Thread):
+    """Redraws a progress bar every second, so a long fit shows time passing."""
+
+    def __init__(self, bar):
+        super().__init__(daemon=True)
+        self.bar, self.stopped = bar, threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(1.0):
+            self.bar.refresh()
 
 
 def _run(tasks, y, X, n_jobs, progress):
@@ -317,12 +367,222 @@ def _run(tasks, y, X, n_jobs, progress):
         for name, fold, model, train, test in tasks
     )
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    if progress:
-        from tqdm.auto import tqdm
+    if not progress:
+        return list(results)
+    from tqdm.auto import tqdm
 
-        # delay: no bar at all for comparisons that finish in a blink.
-        results = tqdm(results, total=len(tasks), desc="compare", unit="fit", delay=1)
-    return list(results)
+    # delay: no bar at all for comparisons that finish in a blink; then the
+    # bar names the fit it waits for and its clock runs during long fits.
+    bar = tqdm(total=len(tasks), desc="compare", unit="fit", delay=1)
+    ticker = _Ticker(bar)
+    ticker.start()
+    collected = []
+    try:
+        for name, fold, *_ in tasks:
+            bar.set_postfix_str(f"{name}, fold {fold}", refresh=False)
+            collected.append(next(results))
+            bar.update()
+    finally:
+        ticker.stopped.set()
+        bar.close()
+    return collected
+
+
+def _settings_text(model):
+    """The parameters that tell two runs of a model apart, as "name=value"."""
+    if not hasattr(model, "get_params"):
+        return {}
+    shown = {}
+    for key, value in model.get_params(deep=False).items():
+        if value is None or hasattr(value, "get_params"):
+            continue
+        shown[key] = value
+    inner = model.get_params(deep=False).get("estimator")
+    if hasattr(inner, "get_params"):
+        params = inner.get_params(deep=False)
+        keys = [key for key in _NETWORK_KEYS if key in params]
+        if keys:
+            shown.update({key: params[key] for key in keys})
+        else:  # a foreign regressor: its repr lists what differs from defaults
+            shown["estimator"] = repr(inner)
+    return {_SHOWN_AS.get(key, key): value for key, value in shown.items()}
+
+
+_NETWORK_KEYS = (
+    "cell",
+    "units",
+    "epochs",
+    "batch_size",
+    "learning_rate",
+    "early_stopping",
+    "patience",
+    "validation_fraction",
+    "random_state",
+)
+_SHOWN_AS = {"random_state": "seed"}
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """Checked inputs of a comparison."""
+
+    y: pd.Series
+    X: pd.DataFrame
+    named: list
+    metrics: list
+    baseline: str
+    splits: list
+    seasonal_period: int
+
+
+def _prepare(models, y, X, horizon, cv, metrics, baseline, seasonal_period):
+    """Check every input and split the series; nothing is fitted yet."""
+    horizon = _check_horizon(horizon)
+    metrics = _check_metrics(metrics)
+    if seasonal_period is not None and (
+        not isinstance(seasonal_period, Integral) or seasonal_period < 1
+    ):
+        raise ValueError(
+            "`seasonal_period` must be a positive int (12 for monthly data "
+            f"with a yearly season). Got {seasonal_period!r} instead."
+        )
+    y, X = _check_series(y, X)
+    named = _check_models(models, seasonal_period)
+    names = [name for name, _ in named]
+    if baseline is None:
+        baseline = "AR(aic)" if "AR(aic)" in names else names[0]
+    elif baseline not in names:
+        raise ValueError(
+            f"`baseline` must be the name of one of the models ({', '.join(names)}). "
+            f"Got {baseline!r} instead."
+        )
+    splits = _splits(cv, horizon, len(y))
+    _check_train_sizes(named, splits)
+    return _Setup(y, X, named, metrics, baseline, splits, int(seasonal_period or 1))
+
+
+def _score_rows(setup, task, result):
+    name, fold, _, train, test = task
+    values = setup.y.to_numpy()
+    rows = []
+    for name_ in setup.metrics:
+        value = np.nan
+        if result["failure"] is None:
+            value = METRICS[name_].score(
+                values[test], result["y_pred"], values[train], setup.seasonal_period
+            )
+        rows.append((name, fold, name_, value))
+    rows += [(name, fold, timing, result[timing]) for timing in TIMINGS]
+    return rows
+
+
+def _forecast_rows(setup, task, result):
+    name, fold, _, train, test = task
+    return pd.DataFrame(
+        {
+            "model": name,
+            "fold": fold,
+            "time": setup.y.index[test],
+            "step": test - train[-1],
+            "y_true": setup.y.to_numpy()[test],
+            "y_pred": result["y_pred"],
+        }
+    )
+
+
+def _history_rows(task, result):
+    name, fold = task[:2]
+    curves = pd.DataFrame(result["history"])
+    curves.insert(0, "epoch", np.arange(1, len(curves) + 1))
+    curves.insert(0, "fold", fold)
+    curves.insert(0, "model", name)
+    return curves
+
+
+def _folds_table(setup):
+    index, splits = setup.y.index, setup.splits
+    return pd.DataFrame(
+        {
+            "fold": range(len(splits)),
+            "train_start": [index[tr[0]] for tr, _ in splits],
+            "train_end": [index[tr[-1]] for tr, _ in splits],
+            "n_train": [len(tr) for tr, _ in splits],
+            "test_start": [index[te[0]] for _, te in splits],
+            "test_end": [index[te[-1]] for _, te in splits],
+            "n_test": [len(te) for _, te in splits],
+        }
+    )
+
+
+def _settings_table(setup, tasks, results):
+    """One row per model: its kind, parameters and what its fits decided."""
+    rows = []
+    for name, model in setup.named:
+        settings = _settings_text(model)
+        facts = {}
+        for task, result in zip(tasks, results, strict=True):
+            if task[0] == name:
+                for key, value in result["facts"].items():
+                    facts.setdefault(key, []).append(value)
+        rows.append(
+            {
+                "model": name,
+                "kind": type(model).__name__,
+                "parameters": ", ".join(f"{k}={v}" for k, v in settings.items()),
+                "fitted": "; ".join(
+                    f"{key} {' / '.join(values)}" for key, values in facts.items()
+                ),
+                "early_stopping": settings.get("early_stopping"),
+                "epochs": settings.get("epochs"),
+            }
+        )
+    return pd.DataFrame(rows).set_index("model")
+
+
+def _failures_table(tasks, results):
+    rows = [
+        (task[0], task[1], result["failure"])
+        for task, result in zip(tasks, results, strict=True)
+        if result["failure"] is not None
+    ]
+    return pd.DataFrame(rows, columns=["model", "fold", "reason"])
+
+
+def _make_report(setup, tasks, results):
+    """The report of the fits: scores, forecasts, curves, folds, settings."""
+    failures = _failures_table(tasks, results)
+    names = [name for name, _ in setup.named]
+    if set(failures["model"]) == set(names):
+        first = failures.iloc[0]
+        raise ValueError(
+            "Every model failed, so there is nothing to compare: e.g. "
+            f"{first['model']!r} on fold {first['fold']}: {first['reason']}. Check "
+            "the series (its scale, its last values) and the models' settings."
+        )
+    pairs = list(zip(tasks, results, strict=True))
+    histories = [_history_rows(t, r) for t, r in pairs if r["history"]]
+    splits = setup.splits
+    return ComparisonReport(
+        scores=pd.DataFrame(
+            [row for t, r in pairs for row in _score_rows(setup, t, r)],
+            columns=["model", "fold", "metric", "value"],
+        ),
+        forecasts=pd.concat(
+            [_forecast_rows(setup, t, r) for t, r in pairs], ignore_index=True
+        ),
+        histories=pd.concat(histories, ignore_index=True)
+        if histories
+        else pd.DataFrame(columns=["model", "fold", "epoch", "loss", "val_loss"]),
+        folds=_folds_table(setup),
+        y=setup.y,
+        models=names,
+        metrics=setup.metrics,
+        baseline=setup.baseline,
+        seasonal_period=setup.seasonal_period,
+        horizon=int(max((te - tr[-1]).max() for tr, te in splits)),
+        settings=_settings_table(setup, tasks, results),
+        failures=failures,
+    )
 
 
 def compare(
@@ -425,89 +685,11 @@ default=("mase", "rmse", "mae", "smape")
     >>> report.forecasts.shape
     (72, 6)
     """
-    horizon = _check_horizon(horizon)
-    metrics = _check_metrics(metrics)
-    if seasonal_period is not None and (
-        not isinstance(seasonal_period, Integral) or seasonal_period < 1
-    ):
-        raise ValueError(
-            "`seasonal_period` must be a positive int (12 for monthly data "
-            f"with a yearly season). Got {seasonal_period!r} instead."
-        )
-    y, X = _check_series(y, X)
-    named = _check_models(models, seasonal_period)
-    names = [name for name, _ in named]
-    if baseline is None:
-        baseline = "AR(aic)" if "AR(aic)" in names else names[0]
-    elif baseline not in names:
-        raise ValueError(
-            f"`baseline` must be the name of one of the models ({', '.join(names)}). "
-            f"Got {baseline!r} instead."
-        )
-    splits = _splits(cv, horizon, len(y))
-    _check_train_sizes(named, splits)
-
+    setup = _prepare(models, y, X, horizon, cv, metrics, baseline, seasonal_period)
     tasks = [
         (name, fold, model, train, test)
-        for name, model in named
-        for fold, (train, test) in enumerate(splits)
+        for name, model in setup.named
+        for fold, (train, test) in enumerate(setup.splits)
     ]
-    results = _run(tasks, y, X, n_jobs, progress)
-
-    m = int(seasonal_period or 1)
-    score_rows, forecast_rows, history_rows = [], [], []
-    for (name, fold, _, train, test), result in zip(tasks, results, strict=True):
-        y_true, y_pred = y.to_numpy()[test], result["y_pred"]
-        y_train = y.to_numpy()[train]
-        for metric in metrics:
-            value = _score(metric, y_true, y_pred, y_train, m)
-            score_rows.append((name, fold, metric, value))
-        for timing in ("fit_seconds", "predict_seconds"):
-            score_rows.append((name, fold, timing, result[timing]))
-        forecast_rows.append(
-            pd.DataFrame(
-                {
-                    "model": name,
-                    "fold": fold,
-                    "time": y.index[test],
-                    "step": test - train[-1],
-                    "y_true": y_true,
-                    "y_pred": y_pred,
-                }
-            )
-        )
-        if result["history"]:
-            curves = pd.DataFrame(result["history"])
-            curves.insert(0, "epoch", np.arange(1, len(curves) + 1))
-            curves.insert(0, "fold", fold)
-            curves.insert(0, "model", name)
-            history_rows.append(curves)
-
-    folds = pd.DataFrame(
-        {
-            "fold": range(len(splits)),
-            "train_start": [y.index[tr[0]] for tr, _ in splits],
-            "train_end": [y.index[tr[-1]] for tr, _ in splits],
-            "n_train": [len(tr) for tr, _ in splits],
-            "test_start": [y.index[te[0]] for _, te in splits],
-            "test_end": [y.index[te[-1]] for _, te in splits],
-            "n_test": [len(te) for _, te in splits],
-        }
-    )
-    histories = (
-        pd.concat(history_rows, ignore_index=True)
-        if history_rows
-        else pd.DataFrame(columns=["model", "fold", "epoch", "loss", "val_loss"])
-    )
-    return ComparisonReport(
-        scores=pd.DataFrame(score_rows, columns=["model", "fold", "metric", "value"]),
-        forecasts=pd.concat(forecast_rows, ignore_index=True),
-        histories=histories,
-        folds=folds,
-        y=y,
-        models=names,
-        metrics=metrics,
-        baseline=baseline,
-        seasonal_period=m,
-        horizon=int(max((te - tr[-1]).max() for tr, te in splits)),
-    )
+    results = _run(tasks, setup.y, setup.X, n_jobs, progress)
+    return _make_report(setup, tasks, results)

@@ -6,8 +6,10 @@ import io
 from html import escape
 
 import numpy as np
+import pandas as pd
 
-from ._report import _LABELS, TIMINGS, _format
+from ._metrics import METRICS, TIMINGS, format_number
+from ._plots import model_colors
 
 __all__ = ["render", "summary_table"]
 
@@ -42,7 +44,11 @@ footer { color: #888; font-size: .8em; margin-top: 40px; }
 
 def _time_label(value):
     """A time point as text; midnight timestamps as plain dates."""
-    if hasattr(value, "normalize") and value == value.normalize():
+    if (
+        isinstance(value, datetime.datetime)
+        and hasattr(value, "normalize")
+        and (value == value.normalize())
+    ):
         return value.strftime("%Y-%m-%d")
     return str(value)
 
@@ -82,10 +88,12 @@ def _table(frame, *, colors=None, best=(), baseline=None, index_name=None):
 
 def summary_table(report):
     """The summary table as HTML, best value of each mean in bold."""
-    from ._plots import model_colors
-
     table = report.summary()
-    best = {f"{_LABELS[m]} mean": table[f"{m}_mean"].idxmin() for m in report.metrics}
+    best = {
+        f"{METRICS[m].label} mean": table[f"{m}_mean"].idxmin()
+        for m in report.metrics
+        if table[f"{m}_mean"].notna().any()
+    }
     return _table(
         report._summary_strings(),
         colors=model_colors(report.models),
@@ -95,13 +103,13 @@ def summary_table(report):
 
 
 def _fold_table(report):
-    from ._plots import model_colors
-
     table = report.fold_scores()
-    shown = table.apply(lambda column: column.map(_format))
+    shown = table.apply(lambda column: column.map(format_number))
     for timing in TIMINGS:
         shown[timing] = table[timing].map(lambda v: f"{v:.2f}")
-    shown.columns = [_LABELS.get(c, c.replace("_", " ")) for c in table.columns]
+    shown.columns = [
+        METRICS[c].label if c in METRICS else c.replace("_", " ") for c in table.columns
+    ]
     return _table(
         shown,
         colors=model_colors(report.models),
@@ -118,12 +126,10 @@ def _folds_table(report):
 
 
 def _dm_table(report):
-    from ._plots import model_colors
-
     tests = report.diebold_mariano()
     shown = tests.copy().astype(object)
-    shown["statistic"] = tests["statistic"].map(lambda v: _format(v, 3))
-    shown["p_value"] = tests["p_value"].map(lambda v: _format(v, 3))
+    shown["statistic"] = tests["statistic"].map(lambda v: format_number(v, 3))
+    shown["p_value"] = tests["p_value"].map(lambda v: format_number(v, 3))
     shown["significant (p < 0.05)"] = np.where(
         tests["p_value"].isna(), "—", np.where(tests["p_value"] < 0.05, "yes", "no")
     )
@@ -131,50 +137,120 @@ def _dm_table(report):
     return _table(shown, colors=model_colors(report.models))
 
 
+def _data_table(report):
+    summary = report.data_summary()
+    shown = [
+        _time_label(value)
+        if key in ("first", "last")
+        else format_number(value)
+        if isinstance(value, float)
+        else str(value)
+        for key, value in summary.items()
+    ]
+    frame = pd.DataFrame({"value": shown}, index=summary.index)
+    return _table(frame, index_name="data")
+
+
+def _settings_table(report):
+    settings = report.settings.reindex(report.models)
+    shown = pd.DataFrame(
+        {
+            "kind": settings["kind"].fillna("—"),
+            "parameters": settings["parameters"].fillna("—").replace("", "—"),
+            "fitted (per fold)": settings["fitted"].fillna("—").replace("", "—"),
+        },
+        index=settings.index,
+    )
+    return _table(shown, colors=model_colors(report.models), baseline=report.baseline)
+
+
 def _section(anchor, title, body):
     return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
 
 
-def render(report):
-    """The whole page as a string."""
-    from .. import __version__
-
-    figures = report.plot()
+def _meta(report):
     y = report.y
-    metric = _LABELS[report.metrics[0]]
-    meta = (
+    return (
         f"Series <b>{escape(str(y.name or 'y'))}</b>: {len(y)} time points "
         f"({escape(_time_label(y.index[0]))} to {escape(_time_label(y.index[-1]))}) · "
         f"{len(report.folds)} folds, forecasting up to {report.horizon} steps ahead "
         f"· seasonal period {report.seasonal_period} · baseline "
         f"<b>{escape(report.baseline)}</b>"
     )
-    howto = (
-        '<div class="howto"><b>How to read this.</b><ul>'
-        "<li>Every model is fitted on the same training rows and forecasts the "
+
+
+def _howto(report):
+    metric = METRICS[report.metrics[0]]
+    scaled = [METRICS[m] for m in report.metrics if METRICS[m].scaled]
+    naive = "seasonal naive" if report.seasonal_period > 1 else "naive"
+    items = [
+        "Every model is fitted on the same training rows and forecasts the "
         "same test rows in each fold (time-series cross-validation); the "
-        "numbers are means and standard deviations over the folds.</li>"
-        + (
-            "<li><b>MASE &lt; 1</b> means the forecasts beat the in-sample "
-            f"{'seasonal ' if report.seasonal_period > 1 else ''}naive forecast "
-            f"(period {report.seasonal_period}) on average.</li>"
-            if "mase" in report.metrics
-            else ""
-        )
-        + "<li>Lower is better for every error. RMSE and MAE are in the unit of "
-        "the series, sMAPE in percent.</li>"
-        f"<li><b>DM p &lt; 0.05</b> means the model's squared errors differ "
+        "numbers are means and standard deviations over the folds.",
+        *(
+            f"<b>{m.label} &lt; {m.reference:g}</b> means the forecasts beat the "
+            f"in-sample {naive} forecast (period {report.seasonal_period}) on "
+            "average."
+            for m in scaled
+        ),
+        "Lower is better for every error. RMSE and MAE are in the unit of "
+        "the series, sMAPE in percent.",
+        "<b>DM p &lt; 0.05</b> means the model's squared errors differ "
         f"significantly from those of {escape(report.baseline)} (Diebold-Mariano "
         "test, Harvey-Leybourne-Newbold correction, all test points pooled); a "
-        "negative DM statistic means the model's errors are the smaller.</li>"
-        f"<li>Rank orders the models by mean {metric}; the best mean of each "
-        "error is in bold.</li></ul></div>"
+        "negative DM statistic means the model's errors are the smaller.",
+        f"Rank orders the models by mean {metric.label}; the best mean of each "
+        "error is in bold.",
+    ]
+    if report._failed:
+        items.append(
+            "<b>failed</b>: the model's forecasts were not finite in some fold, "
+            "so it is not ranked (see the headline and the scores per fold)."
+        )
+    return (
+        '<div class="howto"><b>How to read this.</b><ul>'
+        + "".join(f"<li>{item}</li>" for item in items)
+        + "</ul></div>"
     )
+
+
+def _training_caption(report):
+    """What the training figure shows: only what happened."""
+    histories = report.histories
+    text = "Loss per epoch of each network on its (scaled) training windows."
+    if "val_loss" in histories and histories["val_loss"].notna().any():
+        text += (
+            " Dashed: the loss on the held-out validation windows; a validation "
+            "loss that rises while the training loss falls means over-fitting."
+        )
+    stopped = []
+    runs = histories.groupby(["model", "fold"])["epoch"].max()
+    for model in report._networks:
+        if model not in report.settings.index:
+            continue
+        row = report.settings.loc[model]
+        epochs = row["epochs"]
+        stops = row["early_stopping"]
+        if isinstance(stops, bool | np.bool_) and stops and epochs is not None:
+            ran = runs.loc[model]
+            if (ran < epochs).any():
+                counts = ", ".join(map(str, ran.tolist()))
+                stopped.append(f"{model} ({counts} of {epochs} epochs)")
+    if stopped:
+        text += (
+            " Early stopping ended the training of "
+            + "; ".join(stopped)
+            + ", keeping the weights of the best epoch."
+        )
+    return f"<p>{escape(text)}</p>"
+
+
+def _figure_sections(report, figures):
     sections = [
         _section(
             "summary",
             "Summary",
-            summary_table(report) + howto + _png(figures["summary"]),
+            summary_table(report) + _howto(report) + _png(figures["summary"]),
         ),
         _section("forecasts", "Forecasts vs actual", _png(figures["forecasts"])),
         _section(
@@ -189,13 +265,14 @@ def render(report):
             _section(
                 "training",
                 "Training curves",
-                "<p>Loss per epoch of each network on its (scaled) training "
-                "windows; a validation loss that rises while the training loss "
-                "falls means over-fitting, stopped early at the best epoch.</p>"
-                + _png(figures["training"]),
+                _training_caption(report) + _png(figures["training"]),
             )
         )
-    sections += [
+    return sections
+
+
+def _table_sections(report):
+    return [
         _section(
             "tests",
             f"Diebold-Mariano tests against {report.baseline}",
@@ -209,29 +286,52 @@ def render(report):
         _section(
             "folds", "Scores per fold", _fold_table(report) + _folds_table(report)
         ),
+        _section(
+            "setup",
+            "Models and data",
+            "<p>The settings of each model, what its fits decided, and the data "
+            "it was compared on: what tells two reports apart.</p>"
+            + _settings_table(report)
+            + _data_table(report),
+        ),
     ]
+
+
+_NAV = [
+    ("summary", "Summary"),
+    ("forecasts", "Forecasts"),
+    ("steps", "By step"),
+    ("training", "Training"),
+    ("tests", "Tests"),
+    ("folds", "Per fold"),
+    ("setup", "Models and data"),
+]
+
+
+def render(report):
+    """The whole page as a string."""
+    from .. import __version__
+
+    figures = report.plot()
+    try:
+        sections = _figure_sections(report, figures) + _table_sections(report)
+    finally:
+        for figure in figures.values():
+            figure.clear()
     nav = "".join(
         f'<a href="#{anchor}">{label}</a>'
-        for anchor, label in [
-            ("summary", "Summary"),
-            ("forecasts", "Forecasts"),
-            ("steps", "By step"),
-            ("training", "Training"),
-            ("tests", "Tests"),
-            ("folds", "Per fold"),
-        ]
+        for anchor, label in _NAV
         if anchor != "training" or "training" in figures
     )
-    for figure in figures.values():
-        figure.clear()
     today = datetime.date.today().isoformat()
+    name = escape(str(report.y.name or "y"))
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>skrnn comparison: {escape(str(y.name or 'y'))}</title>"
+        f"<title>skrnn comparison: {name}</title>"
         f"<style>{CSS}</style></head><body><main>"
         "<h1>Forecast comparison</h1>"
-        f'<p class="meta">{meta}</p><nav>{nav}</nav>'
+        f'<p class="meta">{_meta(report)}</p><nav>{nav}</nav>'
         f'<p class="headline">{escape(report._headline())}</p>'
         + "".join(sections)
         + f"<footer>Made with skrnn {escape(__version__)} on {today}. This file is "

@@ -12,6 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ._metrics import get_metric
+
 __all__ = ["KINDS", "model_colors", "plot"]
 
 KINDS = ("summary", "forecasts", "error_by_step", "training")
@@ -50,10 +52,9 @@ def model_colors(models):
     return {model: PALETTE[i % len(PALETTE)] for i, model in enumerate(models)}
 
 
-def _label(metric):
-    from ._report import _LABELS
-
-    return _LABELS[metric]
+def _plain(text):
+    """``text`` as matplotlib shows it literally: "$" starts no mathtext."""
+    return str(text).replace("$", r"\$")
 
 
 def _as_time(values):
@@ -78,11 +79,11 @@ def _grid(n, max_cols, height, width=11):
 def plot_summary(report):
     """Bars of the first metric's mean over folds (± std), best on top."""
     table = report.summary()
-    metric = report.metrics[0]
+    metric = get_metric(report.metrics[0])
     colors = model_colors(report.models)
     models = table.index[::-1]
-    means = table.loc[models, f"{metric}_mean"]
-    stds = table.loc[models, f"{metric}_std"].fillna(0)
+    means = table.loc[models, f"{metric.name}_mean"]
+    stds = table.loc[models, f"{metric.name}_std"].fillna(0)
     fig = Figure(figsize=(7.5, 0.42 * len(models) + 1.4), layout="constrained")
     ax = fig.add_subplot()
     ax.barh(
@@ -93,37 +94,42 @@ def plot_summary(report):
         height=0.65,
         error_kw={"ecolor": "#666666", "capsize": 3, "lw": 1},
     )
-    labels = [f"{m}  (baseline)" if m == report.baseline else m for m in models]
+    labels = [_plain(f"{m}  (baseline)" if m == report.baseline else m) for m in models]
     ax.set_yticks(range(len(models)), labels=labels)
     ax.grid(axis="y", visible=False)
     for i, model in enumerate(models):
         p = table.loc[model, "dm_pvalue"]
         star = " *" if p < 0.05 else ""
+        failed = np.isnan(means[model])
         ax.text(
-            means[model] + stds[model],
+            0 if failed else means[model] + stds[model],
             i,
-            f"  {means[model]:.3g}{star}",
+            "  failed" if failed else f"  {means[model]:.3g}{star}",
             va="center",
             fontsize=8.5,
             color="#333333",
         )
-    if metric == "mase":
-        ax.axvline(1, color="#555555", lw=1, ls="--")
+    if metric.reference is not None:
+        naive = "seasonal naive" if report.seasonal_period > 1 else "naive"
+        ax.axvline(metric.reference, color="#555555", lw=1, ls="--")
         ax.text(
-            1,
+            metric.reference,
             len(models) - 0.45,
-            " 1 = in-sample seasonal naive",
+            f" {metric.reference:g} = in-sample {naive}",
             fontsize=7.5,
             color="#555555",
             va="bottom",
         )
     ax.set_ylim(-0.6, len(models) - 0.1)
-    ax.set_xlim(0, (means + stds).max() * 1.22)
+    top = (means + stds).max()
+    ax.set_xlim(0, (top if np.isfinite(top) and top > 0 else 1) * 1.22)
     ax.set_xlabel(
-        f"bars: mean, whiskers: ± std over {len(report.folds)} folds;   "
-        f"* differs from {report.baseline} (Diebold-Mariano p < 0.05)"
+        _plain(
+            f"bars: mean, whiskers: ± std over {len(report.folds)} folds;   "
+            f"* differs from {report.baseline} (Diebold-Mariano p < 0.05)"
+        )
     )
-    ax.set_title(f"{_label(metric)} of each model (lower is better)")
+    ax.set_title(f"{metric.label} of each model (lower is better)")
     return fig
 
 
@@ -131,7 +137,7 @@ def plot_forecasts(report):
     """One panel per model: the series and the model's forecast in each fold."""
     colors = model_colors(report.models)
     scores = report.summary()
-    metric = report.metrics[0]
+    metric = get_metric(report.metrics[0])
     first_test = report.y.index.get_loc(report.folds["test_start"].iloc[0])
     shown = report.y.iloc[max(0, first_test - 3 * report.horizon) :]
     fig, axes = _grid(len(report.models), 2, height=2.3)
@@ -155,9 +161,9 @@ def plot_forecasts(report):
                 ms=2.5,
             )
         tag = "  (baseline)" if model == report.baseline else ""
-        ax.set_title(
-            f"{model}{tag}   {_label(metric)} {scores.loc[model, f'{metric}_mean']:.3g}"
-        )
+        value = scores.loc[model, f"{metric.name}_mean"]
+        score = "failed" if np.isnan(value) else f"{metric.label} {value:.3g}"
+        ax.set_title(_plain(f"{model}{tag}   {score}"))
     handles = [
         Line2D([], [], color=ACTUAL, lw=1.2, label="actual"),
         Line2D(
@@ -196,15 +202,14 @@ def plot_error_by_step(report):
             ls="--" if baseline else "-",
             marker="o",
             ms=3,
-            label=f"{model} (baseline)" if baseline else model,
+            label=_plain(f"{model} (baseline)" if baseline else model),
         )
     ax.set_xticks(table.index)
     ax.set_xlabel("steps ahead")
-    metric = report.metrics[0]
-    what = "absolute error / MASE scale" if metric == "mase" else _label(metric)
-    ax.set_ylabel(f"{what}, over folds")
+    metric = get_metric(report.metrics[0])
+    ax.set_ylabel(f"{metric.step_label}, over folds")
     ax.set_ylim(bottom=0)
-    ax.set_title(f"{_label(metric)} by forecast step (lower is better)")
+    ax.set_title(f"{metric.label} by forecast step (lower is better)")
     fig.legend(loc="outside right upper")
     return fig
 
@@ -218,6 +223,7 @@ def plot_training(report):
     colors = model_colors(report.models)
     n_folds = len(report.folds)
     fig, axes = _grid(len(models), 3, height=2.5)
+    validation = False
     for ax, model in zip(axes, models, strict=True):
         for fold, rows in histories[histories["model"] == model].groupby("fold"):
             # Later folds train on more data: drawn darker.
@@ -226,6 +232,7 @@ def plot_training(report):
                 rows["epoch"], rows["loss"], color=colors[model], alpha=alpha, lw=1.5
             )
             if "val_loss" in rows and rows["val_loss"].notna().any():
+                validation = True
                 ax.plot(
                     rows["epoch"],
                     rows["val_loss"],
@@ -235,14 +242,18 @@ def plot_training(report):
                     ls="--",
                 )
         ax.set_yscale("log")
-        ax.set_title(model)
+        ax.set_title(_plain(model))
         ax.set_xlabel("epoch")
     axes[0].set_ylabel("loss (scaled target)")
-    handles = [
-        Line2D([], [], color="#666666", lw=1.5, label="training loss"),
-        Line2D([], [], color="#666666", lw=1.5, ls="--", label="validation loss"),
-    ]
-    fig.legend(handles=handles, loc="outside upper right", ncols=2, fontsize=8.5)
+    # The legend lists only what was drawn.
+    handles = [Line2D([], [], color="#666666", lw=1.5, label="training loss")]
+    if validation:
+        handles.append(
+            Line2D([], [], color="#666666", lw=1.5, ls="--", label="validation loss")
+        )
+    fig.legend(
+        handles=handles, loc="outside upper right", ncols=len(handles), fontsize=8.5
+    )
     fig.suptitle(
         "Training curves (one line per fold; darker = later fold, more data)",
         x=0.01,

@@ -3,35 +3,29 @@
 import numpy as np
 import pandas as pd
 
-from ..metrics._regression import mae, mase, rmse, smape
+from ._metrics import METRICS, TIMINGS, format_number, get_metric
 from ._stats import _dm_test, _loss_differential
 
 __all__ = ["ComparisonReport"]
 
-METRICS = {"mase": mase, "rmse": rmse, "mae": mae, "smape": smape}
-TIMINGS = ("fit_seconds", "predict_seconds")
-_LABELS = {"mase": "MASE", "rmse": "RMSE", "mae": "MAE", "smape": "sMAPE"}
+_MARKDOWN_SPECIAL = "\\`*_[]<>|"
 
 
-def _format(value, digits=4):
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "—"
-    if isinstance(value, int | np.integer):
-        return str(value)
-    if np.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return f"{value:.{digits}g}"
+def _markdown_text(value):
+    """``value`` as Markdown text: special characters escaped, one line."""
+    text = " ".join(str(value).split())
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
 
 
 def _markdown(frame):
     """A string DataFrame as a Markdown table, its index as the first column."""
     header = [frame.index.name or "", *frame.columns]
     lines = [
-        "| " + " | ".join(header) + " |",
+        "| " + " | ".join(map(_markdown_text, header)) + " |",
         "|:---|" + "---:|" * len(frame.columns),
     ]
     lines += [
-        "| " + " | ".join([str(index), *row]) + " |"
+        "| " + " | ".join(map(_markdown_text, [index, *row])) + " |"
         for index, row in zip(frame.index, frame.to_numpy().tolist(), strict=True)
     ]
     return "\n".join(lines)
@@ -68,12 +62,23 @@ class ComparisonReport:
         Season length used to scale MASE.
     horizon : int
         Largest number of steps ahead forecast in a fold.
+    settings : DataFrame, default=None
+        One row per model: kind (class name), parameters (the settings that
+        tell two runs apart, as text), fitted (what the fits decided, e.g.
+        epochs run or the AR lags chosen, per fold), early_stopping and
+        epochs (of a network; None otherwise). None: unknown.
+    failures : DataFrame, default=None
+        Folds where a model's forecasts were not finite: columns model,
+        fold, reason. None: none failed.
+    notes : list of str, default=()
+        What was done to the data before the comparison (e.g. "rows sorted
+        by month" by the command line), shown with the data summary.
 
     Attributes
     ----------
     scores, forecasts, histories, folds, y, models, metrics, baseline, \
-seasonal_period, horizon
-        As given.
+seasonal_period, horizon, settings, failures, notes
+        As given (an empty table or list where None was given).
 
     See Also
     --------
@@ -109,6 +114,9 @@ seasonal_period, horizon
         baseline,
         seasonal_period=1,
         horizon,
+        settings=None,
+        failures=None,
+        notes=(),
     ):
         self.scores = scores
         self.forecasts = forecasts
@@ -120,6 +128,20 @@ seasonal_period, horizon
         self.baseline = baseline
         self.seasonal_period = seasonal_period
         self.horizon = horizon
+        self.settings = (
+            pd.DataFrame(
+                columns=["kind", "parameters", "fitted", "early_stopping", "epochs"],
+                index=pd.Index([], name="model"),
+            )
+            if settings is None
+            else settings
+        )
+        self.failures = (
+            pd.DataFrame(columns=["model", "fold", "reason"])
+            if failures is None
+            else failures
+        )
+        self.notes = list(notes)
 
     def __repr__(self):
         return (
@@ -145,6 +167,18 @@ seasonal_period, horizon
         row = self.folds.iloc[fold]
         start = self.y.index.get_loc(row["train_start"])
         return self.y.to_numpy()[start : start + row["n_train"]]
+
+    @property
+    def _failed(self):
+        """Models with a failed fold, in the order given."""
+        failed = set(self.failures["model"])
+        return [model for model in self.models if model in failed]
+
+    @property
+    def _networks(self):
+        """Models that recorded training curves, in the order given."""
+        trained = set(self.histories["model"])
+        return [model for model in self.models if model in trained]
 
     def _pooled_errors(self, model):
         """Forecast errors of ``model`` over all folds, in time order."""
@@ -172,18 +206,24 @@ seasonal_period, horizon
             n_points and horizon_used (1 where the autocorrelation-robust
             variance was not positive and the test fell back to lag 0). With
             too few test points for the horizon (fewer than about twice the
-            horizon), statistic and p_value are NaN and horizon_used is 0.
+            horizon), or where the model or the baseline failed, statistic and
+            p_value are NaN and horizon_used is 0.
         """
         reference = self._pooled_errors(self.baseline)
+        failed = set(self._failed)
         rows = []
         for model in self.models:
             if model == self.baseline:
                 continue
             errors = self._pooled_errors(model)
+            untestable = (model, self.baseline, np.nan, np.nan, len(errors), 0)
+            if failed & {model, self.baseline}:
+                rows.append(untestable)
+                continue
             try:
                 d = _loss_differential(errors, reference, self.horizon, loss)
             except ValueError:  # too few test points for this horizon
-                rows.append((model, self.baseline, np.nan, np.nan, len(errors), 0))
+                rows.append(untestable)
                 continue
             statistic, pvalue, used = _dm_test(d, self.horizon)
             rows.append((model, self.baseline, statistic, pvalue, len(d), used))
@@ -204,7 +244,7 @@ seasonal_period, horizon
         -------
         table : DataFrame
             Index (model, fold); one column per metric, then fit_seconds and
-            predict_seconds.
+            predict_seconds. A fold where the model failed has NaN errors.
         """
         table = self.scores.pivot(
             index=["model", "fold"], columns="metric", values="value"
@@ -220,24 +260,32 @@ seasonal_period, horizon
         Returns
         -------
         table : DataFrame
-            Indexed by model: rank (1 = best by the mean of the first metric),
-            the mean and standard deviation over folds of every metric, the
-            mean fit seconds, and the Diebold-Mariano statistic and p-value
-            against the baseline (squared loss; NaN on the baseline's row).
+            Indexed by model: rank (1 = best by the mean of the first metric;
+            missing for a model that failed in some fold, listed last), the
+            mean and standard deviation over folds of every metric (NaN for
+            a model that failed), the mean fit seconds, the Diebold-Mariano
+            statistic and p-value against the baseline (squared loss; NaN on
+            the baseline's row), and failed_folds, the number of folds in
+            which the model's forecasts were not finite.
         """
         folds = self.fold_scores()
         grouped = folds.groupby(level="model", sort=False)
         table = pd.DataFrame(index=pd.Index(self.models, name="model"))
+        failed = self._failed
         for metric in self.metrics:
             table[f"{metric}_mean"] = grouped[metric].mean()
             table[f"{metric}_std"] = grouped[metric].std()
+            # A mean over the folds that worked would flatter a failed model.
+            table.loc[failed, [f"{metric}_mean", f"{metric}_std"]] = np.nan
         table["fit_seconds"] = grouped["fit_seconds"].mean()
         tests = self.diebold_mariano()
         table["dm_statistic"] = tests["statistic"]
         table["dm_pvalue"] = tests["p_value"]
+        counts = self.failures.groupby("model")["fold"].nunique()
+        table["failed_folds"] = counts.reindex(table.index, fill_value=0).astype(int)
         first = table[f"{self.metrics[0]}_mean"]
-        table.insert(0, "rank", first.rank(method="min").astype(int))
-        return table.sort_values(["rank"], kind="stable")
+        table.insert(0, "rank", first.rank(method="min").astype("Int64"))
+        return table.sort_values(["rank"], kind="stable", na_position="last")
 
     def error_by_step(self, metric=None):
         """The error of every model at each step ahead, over the folds.
@@ -245,57 +293,126 @@ seasonal_period, horizon
         Parameters
         ----------
         metric : str, default=None
-            One of the report's metrics; None means the first. For "mase",
-            the error at a step is the mean over folds of the absolute error
-            scaled by that fold's MASE scale; for the others it is the metric
-            of the points at that step, pooled over folds.
+            One of the report's metrics; None means the first. For a metric
+            scaled by each fold's training data ("mase"), the error at a step
+            is the mean over folds of the absolute error scaled by that
+            fold's scale; for the others it is the metric of the points at
+            that step, pooled over folds.
 
         Returns
         -------
         table : DataFrame
-            Index step (1, 2, ...), one column per model.
+            Index step (1, 2, ...), one column per model (NaN for a model
+            that failed in some fold).
         """
-        metric = self.metrics[0] if metric is None else metric
-        if metric not in METRICS:
-            raise ValueError(
-                f"`metric` must be one of {', '.join(map(repr, METRICS))}. Got "
-                f"{metric!r} instead."
-            )
+        metric = get_metric(self.metrics[0] if metric is None else metric)
+        failed = set(self._failed)
         values = {}
         for (model, step), rows in self.forecasts.groupby(
             ["model", "step"], sort=False
         ):
-            if metric == "mase":
+            if model in failed:
+                values[model, step] = np.nan
+            elif metric.scaled:
                 values[model, step] = np.mean(
                     [
-                        mase(
+                        metric.score(
                             fold_rows["y_true"],
                             fold_rows["y_pred"],
-                            y_train=self.train_values(fold),
-                            seasonal_period=self.seasonal_period,
+                            self.train_values(fold),
+                            self.seasonal_period,
                         )
                         for fold, fold_rows in rows.groupby("fold")
                     ]
                 )
             else:
-                values[model, step] = METRICS[metric](rows["y_true"], rows["y_pred"])
+                values[model, step] = metric.function(rows["y_true"], rows["y_pred"])
         table = pd.Series(values).unstack(0)
         return table.reindex(columns=self.models).rename_axis(
             index="step", columns=None
         )
 
+    def data_summary(self):
+        """What the comparison was run on: the series and what was done to it.
+
+        Returns
+        -------
+        summary : Series
+            series (its name), time points, first and last time point,
+            frequency, min, mean and max, folds, horizon, seasonal period,
+            and notes (what was done to the data before, e.g. by the command
+            line; "—" for nothing).
+        """
+        y, index = self.y, self.y.index
+        freq = getattr(index, "freqstr", None)
+        if freq is None and isinstance(index, pd.RangeIndex):
+            freq = f"row numbers (step {index.step})"
+        return pd.Series(
+            {
+                "series": str(y.name or "y"),
+                "time points": len(y),
+                "first": index[0],
+                "last": index[-1],
+                "frequency": freq or "—",
+                "min": float(y.min()),
+                "mean": float(y.mean()),
+                "max": float(y.max()),
+                "folds": len(self.folds),
+                "horizon": self.horizon,
+                "seasonal period": self.seasonal_period,
+                "notes": "; ".join(self.notes) or "—",
+            },
+            name="value",
+        )
+
     # -- rendering ------------------------------------------------------------
 
     def _headline(self):
-        """One sentence answering "does a network beat the baseline, by how much?"."""
+        """Plain sentences: does a network beat the baseline, by how much?"""
         table = self.summary()
-        metric = self.metrics[0]
-        column, label = f"{metric}_mean", _LABELS[metric]
-        others = [m for m in table.index if m != self.baseline]
+        metric = get_metric(self.metrics[0])
+        column, label = f"{metric.name}_mean", metric.label
+        sentences = []
+        failed = self._failed
+        if failed:
+            sentences.append(_failure_sentence(self.failures, failed))
+        ok = [m for m in table.index if m not in failed]
+        others = [m for m in ok if m != self.baseline]
+        if self.baseline in failed:
+            sentences.append(
+                f"The baseline {self.baseline} failed, so no model is tested "
+                f"against it; {ok[0]} ranks first ({label} "
+                f"{table.loc[ok[0], column]:.3g})."
+            )
+            return " ".join(sentences)
         if not others:
-            return f"One model only ({self.baseline}): nothing to compare it with."
-        networks = [m for m in others if m in set(self.histories["model"])]
-        best = table.loc[networks or others, column].idxmin()
+            sentences.append(
+                f"One model only ({self.baseline}): nothing to compare it with."
+            )
+            return " ".join(sentences)
+        networks = [m for m in others if m in self._networks]
+        sentences.append(self._versus_baseline(table, networks or others, networks))
+        top = ok[0]
+        if networks and top not in self._networks:
+            best = table.loc[networks, column].idxmin()
+            sentences.append(
+                f"No network ranks first: {top} does ({label} "
+                f"{table.loc[top, column]:.3g}), ahead of the best network, {best} "
+                f"({table.loc[best, column]:.3g})."
+            )
+        if metric.scaled and networks and (table.loc[networks, column] > 1).all():
+            naive = "seasonal naive" if self.seasonal_period > 1 else "naive"
+            sentences.append(
+                f"Every network is worse than the in-sample {naive} forecast "
+                f"({label} above 1)."
+            )
+        return " ".join(sentences)
+
+    def _versus_baseline(self, table, candidates, networks):
+        """The best candidate against the baseline, with the test's verdict."""
+        metric = get_metric(self.metrics[0])
+        column, label = f"{metric.name}_mean", metric.label
+        best = table.loc[candidates, column].idxmin()
         value, reference = table.loc[best, column], table.loc[self.baseline, column]
         change = abs(value / reference - 1) * 100 if reference else float("nan")
         direction = "lower" if value < reference else "higher"
@@ -315,19 +432,24 @@ seasonal_period, horizon
         """The summary with display names and formatted numbers."""
         table = self.summary()
         shown = pd.DataFrame(index=table.index)
-        shown["rank"] = table["rank"].map(str)
-        for metric in self.metrics:
-            label = _LABELS[metric]
-            shown[f"{label} mean"] = table[f"{metric}_mean"].map(_format)
-            shown[f"{label} std"] = table[f"{metric}_std"].map(_format)
+        shown["rank"] = [
+            "failed" if pd.isna(rank) else str(rank) for rank in table["rank"]
+        ]
+        for name in self.metrics:
+            label = METRICS[name].label
+            shown[f"{label} mean"] = table[f"{name}_mean"].map(format_number)
+            shown[f"{label} std"] = table[f"{name}_std"].map(format_number)
         shown["fit s"] = table["fit_seconds"].map(lambda v: f"{v:.2f}")
-        shown["DM stat"] = table["dm_statistic"].map(lambda v: _format(v, 3))
-        shown["DM p"] = table["dm_pvalue"].map(lambda v: _format(v, 3))
+        shown["DM stat"] = table["dm_statistic"].map(lambda v: format_number(v, 3))
+        shown["DM p"] = table["dm_pvalue"].map(lambda v: format_number(v, 3))
         shown.loc[self.baseline, ["DM stat", "DM p"]] = "baseline"
         return shown
 
     def to_markdown(self):
         """The summary table as Markdown.
+
+        Model names are text: Markdown's special characters in them are
+        escaped. A model that failed in some fold shows "failed" as its rank.
 
         Returns
         -------
@@ -350,9 +472,9 @@ seasonal_period, horizon
         figure : matplotlib.figure.Figure or dict of str to Figure
             One figure, or all by kind when ``kind`` is None.
         """
-        from . import _plots
+        from ._plots import plot
 
-        return _plots.plot(self, kind)
+        return plot(self, kind)
 
     def to_html(self, path=None):
         """The report as one self-contained HTML page.
@@ -383,3 +505,14 @@ seasonal_period, horizon
         from ._html import summary_table
 
         return summary_table(self)
+
+
+def _failure_sentence(failures, failed):
+    """Which models failed, where and why, in one sentence."""
+    parts = []
+    for model in failed:
+        rows = failures[failures["model"] == model]
+        folds = ", ".join(str(fold) for fold in rows["fold"])
+        which = "folds" if len(rows) > 1 else "fold"
+        parts.append(f"{model} ({which} {folds}: {rows['reason'].iloc[0]})")
+    return f"Failed, so not ranked: {'; '.join(parts)}."

@@ -8,6 +8,10 @@ series' frequency, with float values:
 - :func:`load_macro`: quarterly US macroeconomic data, 1959Q1-2009Q3
   (203 rows, 12 columns).
 
+:func:`read_csv_series` reads one column of your own CSV file the way
+``skrnn compare`` does: rows sorted by date, years and quarters as periods,
+gaps and missing values refused or filled.
+
 ``DATASETS`` is a read-only mapping from each data set's short name to its
 loader, for picking a data set by name (as a command line does):
 
@@ -19,5 +23,12 @@ loader, for picking a data set by name (as a command line does):
 """
 
 from ._base import DATASETS, load_airline, load_macro, load_sunspots
+from ._csv import read_csv_series
 
-__all__ = ["DATASETS", "load_airline", "load_macro", "load_sunspots"]
+__all__ = [
+    "DATASETS",
+    "load_airline",
+    "load_macro",
+    "load_sunspots",
+    "read_csv_series",
+]

@@ -1,0 +1,93 @@
+"""The errors a comparison scores, and how each is shown.
+
+Everything that differs between the metrics lives here, so that the report,
+its tables and its figures ask a :class:`Metric` instead of testing names:
+MASE is the one scaled by the training data of each fold, with 1 (the
+in-sample naive error) as its reference line.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..metrics._regression import mae, mase, rmse, smape
+
+__all__ = ["METRICS", "TIMINGS", "Metric", "format_number", "get_metric"]
+
+TIMINGS = ("fit_seconds", "predict_seconds")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A forecast error: its function, its label, and how it is read.
+
+    Attributes
+    ----------
+    name : str
+        Key in ``metrics=`` ("mase").
+    label : str
+        As shown in tables and figures ("MASE").
+    function : callable
+        ``function(y_true, y_pred)``, plus ``y_train`` and ``seasonal_period``
+        when ``scaled``.
+    scaled : bool
+        Scaled by the in-sample (seasonal) naive error of each fold's training
+        data: it needs that data, 1 is the naive forecast's level, and
+        errors of different folds are put on one scale fold by fold.
+    """
+
+    name: str
+    label: str
+    function: Callable
+    scaled: bool = False
+
+    def score(self, y_true, y_pred, y_train, seasonal_period):
+        """The error of one fold's forecasts."""
+        if self.scaled:
+            return self.function(
+                y_true, y_pred, y_train=y_train, seasonal_period=seasonal_period
+            )
+        return self.function(y_true, y_pred)
+
+    @property
+    def reference(self):
+        """The value of the naive forecast (a line in the figures), or None."""
+        return 1.0 if self.scaled else None
+
+    @property
+    def step_label(self):
+        """What the error-by-step figure shows for this metric."""
+        return f"absolute error / {self.label} scale" if self.scaled else self.label
+
+
+METRICS = {
+    metric.name: metric
+    for metric in (
+        Metric("mase", "MASE", mase, scaled=True),
+        Metric("rmse", "RMSE", rmse),
+        Metric("mae", "MAE", mae),
+        Metric("smape", "sMAPE", smape),
+    )
+}
+
+
+def get_metric(name, argument="metric"):
+    """The :class:`Metric` called ``name``, or a ValueError naming the choices."""
+    if not isinstance(name, str) or name not in METRICS:
+        raise ValueError(
+            f"`{argument}` must be one of {', '.join(map(repr, METRICS))}. Got "
+            f"{name!r} instead."
+        )
+    return METRICS[name]
+
+
+def format_number(value, digits=4):
+    """A number for a table: 4 significant digits, "—" for a missing one."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    if isinstance(value, int | np.integer):
+        return str(value)
+    if np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.{digits}g}"
