@@ -9,9 +9,9 @@ float 3-D array in which padding is a time step whose features are all NaN.
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
-__all__ = ["check_sequences", "padding_mask"]
+__all__ = ["check_sequences", "empty_sequences", "padding_mask"]
 
 
 def _is_sequence_list(X):
@@ -62,6 +62,18 @@ def _pad_sequences(X, n_timesteps=None):
     return out
 
 
+def empty_sequences(X):
+    """Positions of the zero-length sequences of a list of sequences.
+
+    An empty array in a list says "this sequence has no time step"; after
+    padding it cannot be told from padding, so callers that must refuse it
+    ask here first. Anything that is not a list of sequences has none.
+    """
+    if not _is_sequence_list(X):
+        return []
+    return [i for i, seq in enumerate(X) if np.shape(seq)[:1] == (0,)]
+
+
 def padding_mask(X):
     """Boolean (n_samples, n_timesteps) array, True where a step is padding."""
     return np.isnan(X).all(axis=-1)
@@ -102,8 +114,31 @@ def _check_finite_except_padding(X):
         )
 
 
+def _validate_2d_width(estimator, X, validate_kwargs, any_length):
+    """``validate_data`` for prediction input; for an estimator that reads any
+    length, a refused 2-D width gets the way to pass other lengths."""
+    try:
+        return validate_data(estimator, X, **validate_kwargs)
+    except ValueError as exc:
+        if not (any_length and "features, but" in str(exc)):
+            raise
+        raise ValueError(
+            f"{exc} A 2-D X holds univariate sequences, one column per time "
+            "step, and scikit-learn counts its columns as features. "
+            f"{type(estimator).__name__} reads sequences of any length: pass "
+            "them 3-D, e.g. X[:, :, np.newaxis], or as a list of arrays."
+        ) from exc
+
+
 def check_sequences(
-    estimator, X, y="no_validation", *, reset, dtype=np.float32, **y_kwargs
+    estimator,
+    X,
+    y="no_validation",
+    *,
+    reset,
+    dtype=np.float32,
+    any_length=False,
+    **y_kwargs,
 ):
     """Validate sequence input and return it as a float 3-D array.
 
@@ -125,6 +160,14 @@ def check_sequences(
         Whether this is a call from ``fit``.
     dtype : numpy dtype, default=np.float32
         Dtype of the returned array.
+    any_length : bool, default=False
+        Only with ``reset=False``: accept sequences of any number of time
+        steps (a list is padded to its own longest sequence, a 3-D array may
+        have another length), checking only the number of features per step.
+        For estimators that read any length, as a recurrent network does.
+        A 2-D X keeps scikit-learn's contract (its columns are the fitted
+        features) and must have the fitted width. With False, sequences must
+        have the fitted length; shorter ones in a list are padded to it.
     **y_kwargs : dict
         Passed to ``validate_data`` (``y_numeric``, ``multi_output``).
 
@@ -137,10 +180,13 @@ def check_sequences(
         Only when ``y`` is not "no_validation".
     """
     fitted_shape = None if reset else getattr(estimator, "sequence_shape_", None)
+    any_length = any_length and fitted_shape is not None
     if _is_sequence_list(X):
-        X = _pad_sequences(X, None if fitted_shape is None else fitted_shape[0])
+        fixed = None if fitted_shape is None or any_length else fitted_shape[0]
+        X = _pad_sequences(X, fixed)
     elif (
         fitted_shape is not None
+        and not any_length
         and getattr(X, "ndim", None) == 3
         and tuple(X.shape[1:]) != tuple(fitted_shape)
     ):
@@ -154,8 +200,15 @@ def check_sequences(
         reset=reset, allow_nd=True, dtype=dtype, ensure_all_finite=False
     )
     no_y = isinstance(y, str) and y == "no_validation"
-    if no_y:
-        X = validate_data(estimator, X, **validate_kwargs)
+    if any_length and no_y and getattr(X, "ndim", None) == 3:
+        # scikit-learn counts axis 1 as the features; for 3-D sequences it is
+        # the time axis, which may have any length here. The features per
+        # step are compared below.
+        X = check_array(
+            X, allow_nd=True, dtype=dtype, ensure_all_finite=False, input_name="X"
+        )
+    elif no_y:
+        X = _validate_2d_width(estimator, X, validate_kwargs, any_length)
     else:
         X, y = validate_data(estimator, X, y, **validate_kwargs, **y_kwargs)
 

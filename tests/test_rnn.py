@@ -60,13 +60,20 @@ def test_clone_keeps_every_parameter():
         units=(16, 8),
         bidirectional=True,
         dropout=0.1,
+        layer_dropout=0.2,
         dense_units=(4,),
+        dense_activation="tanh",
         attention=True,
         network=body,
+        clipvalue=0.5,
         class_weight={"a": 2.0, "b": 1.0},
+        metrics=["accuracy"],
+        warm_start=True,
         random_state=3,
     )
     assert clone(est).get_params() == est.get_params()
+    reg = RNNRegressor(output_activation="sigmoid", global_clipnorm=1.0)
+    assert clone(reg).get_params() == reg.get_params()
 
 
 def test_grid_search_on_classifier_stratifies_and_refits(classification_data):
@@ -95,8 +102,9 @@ def test_fitted_attributes(fitted_regressor):
     assert reg.n_features_in_ == 10
     assert reg.sequence_shape_ == (10, 2)
     assert reg.n_outputs_ == 1
-    assert set(reg.history_) == {"loss"}  # no validation set by default
+    assert set(reg.history_) == {"loss", "learning_rate"}  # no validation set
     assert len(reg.history_["loss"]) == reg.n_epochs_ == 5
+    assert reg.history_["learning_rate"] == pytest.approx([1e-3] * 5)
     assert reg.model_.input_shape == (None, 10, 2)
 
 
@@ -400,17 +408,34 @@ def test_inf_is_refused(regression_data, fitted_regressor):
         fitted_regressor.predict(X)
 
 
-def test_wrong_trailing_shape_at_predict(fitted_regressor):
-    with pytest.raises(
-        ValueError, match=r"shape \(10, 3\).*expecting sequences of shape \(10, 2\)"
-    ):
-        fitted_regressor.predict(np.zeros((4, 10, 3)))
-    with pytest.raises(ValueError, match=r"shape \(9, 2\)"):
-        fitted_regressor.predict(np.zeros((4, 9, 2)))
-    with pytest.raises(ValueError, match="at most 10 time steps"):
-        fitted_regressor.predict([np.zeros((11, 2))])
+def test_wrong_number_of_features_per_step_is_refused(fitted_regressor):
+    # The time axis may have any length; the features per step may not differ.
+    for X in (np.zeros((4, 10, 3)), np.zeros((4, 14, 3)), [np.zeros((3, 3))]):
+        with pytest.raises(
+            ValueError,
+            match="X has 3 features per time step, but RNNRegressor is "
+            "expecting 2 features per time step as input",
+        ):
+            fitted_regressor.predict(X)
     with pytest.raises(ValueError, match="4-D"):
         fitted_regressor.predict(np.zeros((2, 10, 2, 1)))
+
+
+def test_2d_input_of_another_width_is_refused_with_the_way_out(regression_data):
+    X, y = regression_data
+    reg = RNNRegressor(**FAST).fit(X[:, :, 0], y)
+    with pytest.raises(
+        ValueError,
+        match=r"X has 7 features, but RNNRegressor is expecting 10 features as "
+        r"input\. .*pass them 3-D, e\.g\. X\[:, :, np\.newaxis\]",
+    ):
+        reg.predict(X[:, :7, 0])
+    # The way out works, and gives what the same sequences give as a list.
+    np.testing.assert_allclose(
+        reg.predict(X[:, :7, 0][:, :, np.newaxis]),
+        reg.predict(list(X[:, :7, 0])),
+        rtol=1e-6,
+    )
 
 
 def test_empty_input_is_refused():
@@ -480,3 +505,169 @@ def test_interrupted_fit_leaves_the_estimator_as_it_was(regression_data, monkeyp
         reg.fit(X[:, :5, :1], y)
     assert reg.__dict__ == state
     np.testing.assert_array_equal(reg.predict(X), before)
+
+
+# --- sequences of any length (issue 11) -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def variable_length_fit():
+    rng = np.random.default_rng(5)
+    seqs = [rng.normal(size=(n, 2)) for n in rng.integers(3, 9, size=60)]
+    y = np.array([s[-2:, 0].sum() for s in seqs])
+    return RNNRegressor(**FAST).fit(seqs, y), seqs
+
+
+def test_variable_length_fit_predicts_longer_and_shorter_sequences(
+    variable_length_fit,
+):
+    reg, _ = variable_length_fit
+    assert reg.sequence_shape_ == (8, 2)
+    rng = np.random.default_rng(6)
+    tests = [rng.normal(size=(n, 2)) for n in (29, 1, 12, 8)]
+    batch = reg.predict(tests)
+    # Each sequence gives the same prediction alone, as plain 3-D of its own
+    # length, and NaN-padded to any longer length: nothing was padded for it.
+    for seq, pred in zip(tests, batch, strict=True):
+        np.testing.assert_allclose(reg.predict(seq[None]), [pred], rtol=1e-5)
+        padded = np.concatenate([np.full((40 - len(seq), 2), np.nan), seq])
+        np.testing.assert_allclose(reg.predict(padded[None]), [pred], rtol=1e-5)
+    # The whole of a longer sequence is read, not only its last 8 steps.
+    long = tests[0]
+    assert not np.allclose(reg.predict(long[None]), reg.predict(long[None, -8:]))
+
+
+def test_fixed_length_fit_reads_any_length(fitted_regressor, regression_data):
+    X, _ = regression_data
+    reg = fitted_regressor
+    assert reg.sequence_shape_ == (10, 2)
+    longer = np.concatenate([X[:6], X[:6]], axis=1)  # 20 steps
+    shorter = X[:6, -4:]  # 4 steps
+    for Z in (longer, shorter):
+        pred = reg.predict(Z)
+        assert pred.shape == (6,)
+        assert np.isfinite(pred).all()
+        np.testing.assert_allclose(reg.predict(list(Z)), pred, rtol=1e-5)
+    # Pre-padding a plain 3-D array changes nothing: padding is masked.
+    padded = np.concatenate([np.full((6, 3, 2), np.nan), shorter], axis=1)
+    np.testing.assert_allclose(reg.predict(padded), reg.predict(shorter), rtol=1e-5)
+
+
+def test_classifier_predicts_longer_sequences_than_it_was_fitted_on():
+    rng = np.random.default_rng(7)
+    seqs = [rng.normal(size=(n, 1)) for n in rng.integers(5, 27, size=80)]
+    y = np.array(["up" if s[:, 0].mean() > 0 else "down" for s in seqs])
+    clf = RNNClassifier(**FAST).fit(seqs, y)
+    proba = clf.predict_proba([rng.normal(size=(29, 1)), rng.normal(size=(3, 1))])
+    assert proba.shape == (2, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def _flatten_body(x):
+    import keras
+
+    return keras.layers.Dense(4, activation="tanh")(keras.layers.Flatten()(x))
+
+
+def _time_distributed_body(x):
+    import keras
+
+    x = keras.layers.LSTM(4, return_sequences=True)(x)
+    x = keras.layers.TimeDistributed(keras.layers.Dense(3))(x)
+    return keras.layers.LSTM(3)(x)
+
+
+@pytest.mark.parametrize("body", [_flatten_body, _time_distributed_body])
+def test_network_bodies_that_need_the_number_of_steps(body, regression_data):
+    """A body that works in keras.Sequential with a fixed window works here:
+    it is built for the fitted length and reads that length only."""
+    import keras
+
+    X, y = regression_data
+    reg = RNNRegressor(network=body, epochs=20, learning_rate=0.01, random_state=0)
+    reg.fit(X, y)
+    assert reg.history_["loss"][-1] < reg.history_["loss"][0]
+    # The predictions are those of model_, a plain Keras model of the
+    # fitted shape.
+    np.testing.assert_allclose(
+        reg.predict(X[:5]), reg.model_(X[:5], training=False).numpy().ravel(), rtol=1e-5
+    )
+    assert isinstance(reg.model_, keras.Model)
+    # Shorter sequences in a list are padded to the fitted length ...
+    assert reg.predict([X[0, -3:], X[1]]).shape == (2,)
+    # ... and another length of a plain array is refused, saying why.
+    with pytest.raises(ValueError, match=r"needs the number of time steps.*10 steps"):
+        reg.predict(np.zeros((2, 12, 2)))
+    # Pickling keeps the behaviour.
+    restored = pickle.loads(pickle.dumps(reg))
+    np.testing.assert_allclose(restored.predict(X[:5]), reg.predict(X[:5]), rtol=1e-6)
+
+
+# --- network knobs (issue 19) ------------------------------------------------
+
+
+def test_layer_dropout_adds_dropout_between_and_after_layers(regression_data):
+    import keras
+
+    X, y = regression_data
+    reg = RNNRegressor(
+        **{**FAST, "units": (8, 4)}, dense_units=(3,), layer_dropout=0.3
+    ).fit(X, y)
+    names = [layer.name for layer in reg.model_.layers]
+    assert names == [
+        "sequences",
+        "padding_mask",
+        "lstm_0",
+        "lstm_0_dropout",
+        "lstm_1",
+        "lstm_1_dropout",
+        "dense_0",
+        "dense_0_dropout",
+        "output",
+    ]
+    drops = [
+        layer for layer in reg.model_.layers if isinstance(layer, keras.layers.Dropout)
+    ]
+    assert [layer.rate for layer in drops] == [0.3, 0.3, 0.3]
+    # Keras's input `dropout` of the recurrent layers is untouched.
+    assert reg.model_.get_layer("lstm_0").dropout == 0.0
+    # Dropout is active in training (another fit than without it), off when
+    # predicting (repeatable), and seeded (the same fit twice).
+    plain = RNNRegressor(**{**FAST, "units": (8, 4)}, dense_units=(3,)).fit(X, y)
+    assert not np.allclose(plain.predict(X), reg.predict(X))
+    np.testing.assert_array_equal(reg.predict(X), reg.predict(X))
+    again = clone(reg).fit(X, y)
+    np.testing.assert_array_equal(again.predict(X), reg.predict(X))
+
+
+def test_layer_dropout_zero_keeps_the_network_it_was(regression_data):
+    X, y = regression_data
+    a = RNNRegressor(**FAST, dense_units=(3,)).fit(X, y)
+    b = RNNRegressor(**FAST, dense_units=(3,), layer_dropout=0.0).fit(X, y)
+    assert not any("dropout" in layer.name for layer in b.model_.layers)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+
+
+def test_output_and_dense_activations(regression_data):
+    X, y = regression_data
+    target = (y > 0).astype(float) * 0.8 + 0.1  # bounded in [0.1, 0.9]
+    reg = RNNRegressor(
+        **FAST, output_activation="sigmoid", dense_units=(4,), dense_activation="tanh"
+    ).fit(X, target)
+    assert reg.model_.get_layer("output").activation.__name__ == "sigmoid"
+    assert reg.model_.get_layer("dense_0").activation.__name__ == "tanh"
+    extreme = reg.predict(np.concatenate([X * 1e3, -X * 1e3]))
+    assert ((extreme >= 0) & (extreme <= 1)).all()
+    linear = RNNRegressor(**FAST).fit(X, target)
+    assert linear.model_.get_layer("output").activation.__name__ == "linear"
+
+
+def test_network_knobs_are_grid_searchable(regression_data):
+    X, y = regression_data
+    search = GridSearchCV(
+        RNNRegressor(units=4, epochs=2, dense_units=(2,), random_state=0),
+        {"layer_dropout": [0.0, 0.2], "output_activation": ["linear", "tanh"]},
+        cv=2,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()

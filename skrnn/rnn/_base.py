@@ -1,6 +1,10 @@
 """Shared machinery of RNNRegressor and RNNClassifier."""
 
+import contextlib
+import dataclasses
 import pickle
+import re
+import tempfile
 import warnings
 from numbers import Integral, Real
 
@@ -11,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from .._state import restore_on_error
-from .._validation import check_sequences, padding_mask
+from .._validation import check_sequences, empty_sequences, padding_mask
 from ._spec import NetworkSpec
 
 ACTIVATIONS = {
@@ -42,17 +46,32 @@ _NETWORK_PARAMETERS_DOC = """
         Wrap every recurrent layer in ``keras.layers.Bidirectional``.
 
     dropout : float in [0, 1), default=0.0
-        Fraction of each recurrent layer's inputs dropped during training.
+        Keras's ``dropout`` of every recurrent layer: the fraction of each
+        recurrent layer's *inputs* dropped during training, the raw series
+        included for the first layer. For the ``Dropout`` layers that Keras
+        tutorials put between and after recurrent layers, use
+        ``layer_dropout``.
 
     recurrent_dropout : float in [0, 1), default=0.0
         Fraction of the recurrent state dropped during training.
+
+    layer_dropout : float in [0, 1), default=0.0
+        Rate of a ``keras.layers.Dropout`` after every recurrent layer and
+        every hidden dense layer: between layers and before the output
+        layer, as in ``LSTM -> Dropout -> LSTM -> Dropout -> Dense``. It
+        never touches the input series. 0 adds no layer. Off by default like
+        ``dropout``: dropout helps large networks on little data and slows
+        the learning of small ones.
 
     activation : str or callable, default="tanh"
         Activation of the recurrent cells ("tanh", "relu", ...).
 
     dense_units : int or tuple of int, default=()
-        Widths of hidden ReLU layers between the recurrent part and the
+        Widths of hidden dense layers between the recurrent part and the
         output layer; empty for none.
+
+    dense_activation : str or callable, default="relu"
+        Activation of the hidden dense layers (``dense_units``).
 
     attention : bool, default=False
         Pool the last recurrent layer's states over time with a learned
@@ -64,17 +83,36 @@ _NETWORK_PARAMETERS_DOC = """
         (batch, n_timesteps, n_features), it must return a 2-D tensor;
         skrnn adds the output layer. When given, ``cell``, ``units``,
         ``bidirectional``, ``dropout``, ``recurrent_dropout``,
-        ``activation``, ``dense_units`` and ``attention`` are not used.
+        ``layer_dropout``, ``activation``, ``dense_units``,
+        ``dense_activation`` and ``attention`` are not used. A body that
+        needs the number of time steps (``Flatten``, ``TimeDistributed``) is
+        built for the fitted length and then reads only that length.
 
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
 default="adam"
         Keras optimizer.
 
-    learning_rate : float, default=1e-3
-        Learning rate of the optimizer.
+    learning_rate : float or keras.optimizers.schedules.LearningRateSchedule, \
+default=1e-3
+        Learning rate of the optimizer, or a Keras schedule of it (e.g.
+        ``keras.optimizers.schedules.ExponentialDecay``), which counts
+        optimizer steps from 0 in every fit. For a rate that drops when the
+        loss stalls, pass ``keras.callbacks.ReduceLROnPlateau`` in
+        ``callbacks`` instead.
 
     clipnorm : float, default=None
-        Clip each gradient to this norm; helps against exploding gradients.
+        Clip the gradient of each weight tensor to this L2 norm; helps
+        against exploding gradients. Adam-type optimizers normalise their
+        steps, so clipping bounds the size of an update only with ``"sgd"``;
+        with them, a diverging fit needs a smaller ``learning_rate``.
+
+    clipvalue : float, default=None
+        Clip every gradient element to ``[-clipvalue, clipvalue]``.
+
+    global_clipnorm : float, default=None
+        Clip the gradients of all weights together to this global L2 norm
+        (keeps their direction). At most one of ``clipnorm``, ``clipvalue``
+        and ``global_clipnorm`` may be set.
 """
 
 _TRAINING_PARAMETERS_DOC = """
@@ -106,6 +144,23 @@ _TRAINING_PARAMETERS_DOC = """
     patience : int, default=10
         Epochs without improvement before early stopping.
 
+    metrics : list of str or callable, default=None
+        Metrics recorded in ``history_`` after every epoch, on the training
+        samples and (as ``"val_<name>"``) on the validation set. Names:
+        {metric_names}; a callable ``f(y_true, y_pred) -> float`` gets the
+        targets and the outputs of ``predict`` and is recorded under its
+        ``__name__``. Computed with the weights at the end of the epoch
+        (dropout off) and without sample weights; each costs one pass of
+        prediction over the data per epoch. None records only the loss.
+
+    warm_start : bool, default=False
+        When True and the estimator is fitted, ``fit`` continues training
+        the fitted network (its weights, with a fresh optimizer state) on
+        the new data, e.g. a second series, instead of starting from new
+        initial weights. The network must be the same (same knobs, number of
+        features per step and outputs; for the classifier, labels among
+        ``classes_``).
+
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and shuffling. With an int, two
         fits on the same data give identical predictions on CPU. Python's and
@@ -116,9 +171,11 @@ _TRAINING_PARAMETERS_DOC = """
 
     callbacks : list of keras.callbacks.Callback, default=None
         Called at the start and end of training and of every epoch, with the
-        epoch's ``loss`` (and ``val_loss``) in ``logs``. A whole epoch runs as
-        one compiled call, so batch-level hooks are not called. Setting
-        ``self.model.stop_training = True`` stops training.
+        epoch's ``loss`` (``val_loss``, metrics) in ``logs``. A whole epoch
+        runs as one compiled call, so batch-level hooks are not called.
+        Setting ``self.model.stop_training = True`` stops training, and
+        ``keras.callbacks.ReduceLROnPlateau`` lowers the learning rate (give
+        it ``monitor="loss"`` without a validation set).
 """
 
 _SHARED_ATTRIBUTES_DOC = """
@@ -126,7 +183,10 @@ _SHARED_ATTRIBUTES_DOC = """
         The trained Keras model.
 
     history_ : dict of list of float
-        Loss per epoch (``"loss"``, and ``"val_loss"`` with a validation set).
+        Per epoch: ``"loss"``, ``"val_loss"`` with a validation set, the
+        ``metrics`` (``"mae"``, ``"val_mae"``, ...), and ``"learning_rate"``,
+        the rate at the end of the epoch (it changes with a schedule or
+        ``ReduceLROnPlateau``).
 
     n_epochs_ : int
         Number of epochs run.
@@ -139,7 +199,28 @@ _SHARED_ATTRIBUTES_DOC = """
         Column names, when X was a DataFrame of univariate sequences.
 
     sequence_shape_ : tuple of int
-        ``(n_timesteps, n_features)`` of the fitted sequences.
+        ``(n_timesteps, n_features)`` of the fitted sequences (the longest,
+        for variable-length data). Prediction reads sequences of any length
+        with ``n_features`` per step (see Notes).
+"""
+
+_LENGTH_NOTES_DOC = """
+    A recurrent network reads sequences of any length, so ``predict`` takes
+    sequences shorter or longer than every training sequence, as a list of
+    arrays, a NaN-padded 3-D array, or a 3-D array of another length;
+    nothing needs padding to the fitted length. This holds whatever the
+    training data was (fixed-length windows too), but what a network learned
+    on one length need not carry over to much longer sequences. Only a
+    ``network`` body that needs the number of time steps (``Flatten``,
+    ``TimeDistributed``) reads the fitted length alone: shorter sequences in
+    a list are padded to it and longer ones refused. A 2-D X keeps
+    scikit-learn's contract, one column per time step: it must have the
+    fitted number of columns. The number of features per step is always
+    checked. A sequence with no observed step (an empty array in a list)
+    cannot be read and is refused, as is an X in which every sequence is
+    entirely padding; rows of a NaN-padded array that are entirely padding
+    among others (the first rows of a ``SlidingWindow`` output) get the
+    network's output for an empty input.
 """
 
 
@@ -157,6 +238,103 @@ def _as_layer_widths(value, name, *, allow_empty):
     return tuple(int(w) for w in widths)
 
 
+def _warn_unmasked_layers(estimator, model, X, validation_data):
+    """Say, only for padded data, that padding reaches a layer of a
+    ``network`` body that cannot skip it. Keras would warn at every build,
+    padded data or not; skrnn keeps that warning quiet."""
+    arrays = [X] if validation_data is None else [X, validation_data[0]]
+    if not any(np.isnan(a).any() for a in arrays):
+        return
+    body = [layer for layer in model.layers if layer.name not in _FRAME_LAYERS]
+    unmasked = [layer.name for layer in body if not layer.supports_masking]
+    if unmasked:
+        warnings.warn(
+            f"X has padding (NaN time steps), but the layer {unmasked[0]!r} of "
+            f"the `network` of {type(estimator).__name__} does not support "
+            "masking: padded steps reach it as zeros. Put a layer that masks "
+            "(a Keras recurrent layer) before it, or give sequences without "
+            "padding.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+# What Keras says of every layer that gets a mask it cannot use.
+_KERAS_MASK_WARNING = ".*does not support masking"
+
+
+@contextlib.contextmanager
+def _quiet_mask_warning(active):
+    """Hide Keras's mask warning while templates of a ``network`` body trace
+    (skrnn says it itself, only for padded data: _warn_unmasked_layers)."""
+    if not active:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_KERAS_MASK_WARNING)
+        yield
+
+
+# Layers skrnn puts around a ``network`` body.
+_FRAME_LAYERS = {"sequences", "padding_mask", "output"}
+
+
+def _check_same_network(estimator, previous, previous_shape, spec):
+    """``warm_start`` continues the fitted network: refuse another one."""
+    name = type(estimator).__name__
+    if previous_shape[1] != spec.input_shape[1]:
+        raise ValueError(
+            f"warm_start continues the fitted network of {name}, which reads "
+            f"{previous_shape[1]} features per time step. Got X with "
+            f"{spec.input_shape[1]} features per time step. Set "
+            "warm_start=False to fit a new network."
+        )
+    if previous.n_outputs != spec.n_outputs:
+        raise ValueError(
+            f"warm_start continues the fitted network of {name}, which has "
+            f"{previous.n_outputs} outputs. Got y with {spec.n_outputs}. Set "
+            "warm_start=False to fit a new network."
+        )
+    # Training settings may change between fits; the architecture may not.
+    settings = {
+        "input_shape",
+        "masked",
+        "optimizer",
+        "clipnorm",
+        "clipvalue",
+        "global_clipnorm",
+        "learning_rate_schedule",
+        "loss",
+        "dropout",
+        "recurrent_dropout",
+        "layer_dropout",
+    }
+    changed = [
+        field.name
+        for field in dataclasses.fields(spec)
+        if field.name not in settings
+        and getattr(previous, field.name) != getattr(spec, field.name)
+    ]
+    if changed:
+        raise ValueError(
+            f"warm_start continues the fitted network of {name}, but "
+            f"{changed} changed since that fit. Set warm_start=False to fit a "
+            "new network, or restore the fitted values."
+        )
+    if not _reads_any_length(previous) and previous_shape[0] != spec.input_shape[0]:
+        raise ValueError(
+            f"warm_start continues the fitted network of {name}, whose "
+            f"`network` body reads exactly {previous_shape[0]} time steps. Got "
+            f"sequences of {spec.input_shape[0]} time steps."
+        )
+
+
+def _reads_any_length(spec):
+    from . import _keras
+
+    return _keras.reads_any_length(spec)
+
+
 class _BaseRNN(BaseEstimator):
     """Base class: parameters, fitting and persistence of a Keras RNN."""
 
@@ -166,24 +344,34 @@ class _BaseRNN(BaseEstimator):
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "layer_dropout": [Interval(Real, 0, 1, closed="left")],
         "activation": [StrOptions(ACTIVATIONS), callable],
         "dense_units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "dense_activation": [StrOptions(ACTIVATIONS), callable],
         "attention": ["boolean"],
         "network": [callable, None],
         "optimizer": [
             StrOptions({"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"})
         ],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        # A Keras LearningRateSchedule is callable; fit checks its type.
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), callable],
         "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
+        "clipvalue": [Interval(Real, 0, None, closed="neither"), None],
+        "global_clipnorm": [Interval(Real, 0, None, closed="neither"), None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 1, None, closed="left")],
+        "metrics": [list, None],
+        "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
     }
+
+    # Metrics by name, on the outputs of ``predict``; subclasses set theirs.
+    _metric_functions: dict = {}
 
     def __init__(
         self,
@@ -193,19 +381,25 @@ class _BaseRNN(BaseEstimator):
         bidirectional=False,
         dropout=0.0,
         recurrent_dropout=0.0,
+        layer_dropout=0.0,
         activation="tanh",
         dense_units=(),
+        dense_activation="relu",
         attention=False,
         network=None,
         optimizer="adam",
         learning_rate=1e-3,
         clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
         loss,
         epochs=100,
         batch_size=32,
         validation_fraction=0.0,
         early_stopping=False,
         patience=10,
+        metrics=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -215,26 +409,34 @@ class _BaseRNN(BaseEstimator):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.layer_dropout = layer_dropout
         self.activation = activation
         self.dense_units = dense_units
+        self.dense_activation = dense_activation
         self.attention = attention
         self.network = network
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
         self.loss = loss
         self.epochs = epochs
         self.batch_size = batch_size
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.patience = patience
+        self.metrics = metrics
+        self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
 
     # Subclasses define: _validate_y_kwargs, _output_activation,
-    # _encode_targets(y, sample_weight) -> (y_encoded, sample_weight, n_outputs),
-    # and the public prediction methods.
+    # _encode_targets(y, sample_weight, *, warm) -> (y, sample_weight,
+    # n_outputs), _decode_outputs(raw) and _decode_targets(y) (the encoded
+    # targets and the network's outputs as ``predict`` returns them), and the
+    # public prediction methods.
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -245,7 +447,16 @@ class _BaseRNN(BaseEstimator):
         tags.non_deterministic = self.random_state is None
         return tags
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Build the network and train it on sequences.
 
         Parameters
@@ -258,6 +469,19 @@ class _BaseRNN(BaseEstimator):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples in the loss.
+        X_val : array-like or list of array-like, default=None
+            An explicit validation set, monitored as ``val_loss`` (and by
+            early stopping) instead of holding out ``validation_fraction``
+            of X; Keras's ``validation_data=(X_val, y_val)``. Sequences of
+            any length with the features of X. It is data, not a setting,
+            so it is a fit argument, as in scikit-learn's
+            ``HistGradientBoostingRegressor.fit``; in a Pipeline pass
+            ``rnnregressor__X_val=...`` (the earlier steps do not transform
+            it).
+        y_val : array-like, default=None
+            Targets of ``X_val``; required with it.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples in ``val_loss``.
 
         Returns
         -------
@@ -265,21 +489,91 @@ class _BaseRNN(BaseEstimator):
             The fitted estimator.
         """
         with restore_on_error(self):
-            self._fit(X, y, sample_weight)
+            self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
         return self
 
-    def _fit(self, X, y, sample_weight):
+    def _check_knobs(self):
+        """Cross-parameter checks and normalised knobs, at the top of fit."""
         self._validate_params()
+        clipping = {
+            name: getattr(self, name)
+            for name in ("clipnorm", "clipvalue", "global_clipnorm")
+            if getattr(self, name) is not None
+        }
+        if len(clipping) > 1:
+            raise ValueError(
+                "Set at most one of `clipnorm`, `clipvalue` and "
+                f"`global_clipnorm`. Got {clipping} instead."
+            )
+        schedule = None
+        if callable(self.learning_rate):
+            import keras
+
+            if not isinstance(
+                self.learning_rate, keras.optimizers.schedules.LearningRateSchedule
+            ):
+                raise TypeError(
+                    "`learning_rate` must be a positive float or a "
+                    "keras.optimizers.schedules.LearningRateSchedule. Got "
+                    f"{self.learning_rate!r} instead."
+                )
+            from . import _keras
+
+            schedule = _keras.describe_schedule(self.learning_rate)
+        return schedule, self._resolve_metrics()
+
+    def _resolve_metrics(self):
+        resolved = []
+        for metric in self.metrics or []:
+            if isinstance(metric, str):
+                if metric not in self._metric_functions:
+                    raise ValueError(
+                        f"`metrics` of {type(self).__name__} must be names among "
+                        f"{sorted(self._metric_functions)} or callables "
+                        f"f(y_true, y_pred). Got {metric!r} instead."
+                    )
+                resolved.append((metric, self._metric_functions[metric]))
+            elif callable(metric):
+                resolved.append((getattr(metric, "__name__", repr(metric)), metric))
+            else:
+                raise ValueError(
+                    "`metrics` must be a list of metric names or callables "
+                    f"f(y_true, y_pred). Got {metric!r} instead."
+                )
+        names = [name for name, _ in resolved]
+        if len(set(names)) < len(names) or {"loss", "val_loss"} & set(names):
+            raise ValueError(
+                "The names of `metrics` must be unique and not 'loss'. Got "
+                f"{names} instead."
+            )
+        return resolved
+
+    def _fit(self, X, y, sample_weight, X_val, y_val, sample_weight_val):
+        schedule, metrics = self._check_knobs()
         units = _as_layer_widths(self.units, "units", allow_empty=False)
         dense_units = _as_layer_widths(
             self.dense_units, "dense_units", allow_empty=True
         )
+        if (X_val is None) != (y_val is None):
+            raise ValueError(
+                "Pass `X_val` and `y_val` together for a validation set. Got "
+                f"only `{'X_val' if y_val is None else 'y_val'}`."
+            )
+        if X_val is not None and self.validation_fraction > 0:
+            raise ValueError(
+                "Give either an explicit validation set (`X_val`, `y_val`) or "
+                "`validation_fraction`, not both. Got validation_fraction="
+                f"{self.validation_fraction} with X_val."
+            )
+        warm = self.warm_start and hasattr(self, "model_")
+        previous_spec = self._spec if warm else None
+        previous_shape = self.sequence_shape_ if warm else None
         X, y = check_sequences(self, X, y, reset=True, **self._validate_y_kwargs)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float32, ensure_non_negative=True
             )
-        y, sample_weight, n_outputs = self._encode_targets(y, sample_weight)
+        y, sample_weight, n_outputs = self._encode_targets(y, sample_weight, warm=warm)
 
         observed = ~padding_mask(X).all(axis=1)
         if not observed.any():
@@ -297,7 +591,7 @@ class _BaseRNN(BaseEstimator):
         spec = NetworkSpec(
             input_shape=self.sequence_shape_,
             n_outputs=n_outputs,
-            output_activation=self._output_activation,
+            output_activation=self._network_output_activation(),
             cell=self.cell,
             units=units,
             bidirectional=self.bidirectional,
@@ -311,25 +605,51 @@ class _BaseRNN(BaseEstimator):
             clipnorm=self.clipnorm,
             loss=self.loss,
             name=type(self).__name__,
+            layer_dropout=self.layer_dropout,
+            dense_activation=self.dense_activation,
+            clipvalue=self.clipvalue,
+            global_clipnorm=self.global_clipnorm,
+            learning_rate_schedule=schedule,
         )
+        initial_weights = None
+        if warm:
+            _check_same_network(self, previous_spec, previous_shape, spec)
+            initial_weights = self.model_.get_weights()
         from . import _keras
 
+        self._reads_any_length = _keras.reads_any_length(spec)
+        validation_data = None
+        if X_val is not None:
+            validation_data = self._validation_data(X_val, y_val, sample_weight_val)
+
+        epoch_metrics = None
+        if metrics:
+
+            def epoch_metrics(predict, x, y_encoded, w):
+                y_pred = self._decode_outputs(predict(x))
+                y_true = self._decode_targets(y_encoded)
+                return {name: float(fn(y_true, y_pred)) for name, fn in metrics}
+
         try:
-            model, history = _keras.fit(
-                spec,
-                X,
-                y,
-                sample_weight=sample_weight,
-                seed=self._keras_seed(),
-                learning_rate=self.learning_rate,
-                epochs=self.epochs,
-                batch_size=self.batch_size,
-                validation_fraction=self.validation_fraction,
-                early_stopping=self.early_stopping,
-                patience=self.patience,
-                verbose=self.verbose,
-                callbacks=self.callbacks,
-            )
+            with _quiet_mask_warning(self.network is not None):
+                model, history = _keras.fit(
+                    spec,
+                    X,
+                    y,
+                    sample_weight=sample_weight,
+                    seed=self._keras_seed(),
+                    learning_rate=self.learning_rate,
+                    epochs=self.epochs,
+                    batch_size=self.batch_size,
+                    validation_fraction=self.validation_fraction,
+                    early_stopping=self.early_stopping,
+                    patience=self.patience,
+                    verbose=self.verbose,
+                    callbacks=self.callbacks,
+                    validation_data=validation_data,
+                    initial_weights=initial_weights,
+                    epoch_metrics=epoch_metrics,
+                )
         except _keras.NonFiniteLossError as exc:
             raise FloatingPointError(
                 f"Training of {type(self).__name__} diverged: {exc}. Try a "
@@ -337,10 +657,34 @@ class _BaseRNN(BaseEstimator):
                 "clipnorm (e.g. clipnorm=1.0), or scale X and y (e.g. "
                 "SequenceScaler for X, StandardScaler on y)."
             ) from exc
+        if self.network is not None:
+            _warn_unmasked_layers(self, model, X, validation_data)
         self._spec = spec
         self.model_ = model
         self.history_ = history
         self.n_epochs_ = len(history["loss"])
+
+    def _network_output_activation(self):
+        return self._output_activation
+
+    def _validation_data(self, X_val, y_val, sample_weight_val):
+        """``X_val``, ``y_val`` checked against the fit and encoded like y."""
+        X_val = check_sequences(
+            self, X_val, reset=False, any_length=self._reads_any_length
+        )
+        y_val = self._check_validation_targets(y_val, len(X_val))
+        if sample_weight_val is not None:
+            sample_weight_val = _check_sample_weight(
+                sample_weight_val, X_val, dtype=np.float32, ensure_non_negative=True
+            )
+        else:
+            sample_weight_val = np.ones(len(X_val), np.float32)
+        if padding_mask(X_val).all(axis=1).any():
+            raise ValueError(
+                "X_val has sequences that are entirely padding (all NaN); drop "
+                "them from the validation set."
+            )
+        return X_val, y_val, sample_weight_val
 
     def _keras_seed(self):
         if self.random_state is None:
@@ -349,10 +693,40 @@ class _BaseRNN(BaseEstimator):
 
     def _predict_raw(self, X):
         check_is_fitted(self)
-        X = check_sequences(self, X, reset=False)
+        empty = empty_sequences(X)
+        if empty:
+            raise ValueError(
+                f"X contains empty sequences (no time step; first at sample "
+                f"{empty[0]}). A network cannot predict from no observation: "
+                "drop those samples."
+            )
+        any_length = getattr(self, "_reads_any_length", True)
+        try:
+            X = check_sequences(self, X, reset=False, any_length=any_length)
+        except ValueError as exc:
+            if any_length or ("time steps" not in str(exc) and "shape" not in str(exc)):
+                raise
+            raise ValueError(
+                f"{exc} The `network` of this {type(self).__name__} needs the "
+                "number of time steps (e.g. Flatten or TimeDistributed), so it "
+                f"reads only sequences of {self.sequence_shape_[0]} steps; "
+                "shorter ones in a list are padded to that length."
+            ) from exc
+        if padding_mask(X).all(axis=1).all():
+            raise ValueError(
+                "Every sequence in X is entirely padding (all NaN): there is "
+                "no observed time step to predict from. Pass sequences with "
+                "at least one observed step."
+            )
         from . import _keras
 
-        return np.asarray(_keras.predict(self._spec, self.model_, X), dtype=np.float64)
+        if self.network is None:
+            raw = _keras.predict(self._spec, self.model_, X)
+        else:
+            with _quiet_mask_warning(True):
+                raw = _keras.predict(self._spec, self.model_, X)
+            _warn_unmasked_layers(self, self.model_, X, None)
+        return np.asarray(raw, dtype=np.float64)
 
     def __getstate__(self):
         state = dict(super().__getstate__())
@@ -386,5 +760,23 @@ class _BaseRNN(BaseEstimator):
         if isinstance(state.get("model_"), bytes):
             from . import _keras
 
-            state = dict(state, model_=_keras.model_from_bytes(state["model_"]))
+            try:
+                with _quiet_mask_warning(state.get("network") is not None):
+                    model = _keras.model_from_bytes(state["model_"])
+            except Exception as exc:
+                # Keras names the temporary file it was read from, which is
+                # gone by now and means nothing to the user.
+                detail = re.sub(
+                    re.escape(tempfile.gettempdir()) + r"\S*",
+                    "<temporary copy>",
+                    (str(exc).splitlines() or ["no detail"])[0],
+                )
+                raise ValueError(
+                    f"The saved {type(self).__name__} is damaged: its Keras "
+                    f"network ({len(state['model_'])} bytes inside the pickle) "
+                    f"cannot be read ({type(exc).__name__}: {detail}). "
+                    "The file was probably truncated or modified after saving; "
+                    "load an intact copy or fit the estimator again."
+                ) from exc
+            state = dict(state, model_=model)
         super().__setstate__(state)

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -9,6 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._base import (
+    _LENGTH_NOTES_DOC,
     _NETWORK_PARAMETERS_DOC,
     _SHARED_ATTRIBUTES_DOC,
     _TRAINING_PARAMETERS_DOC,
@@ -35,7 +37,7 @@ default="sparse_categorical_crossentropy"
         Weights of the classes in the loss, as in scikit-learn: ``{{label:
         weight}}``, or "balanced" for weights inversely proportional to the
         class frequencies. Multiplied with ``sample_weight``.
-{_TRAINING_PARAMETERS_DOC}
+{_TRAINING_PARAMETERS_DOC.replace("{metric_names}", '"accuracy", "balanced_accuracy"')}
     Attributes
     ----------
 {_SHARED_ATTRIBUTES_DOC}
@@ -52,7 +54,7 @@ default="sparse_categorical_crossentropy"
     (n_samples, n_timesteps, n_features) arrays, NaN-padded 3-D arrays or lists
     of arrays of different lengths: a time step whose features are all NaN is
     padding and is masked inside the network.
-
+{_LENGTH_NOTES_DOC}
     Examples
     --------
     >>> import numpy as np
@@ -75,6 +77,10 @@ default="sparse_categorical_crossentropy"
 
     _output_activation = "softmax"
     _validate_y_kwargs = {"y_numeric": False, "multi_output": False}
+    _metric_functions = {
+        "accuracy": accuracy_score,
+        "balanced_accuracy": balanced_accuracy_score,
+    }
 
     def __init__(
         self,
@@ -84,13 +90,17 @@ default="sparse_categorical_crossentropy"
         bidirectional=False,
         dropout=0.0,
         recurrent_dropout=0.0,
+        layer_dropout=0.0,
         activation="tanh",
         dense_units=(),
+        dense_activation="relu",
         attention=False,
         network=None,
         optimizer="adam",
         learning_rate=1e-3,
         clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
         loss="sparse_categorical_crossentropy",
         class_weight=None,
         epochs=100,
@@ -98,6 +108,8 @@ default="sparse_categorical_crossentropy"
         validation_fraction=0.0,
         early_stopping=False,
         patience=10,
+        metrics=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -108,30 +120,47 @@ default="sparse_categorical_crossentropy"
             bidirectional=bidirectional,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
+            layer_dropout=layer_dropout,
             activation=activation,
             dense_units=dense_units,
+            dense_activation=dense_activation,
             attention=attention,
             network=network,
             optimizer=optimizer,
             learning_rate=learning_rate,
             clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
             loss=loss,
             epochs=epochs,
             batch_size=batch_size,
             validation_fraction=validation_fraction,
             early_stopping=early_stopping,
             patience=patience,
+            metrics=metrics,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
             callbacks=callbacks,
         )
         self.class_weight = class_weight
 
-    def _encode_targets(self, y, sample_weight):
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
+    def _encode_targets(self, y, sample_weight, *, warm=False):
+        y = _check_labels(y, "y")
+        if warm:
+            # Continue the fitted network: its outputs are the fitted classes.
+            _check_known_labels(
+                y,
+                self.classes_,
+                "y",
+                "With warm_start=True the classes cannot change: set "
+                "warm_start=False to fit a new network.",
+            )
+            encoder = LabelEncoder()
+            encoder.classes_ = self.classes_
+        else:
+            encoder = LabelEncoder().fit(y)
+            self.classes_ = encoder.classes_
         y_encoded = encoder.transform(y)
         if self.class_weight is not None:
             class_weights = compute_sample_weight(self.class_weight, y)
@@ -150,6 +179,24 @@ default="sparse_categorical_crossentropy"
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32)
         return y_encoded.astype(np.int32), sample_weight, len(self.classes_)
+
+    def _check_validation_targets(self, y_val, n_samples, name="y_val"):
+        y_val = _check_labels(y_val, name)
+        if len(y_val) != n_samples:
+            raise ValueError(
+                f"{name} must have one label per sequence ({n_samples}). "
+                f"Got {len(y_val)} labels instead."
+            )
+        _check_known_labels(
+            y_val, self.classes_, name, "Drop those samples or refit with them."
+        )
+        return np.searchsorted(self.classes_, y_val).astype(np.int32)
+
+    def _decode_outputs(self, raw):
+        return self.classes_[np.argmax(raw, axis=1)]
+
+    def _decode_targets(self, y):
+        return self.classes_[y]
 
     def predict_proba(self, X):
         """Probability of each class for each sequence.
@@ -198,3 +245,40 @@ default="sparse_categorical_crossentropy"
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
+
+
+def _check_labels(y, name):
+    """1-D classification labels of one type, with a clear message otherwise."""
+    y = column_or_1d(y, warn=True)
+    if y.dtype == object:
+        kinds = {
+            "str"
+            if isinstance(label, str)
+            else "number"
+            if isinstance(label, (int, float, np.number))
+            and not isinstance(label, bool)
+            else type(label).__name__
+            for label in y
+        }
+        if len(kinds) > 1:
+            examples = {}
+            for label in y:
+                kind = "str" if isinstance(label, str) else type(label).__name__
+                examples.setdefault(kind, label)
+            raise ValueError(
+                f"{name} mixes labels of different types ({sorted(kinds)}; e.g. "
+                f"{', '.join(repr(v) for v in examples.values())}), which cannot "
+                "be sorted into classes. Give all labels one type, e.g. "
+                f"{name}.astype(str) for strings."
+            )
+    check_classification_targets(y)
+    return y
+
+
+def _check_known_labels(y, classes, name, hint):
+    unknown = np.setdiff1d(np.unique(y), classes)
+    if len(unknown):
+        raise ValueError(
+            f"{name} has labels that are not among the fitted classes "
+            f"{classes.tolist()}: {unknown[:5].tolist()}. {hint}"
+        )

@@ -8,11 +8,13 @@ built or used.
 import collections
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import random
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 # TensorFlow prints INFO lines (oneDNN, CPU features) on import; keep a user's
@@ -163,22 +165,52 @@ class _SeedSequence:
         }
 
 
+class _NeedsFixedLength(Exception):
+    """A ``network`` body that cannot be built for an unknown number of steps."""
+
+
+def _call_body(spec, x):
+    """Call the user's ``network`` body; refuse what skrnn cannot put a head on."""
+    agnostic = spec.input_shape[0] is None
+    with warnings.catch_warnings():
+        # Keras warns on every build that a layer of the body "does not
+        # support masking"; skrnn says it once per fit, and only when the
+        # data is padded (see _BaseRNN._warn_unmasked_layers).
+        warnings.filterwarnings("ignore", message=".*does not support masking")
+        try:
+            x = spec.network(x)
+        except Exception as exc:
+            if agnostic:  # e.g. Flatten then Dense: needs the number of steps
+                raise _NeedsFixedLength from exc
+            raise
+    if len(x.shape) != 2:
+        raise ValueError(
+            "The `network` callable must return a 2-D tensor (batch, "
+            f"n_hidden). Got a tensor of shape {tuple(x.shape)} instead."
+        )
+    if x.shape[-1] is None:
+        if agnostic:
+            raise _NeedsFixedLength
+        raise ValueError(
+            "The `network` callable must return a tensor whose last axis has a "
+            f"known width. Got a tensor of shape {tuple(x.shape)} instead."
+        )
+    return x
+
+
 def build_network(spec, seed=None):
     """Build the (uncompiled) Keras model a :class:`NetworkSpec` describes.
 
     ``seed`` fixes the initial weights and dropout masks of the layers built
-    from the knobs (a ``network`` callable seeds its own layers).
+    from the knobs (a ``network`` callable seeds its own layers). With an
+    unknown number of time steps (``spec.input_shape[0] is None``), a
+    ``network`` body that needs it raises ``_NeedsFixedLength``.
     """
     seeds = _SeedSequence(seed)
     inputs = keras.Input(shape=spec.input_shape, name="sequences")
     x = NaNMasking(name="padding_mask")(inputs) if spec.masked else inputs
     if spec.network is not None:
-        x = spec.network(x)
-        if len(x.shape) != 2:
-            raise ValueError(
-                "The `network` callable must return a 2-D tensor (batch, "
-                f"n_hidden). Got a tensor of shape {tuple(x.shape)} instead."
-            )
+        x = _call_body(spec, x)
     else:
 
         def recurrent(i, width, **kwargs):
@@ -193,6 +225,13 @@ def build_network(spec, seed=None):
                 **kwargs,
             )
 
+        def layer_dropout(name):
+            # Seeds are drawn only when used, so that networks without it keep
+            # the initial weights they had before the knob existed.
+            if not spec.layer_dropout:
+                return lambda tensor: tensor
+            return layers.Dropout(spec.layer_dropout, seed=seeds.draw(), name=name)
+
         for i, width in enumerate(spec.units):
             layer = recurrent(i, width, name=f"{spec.cell}_{i}")
             if spec.bidirectional:
@@ -204,12 +243,17 @@ def build_network(spec, seed=None):
                     name=f"bidirectional_{i}",
                 )
             x = layer(x)
+            x = layer_dropout(f"{spec.cell}_{i}_dropout")(x)
         if spec.attention:
             x = AttentionPooling(seed=seeds.draw(), name="attention")(x)
         for i, width in enumerate(spec.dense_units):
             x = layers.Dense(
-                width, activation="relu", name=f"dense_{i}", **seeds.kernel()
+                width,
+                activation=spec.dense_activation,
+                name=f"dense_{i}",
+                **seeds.kernel(),
             )(x)
+            x = layer_dropout(f"dense_{i}_dropout")(x)
     outputs = layers.Dense(
         spec.n_outputs,
         activation=spec.output_activation,
@@ -217,6 +261,60 @@ def build_network(spec, seed=None):
         **seeds.kernel(),
     )(x)
     return keras.Model(inputs, outputs, name=spec.name)
+
+
+# Whether a `network` body reads any number of time steps, per (body,
+# n_features, masked); decided once by building it for an unknown length.
+_READS_ANY_LENGTH = {}
+
+
+def _reads_any_length(spec):
+    if spec.network is None:
+        return True
+    key = (spec.network, spec.input_shape[1], spec.masked)
+    try:
+        return _READS_ANY_LENGTH[key]
+    except TypeError:  # an unhashable callable: decide every time
+        pass
+    except KeyError:
+        pass
+    agnostic = dataclasses.replace(spec, input_shape=(None, spec.input_shape[1]))
+    # Building draws Keras's default seeds of the body's unseeded layers from
+    # Python's global `random`: leave it as it was.
+    state = random.getstate()
+    try:
+        model = build_network(agnostic)
+    except _NeedsFixedLength:
+        answer = False
+    else:
+        # Keras 3's TimeDistributed builds for an unknown number of steps but
+        # fails when it runs (InvalidArgumentError in its vectorized map).
+        answer = not any(
+            isinstance(layer, layers.TimeDistributed)
+            for layer in model._flatten_layers(include_self=False)
+        )
+    finally:
+        random.setstate(state)
+    with contextlib.suppress(TypeError):
+        _READS_ANY_LENGTH[key] = answer
+    return answer
+
+
+def reads_any_length(spec):
+    """Whether the network of ``spec`` reads sequences of any length.
+
+    Networks built from the knobs do (recurrent layers, attention, dense
+    head); a ``network`` body that needs the number of time steps (Flatten,
+    TimeDistributed) reads only the fitted length.
+    """
+    return _reads_any_length(spec)
+
+
+def _time_axis(spec):
+    """``spec`` with an unknown number of time steps, where its network allows."""
+    if _reads_any_length(spec):
+        return dataclasses.replace(spec, input_shape=(None, spec.input_shape[1]))
+    return spec
 
 
 def _copy_variables(source, target):
@@ -231,6 +329,87 @@ def _copy_variables(source, target):
         )
     for a, b in zip(src, dst, strict=True):
         b.assign(a.value)
+
+
+def input_gradient_norms(spec, model, X, y):
+    """Per (sample, time step) L2 norms of the gradient of each sample's loss
+    with respect to its input at that step (see skrnn.rnn.time_step_gradients).
+
+    Computed through the spec's template (any length, masked where X is
+    padded) with dropout off; padded steps get NaN.
+    """
+    loss_fn = keras.losses.get(spec.loss) if isinstance(spec.loss, str) else spec.loss
+    template = _template(_masked_if_padded(spec, X))
+    norms = []
+    with template.lock:
+        _copy_variables(model, template.model)
+        for start in range(0, len(X), PREDICT_BATCH_SIZE):
+            xb = tf.convert_to_tensor(X[start : start + PREDICT_BATCH_SIZE])
+            yb = tf.convert_to_tensor(y[start : start + PREDICT_BATCH_SIZE])
+            with tf.GradientTape() as tape:
+                tape.watch(xb)
+                losses = loss_fn(yb, template.model(xb, training=False))
+                # per-sample losses sum to each sample's own gradient; a loss
+                # that averages over the batch is scaled back
+                total = ops.sum(losses) * (
+                    tf.cast(tf.shape(xb)[0], tf.float32)
+                    if len(losses.shape) == 0
+                    else 1
+                )
+            gradient = tape.gradient(total, xb).numpy()
+            norms.append(np.sqrt(np.square(gradient).sum(axis=-1)))
+    norms = np.concatenate(norms).astype(np.float64)
+    norms[np.isnan(X).all(axis=-1)] = np.nan
+    return norms
+
+
+def _optimizer(spec):
+    """The Keras optimizer of ``spec``: its clipping, and its learning-rate
+    schedule when there is one (a graph reads a schedule, not a variable, so a
+    schedule is part of the template; a constant rate is set per fit)."""
+    config = {
+        "clipnorm": spec.clipnorm,
+        "clipvalue": spec.clipvalue,
+        "global_clipnorm": spec.global_clipnorm,
+    }
+    if spec.learning_rate_schedule is not None:
+        schedule_class, items = spec.learning_rate_schedule
+        config["learning_rate"] = (
+            items
+            if schedule_class is None
+            else schedule_class.from_config(_thaw(items))
+        )
+    return keras.optimizers.get({"class_name": spec.optimizer, "config": config})
+
+
+def _freeze(value):
+    """A hashable copy of a (nested) Keras config."""
+    if isinstance(value, dict):
+        return ("__dict__", tuple(sorted((k, _freeze(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("__list__", tuple(_freeze(v) for v in value))
+    return value
+
+
+def _thaw(value):
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "__dict__":
+        return {k: _thaw(v) for k, v in value[1]}
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "__list__":
+        return [_thaw(v) for v in value[1]]
+    return value
+
+
+def describe_schedule(schedule):
+    """``schedule`` (a Keras LearningRateSchedule) as a hashable description
+    from which the template rebuilds an equal schedule: two clones of an
+    estimator hold equal schedules, not the same object. A schedule without a
+    config is used as it is (its template is then its own)."""
+    try:
+        description = type(schedule), _freeze(schedule.get_config())
+        hash(description)
+    except (NotImplementedError, TypeError):
+        return None, schedule
+    return description
 
 
 class _Template:
@@ -248,9 +427,7 @@ class _Template:
     def __init__(self, spec):
         self.model = model = build_network(spec)
         model.compile(
-            optimizer=keras.optimizers.get(
-                {"class_name": spec.optimizer, "config": {"clipnorm": spec.clipnorm}}
-            ),
+            optimizer=_optimizer(spec),
             loss=spec.loss,
             jit_compile=False,
         )
@@ -374,7 +551,12 @@ class _Template:
             optimizer.variables, self.initial_optimizer_state, strict=True
         ):
             variable.assign(value)
-        optimizer.learning_rate = learning_rate
+        if not isinstance(
+            learning_rate, keras.optimizers.schedules.LearningRateSchedule
+        ):
+            # A schedule is part of the template (see _optimizer) and follows
+            # the optimizer's iterations, which were just reset.
+            optimizer.learning_rate = learning_rate
 
 
 _TEMPLATES = collections.OrderedDict()
@@ -382,8 +564,9 @@ _TEMPLATES_LOCK = threading.Lock()
 
 
 def _template(spec):
-    """The shared template of ``spec``'s architecture, for any sequence length."""
-    spec = dataclasses.replace(spec, input_shape=(None, spec.input_shape[1]))
+    """The shared template of ``spec``'s architecture, for any sequence length
+    (or for the fitted length, where the network needs it)."""
+    spec = _time_axis(spec)
     try:
         hash(spec)
     except TypeError:  # an unhashable callable among the knobs: no sharing
@@ -446,8 +629,19 @@ def fit(
     patience,
     verbose,
     callbacks=None,
+    validation_data=None,
+    initial_weights=None,
+    epoch_metrics=None,
 ):
     """Build a model for ``spec``, train it, and return ``(model, history)``.
+
+    ``validation_data`` (X, y, sample_weight) is an explicit validation set,
+    used instead of ``validation_fraction``. ``initial_weights`` (a list as
+    from ``get_weights``) continue training from an earlier fit instead of
+    fresh initial weights. ``epoch_metrics(predict, x, y, w)`` returns a dict
+    of metric values computed after each epoch with ``predict``, the
+    template's prediction function, on the training data and (with the
+    ``val_`` prefix) on the validation data.
 
     Early stopping follows Keras's ``EarlyStopping(restore_best_weights=True)``:
     it monitors the validation loss (the training loss without a validation
@@ -459,17 +653,23 @@ def fit(
     """
     with seeded(seed):  # for the layers of a `network` callable
         model = build_network(dataclasses.replace(spec, masked=True), seed)
-    template = _template(_masked_if_padded(spec, X))
+    if initial_weights is not None:
+        model.set_weights(initial_weights)
+    padded = X if validation_data is None else (X, validation_data[0])
+    template = _template(_masked_if_padded(spec, padded))
     w = np.ones(len(X), np.float32) if sample_weight is None else sample_weight
     rng = np.random.default_rng(seed)
-    train_data, val_data = _split_validation(
-        X,
-        y,
-        w,
-        validation_fraction,
-        shuffle=spec.output_activation == "softmax",
-        rng=rng,
-    )
+    if validation_data is not None:
+        train_data, val_data = (X, y, w), validation_data
+    else:
+        train_data, val_data = _split_validation(
+            X,
+            y,
+            w,
+            validation_fraction,
+            shuffle=spec.output_activation == "softmax",
+            rng=rng,
+        )
     x_t, y_t, w_t = (tf.convert_to_tensor(a) for a in train_data)
     history = {"loss": []} if val_data is None else {"loss": [], "val_loss": []}
     monitor = "loss" if val_data is None else "val_loss"
@@ -490,8 +690,21 @@ def fit(
                 history["loss"].append(loss)
                 if val_data is not None:
                     history["val_loss"].append(_chunked_loss(template, val_data))
+                if epoch_metrics is not None:
+                    predict_fn = functools.partial(_chunked_predict, template)
+                    named = {"": train_data, "val_": val_data}
+                    for prefix, data in named.items():
+                        if data is None:
+                            continue
+                        for name, value in epoch_metrics(predict_fn, *data).items():
+                            history.setdefault(prefix + name, []).append(value)
+                # the rate at the end of the epoch: a schedule's after its
+                # steps, or the one a callback (ReduceLROnPlateau) set
+                rate = float(template.model.optimizer.learning_rate)
+                history.setdefault("learning_rate", []).append(rate)
                 logs = {key: values[-1] for key, values in history.items()}
-                if not all(np.isfinite(v) for v in logs.values()):
+                losses = [v for k, v in logs.items() if k in ("loss", "val_loss")]
+                if not all(np.isfinite(v) for v in losses):
                     raise NonFiniteLossError(
                         f"the loss became {loss} at epoch {epoch + 1}"
                     )
@@ -527,8 +740,25 @@ def fit(
 
 def _masked_if_padded(spec, X):
     """Mask only data that has padding: the weights are the same either way,
-    and skipping the mask makes every step ~1.5x faster."""
-    return dataclasses.replace(spec, masked=bool(np.isnan(X).any()))
+    and skipping the mask makes every step ~1.5x faster. ``X`` may be a tuple
+    of arrays that share one template (training and validation data)."""
+    arrays = X if isinstance(X, tuple) else (X,)
+    return dataclasses.replace(
+        spec, masked=any(bool(np.isnan(a).any()) for a in arrays)
+    )
+
+
+def _chunked_predict(template, X):
+    """The template's outputs for ``X``, in bounded chunks (hold the lock)."""
+    chunks = [
+        template.predict(X[start : start + PREDICT_BATCH_SIZE]).numpy()
+        for start in range(0, len(X), PREDICT_BATCH_SIZE)
+    ]
+    return (
+        np.concatenate(chunks)
+        if chunks
+        else np.empty((0, template.model.output_shape[-1]))
+    )
 
 
 def predict(spec, model, X):
@@ -536,11 +766,7 @@ def predict(spec, model, X):
     template = _template(_masked_if_padded(spec, X))
     with template.lock:
         _copy_variables(model, template.model)
-        chunks = [
-            template.predict(X[start : start + PREDICT_BATCH_SIZE]).numpy()
-            for start in range(0, len(X), PREDICT_BATCH_SIZE)
-        ]
-    return np.concatenate(chunks) if chunks else np.empty((0, spec.n_outputs))
+        return _chunked_predict(template, X)
 
 
 # Steps per compiled call of a recursive forecast. Larger chunks mean fewer
@@ -622,10 +848,13 @@ __all__ = [
     "NaNMasking",
     "NonFiniteLossError",
     "build_network",
+    "describe_schedule",
     "fit",
+    "input_gradient_norms",
     "model_from_bytes",
     "model_to_bytes",
     "predict",
+    "reads_any_length",
     "recursive_forecast",
     "seeded",
 ]

@@ -5,17 +5,30 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.utils import check_array
+from sklearn.metrics import (
+    mean_absolute_error,
+    mean_squared_error,
+    r2_score,
+    root_mean_squared_error,
+)
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._validation import check_sequences
 from ._base import (
+    _LENGTH_NOTES_DOC,
     _NETWORK_PARAMETERS_DOC,
     _SHARED_ATTRIBUTES_DOC,
     _TRAINING_PARAMETERS_DOC,
     _BaseRNN,
 )
+
+_REGRESSION_METRICS = {
+    "mse": mean_squared_error,
+    "rmse": root_mean_squared_error,
+    "mae": mean_absolute_error,
+    "r2": r2_score,
+}
 
 
 class RNNRegressor(RegressorMixin, _BaseRNN):
@@ -29,7 +42,15 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 {_NETWORK_PARAMETERS_DOC}
     loss : {{"mse", "mae", "huber", "log_cosh"}} or callable, default="mse"
         Keras loss to minimise.
-{_TRAINING_PARAMETERS_DOC}
+
+    output_activation : {{"linear", "sigmoid", "tanh", "softplus", "relu"}} \
+or callable, default="linear"
+        Activation of the output layer. "linear" for unbounded targets;
+        "sigmoid" keeps predictions in (0, 1), e.g. for targets min-max
+        scaled to [0, 1], "tanh" in (-1, 1), "softplus" and "relu" above 0.
+        A bounded output can only reach its bounds asymptotically: scale the
+        targets strictly inside them.
+{_TRAINING_PARAMETERS_DOC.replace("{metric_names}", '"mse", "rmse", "mae", "r2"')}
     Attributes
     ----------
 {_SHARED_ATTRIBUTES_DOC}
@@ -49,7 +70,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
     of arrays of different lengths: a time step whose features are all NaN is
     padding and is masked inside the network. Targets are not scaled; scale
     them yourself (``TransformedTargetRegressor``) when their range is large.
-
+{_LENGTH_NOTES_DOC}
     Networks of the same architecture share one compiled graph across fits,
     and a whole epoch runs as one compiled call; both only change speed, not
     the updates.
@@ -69,10 +90,14 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
     _parameter_constraints: dict = {
         **_BaseRNN._parameter_constraints,
         "loss": [StrOptions({"mse", "mae", "huber", "log_cosh"}), callable],
+        "output_activation": [
+            StrOptions({"linear", "sigmoid", "tanh", "softplus", "relu"}),
+            callable,
+        ],
     }
 
-    _output_activation = "linear"
     _validate_y_kwargs = {"y_numeric": True, "multi_output": True}
+    _metric_functions = _REGRESSION_METRICS
 
     def __init__(
         self,
@@ -82,19 +107,26 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         bidirectional=False,
         dropout=0.0,
         recurrent_dropout=0.0,
+        layer_dropout=0.0,
         activation="tanh",
         dense_units=(),
+        dense_activation="relu",
         attention=False,
         network=None,
         optimizer="adam",
         learning_rate=1e-3,
         clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
         loss="mse",
+        output_activation="linear",
         epochs=100,
         batch_size=32,
         validation_fraction=0.0,
         early_stopping=False,
         patience=10,
+        metrics=None,
+        warm_start=False,
         random_state=None,
         verbose=0,
         callbacks=None,
@@ -105,34 +137,64 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
             bidirectional=bidirectional,
             dropout=dropout,
             recurrent_dropout=recurrent_dropout,
+            layer_dropout=layer_dropout,
             activation=activation,
             dense_units=dense_units,
+            dense_activation=dense_activation,
             attention=attention,
             network=network,
             optimizer=optimizer,
             learning_rate=learning_rate,
             clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
             loss=loss,
             epochs=epochs,
             batch_size=batch_size,
             validation_fraction=validation_fraction,
             early_stopping=early_stopping,
             patience=patience,
+            metrics=metrics,
+            warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
             callbacks=callbacks,
         )
+        self.output_activation = output_activation
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
 
-    def _encode_targets(self, y, sample_weight):
+    def _network_output_activation(self):
+        return self.output_activation
+
+    def _encode_targets(self, y, sample_weight, *, warm=False):
         self._y_is_1d = y.ndim == 1
         y = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
         return y, sample_weight, self.n_outputs_
+
+    def _check_validation_targets(self, y_val, n_samples, name="y_val"):
+        y_val = check_array(
+            y_val, ensure_2d=False, dtype=np.float32, input_name=name
+        ).reshape(len(y_val), -1)
+        if y_val.shape != (n_samples, self.n_outputs_):
+            raise ValueError(
+                f"{name} must have shape ({n_samples}, {self.n_outputs_}) or "
+                f"({n_samples},) for one output, like y in fit. Got shape "
+                f"{y_val.shape} instead."
+            )
+        return y_val
+
+    def _decode_outputs(self, raw):
+        raw = np.asarray(raw, dtype=np.float64)
+        return raw.ravel() if self._y_is_1d else raw
+
+    def _decode_targets(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        return y.ravel() if self._y_is_1d else y
 
     def predict(self, X):
         """Predict targets of sequences.

@@ -32,3 +32,10 @@ class NetworkSpec:
     loss: Any
     name: str
     masked: bool = True
+    layer_dropout: float = 0.0
+    dense_activation: Any = "relu"
+    clipvalue: Any = None
+    global_clipnorm: Any = None
+    # A Keras LearningRateSchedule as (class, sorted config items), so that
+    # equal schedules share a template; None for a constant learning rate.
+    learning_rate_schedule: Any = None

@@ -1,0 +1,261 @@
+"""Bad input to RNNRegressor and RNNClassifier (issue 18 D7, D20, D22, the
+mask warning) and to their training knobs: a clear error naming the problem
+and the fix, the user's data untouched, a fitted estimator left as it was."""
+
+import copy
+import pickle
+import tempfile
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skrnn import RNNClassifier, RNNRegressor
+
+TINY = dict(units=4, epochs=2, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 6, 2))
+    return X, X[:, -1, 0] + X[:, -2, 1]
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return RNNRegressor(**TINY).fit(*data)
+
+
+def _refuses(estimator, call, data, error, match):
+    data_before = copy.deepcopy(data)
+    state_before = dict(estimator.__dict__)
+    with pytest.raises(error, match=match):
+        call()
+    for before, after in zip(data_before, data, strict=True):
+        if isinstance(after, list):
+            for b, a in zip(before, after, strict=True):
+                np.testing.assert_array_equal(b, a)
+        elif after is not None:
+            np.testing.assert_array_equal(before, after)
+    assert estimator.__dict__.keys() == state_before.keys()
+    for key, value in state_before.items():
+        assert estimator.__dict__[key] is value, f"{key} changed by a failed call"
+
+
+# --- D7: nothing to read ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("X", "match"),
+    [
+        ([np.empty(0)], r"empty sequences \(no time step; first at sample 0\)"),
+        ([np.ones((3, 2)), np.empty((0, 2))], "first at sample 1"),
+        (np.full((3, 6, 2), np.nan), "Every sequence in X is entirely padding"),
+        ([np.full((2, 2), np.nan)], "Every sequence in X is entirely padding"),
+    ],
+    ids=["one empty", "empty among others", "all padding", "all-NaN list"],
+)
+def test_predict_on_nothing_is_refused(X, match, fitted):
+    _refuses(fitted, lambda: fitted.predict(X), (X,), ValueError, match)
+
+
+def test_d7_repro_variable_length_fit_refuses_an_empty_sequence():
+    reg = RNNRegressor(**TINY).fit(
+        [np.ones(5), np.ones(3), np.ones(4)], [0.0, 1.0, 2.0]
+    )
+    with pytest.raises(ValueError, match="empty sequences"):
+        reg.predict([np.empty(0)])
+
+
+def test_padding_rows_among_others_keep_the_rows(fitted, data):
+    """The first windows of a SlidingWindow output are entirely padding; a
+    Pipeline needs one prediction per row, so they are not refused."""
+    X, _ = data
+    Z = X[:5].copy()
+    Z[0] = np.nan
+    pred = fitted.predict(Z)
+    assert pred.shape == (5,)
+    np.testing.assert_allclose(pred[1:], fitted.predict(X[1:5]), rtol=1e-6)
+
+
+# --- D20: mixed label types ----------------------------------------------------
+
+
+def test_mixed_type_labels_are_refused_with_the_fix(data):
+    X, _ = data
+    y = np.array(["a", 1] * 20, dtype=object)
+    clf = RNNClassifier(**TINY)
+    _refuses(
+        clf,
+        lambda: clf.fit(X, y),
+        (X, y),
+        ValueError,
+        r"y mixes labels of different types \(\['number', 'str'\]; e\.g\. 'a', 1\)"
+        r".*y\.astype\(str\)",
+    )
+
+
+def test_labels_of_one_type_as_objects_are_fine(data):
+    X, _ = data
+    y = np.array(["a", "b"] * 20, dtype=object)
+    assert set(RNNClassifier(**TINY).fit(X, y).classes_) == {"a", "b"}
+
+
+# --- D22: a damaged pickle -----------------------------------------------------
+
+
+def test_damaged_pickle_says_what_is_wrong(fitted):
+    blob = pickle.dumps(fitted)
+    start = blob.find(b"PK\x03\x04")  # the Keras archive inside the pickle
+    assert start > 0
+    damaged = blob[: start + 200] + bytes(100) + blob[start + 300 :]
+    with pytest.raises(ValueError, match="The saved RNNRegressor is damaged") as info:
+        pickle.loads(damaged)
+    message = str(info.value)
+    assert "fit the estimator again" in message
+    assert tempfile.gettempdir() not in message  # no deleted temporary file
+
+
+# --- the Keras mask warning ----------------------------------------------------
+
+
+def _conv_body(x):
+    import keras
+
+    x = keras.layers.Conv1D(4, 3, padding="causal")(x)
+    return keras.layers.GRU(3)(x)
+
+
+def test_network_fit_without_padding_is_quiet(data):
+    X, y = data
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        reg = RNNRegressor(network=_conv_body, epochs=1, random_state=0).fit(X, y)
+        reg.predict(X)
+        pickle.loads(pickle.dumps(reg)).predict(X)
+    assert not [w for w in caught if "mask" in str(w.message)]
+
+
+def test_padding_that_reaches_an_unmasked_layer_is_said_once_per_fit(data):
+    X, y = data
+    X = X.copy()
+    X[:5, :2] = np.nan
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        RNNRegressor(network=_conv_body, epochs=1, random_state=0).fit(X, y)
+    messages = [str(w.message) for w in caught if "mask" in str(w.message)]
+    assert len(messages) == 1
+    assert "layer 'conv1d" in messages[0]
+    assert "padded steps reach it as zeros" in messages[0]
+
+
+# --- the training knobs ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        (
+            dict(clipnorm=1.0, clipvalue=0.5),
+            ValueError,
+            r"at most one of `clipnorm`, `clipvalue` and `global_clipnorm`",
+        ),
+        (dict(learning_rate=lambda: 0.1), TypeError, "LearningRateSchedule"),
+        (dict(metrics=["accuracy"]), ValueError, r"names among \['mae', 'mse'"),
+        (dict(metrics=[3]), ValueError, "metric names or callables"),
+        (dict(metrics=["mae", "mae"]), ValueError, "must be unique"),
+        (dict(layer_dropout=1.0), InvalidParameterError, "'layer_dropout'"),
+        (dict(dense_activation="swish2"), InvalidParameterError, "'dense_activation'"),
+        (dict(output_activation="softmax"), InvalidParameterError, "output_activat"),
+        (dict(global_clipnorm=-1.0), InvalidParameterError, "'global_clipnorm'"),
+        (dict(warm_start="yes"), InvalidParameterError, "'warm_start'"),
+    ],
+)
+def test_bad_knobs_are_refused_in_fit(params, error, match, data):
+    X, y = data
+    reg = RNNRegressor(**TINY, **params)
+    _refuses(reg, lambda: reg.fit(X, y), (X, y), error, match)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "params", "match"),
+    [
+        (dict(X_val="X"), {}, r"`X_val` and `y_val` together.*only `X_val`"),
+        (dict(y_val="y"), {}, r"only `y_val`"),
+        (
+            dict(X_val="X", y_val="y"),
+            dict(validation_fraction=0.2),
+            "either an explicit validation set",
+        ),
+        (dict(X_val="X3", y_val="y"), {}, "expecting 2 features per time step"),
+        (dict(X_val="X", y_val="y2"), {}, r"y_val must have shape \(40, 1\)"),
+    ],
+)
+def test_bad_validation_sets_are_refused(kwargs, params, match, data):
+    X, y = data
+    values = {"X": X, "y": y, "X3": X[:, :, [0, 1, 0]], "y2": np.ones((40, 2))}
+    kwargs = {k: values[v] for k, v in kwargs.items()}
+    reg = RNNRegressor(**TINY, **params)
+    _refuses(reg, lambda: reg.fit(X, y, **kwargs), (X, y), ValueError, match)
+
+
+def test_classifier_validation_labels_must_be_known(data):
+    X, y = data
+    labels = np.where(y > 0, "up", "down")
+    clf = RNNClassifier(**TINY)
+    with pytest.raises(ValueError, match=r"y_val has labels that are not among"):
+        clf.fit(X, labels, X_val=X[:4], y_val=["up", "up", "sideways", "down"])
+
+
+def test_warm_start_refuses_another_network(data):
+    X, y = data
+    reg = RNNRegressor(**TINY, warm_start=True).fit(X, y)
+    before = reg.predict(X)
+    reg.set_params(units=6)
+    _refuses(reg, lambda: reg.fit(X, y), (X, y), ValueError, r"\['units'\] changed")
+    reg.set_params(units=4)
+    _refuses(
+        reg,
+        lambda: reg.fit(X[:, :, :1], y),
+        (X, y),
+        ValueError,
+        "reads 2 features per time step",
+    )
+    _refuses(
+        reg,
+        lambda: reg.fit(X, np.column_stack([y, y])),
+        (X, y),
+        ValueError,
+        "has 1 outputs. Got y with 2",
+    )
+    np.testing.assert_array_equal(reg.predict(X), before)
+
+
+def test_warm_start_refuses_new_classes(data):
+    X, y = data
+    labels = np.where(y > 0, "up", "down")
+    clf = RNNClassifier(**TINY, warm_start=True).fit(X, labels)
+    new = np.where(y > 1, "far", labels)
+    _refuses(
+        clf,
+        lambda: clf.fit(X, new),
+        (X, new),
+        ValueError,
+        r"not among the fitted classes \['down', 'up'\]: \['far'\].*warm_start=False",
+    )
+
+
+def test_gradients_need_a_fitted_estimator_and_matching_targets(fitted, data):
+    from sklearn.exceptions import NotFittedError
+
+    from skrnn.rnn import time_step_gradients
+
+    X, y = data
+    with pytest.raises(NotFittedError):
+        time_step_gradients(RNNRegressor(), X, y)
+    with pytest.raises(ValueError, match=r"y must have shape \(40, 1\)"):
+        time_step_gradients(fitted, X, y[:5])
+    with pytest.raises(ValueError, match="features per time step"):
+        time_step_gradients(fitted, X[:, :, :1], y)
