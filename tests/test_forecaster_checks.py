@@ -120,3 +120,116 @@ def test_compare_reads_the_training_curves_from_history_():
     report = compare({"rnn": model}, y, horizon=4, cv=2, progress=False)
     assert len(report.histories) == 2 * 3  # folds x epochs
     assert set(report.histories["model"]) == {"rnn"}
+
+
+# -- skrnn's contract checks, over every forecaster ----------------------------
+
+
+@pytest.mark.parametrize("forecaster", INSTANCES, ids=IDS)
+def test_clone_and_params_round_trip(forecaster):
+    params = forecaster.get_params(deep=True)
+    copy = clone(forecaster)
+    assert copy is not forecaster
+    assert type(copy) is type(forecaster)
+    assert repr(copy.get_params(deep=True)) == repr(params)
+    fitted = clone(forecaster).fit(None, _series())
+    unfitted = clone(fitted)
+    assert not hasattr(unfitted, "y_train_")
+    assert not hasattr(unfitted, "time_axis_")
+    # set_params round trip, nested parameters included.
+    shallow = forecaster.get_params(deep=False)
+    name = next(iter(shallow))
+    assert copy.set_params(**{name: shallow[name]}) is copy
+    nested = {k: v for k, v in params.items() if "__" in k}
+    if nested:
+        key = next(iter(nested))
+        copy.set_params(**{key: nested[key]})
+        assert copy.get_params(deep=True)[key] == nested[key]
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        copy.set_params(not_a_parameter=1)
+
+
+@pytest.mark.parametrize("forecaster", INSTANCES, ids=IDS)
+def test_grid_search_with_time_series_split_scores_true_forecasts(forecaster):
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from skrnn.metrics import get_scorer, rmse
+
+    y = _series(60)
+    X = pd.DataFrame(index=y.index)
+    shallow = forecaster.get_params(deep=False)
+    name = next(iter(shallow))
+    cv = TimeSeriesSplit(n_splits=2, test_size=6)
+    search = GridSearchCV(
+        forecaster, {name: [shallow[name]]}, cv=cv, scoring=get_scorer("rmse")
+    ).fit(X, y)
+    train, test = list(cv.split(X))[1]
+    by_hand = clone(forecaster).fit(X.iloc[train], y.iloc[train])
+    expected = -rmse(y.iloc[test], by_hand.predict(X.iloc[test]))
+    np.testing.assert_allclose(search.cv_results_["split1_test_score"][0], expected)
+    # The refitted best model forecasts past the whole series.
+    assert search.best_estimator_.forecast(2).index[0] == pd.Timestamp("2025-01-01")
+
+
+@pytest.mark.parametrize("forecaster", INSTANCES, ids=IDS)
+def test_pickle_round_trip_forecasts_the_same(forecaster):
+    import pickle
+
+    f = clone(forecaster).fit(None, _series())
+    restored = pickle.loads(pickle.dumps(f))
+    pd.testing.assert_series_equal(restored.forecast(5), f.forecast(5))
+    assert restored.get_params(deep=False).keys() == f.get_params(deep=False).keys()
+
+
+@pytest.mark.parametrize("forecaster", INSTANCES, ids=IDS)
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.date_range("2020-01-01", periods=60, freq="MS"),
+        pd.period_range("2020Q1", periods=60, freq="Q"),
+        pd.RangeIndex(100, 160),
+    ],
+    ids=["datetime", "period", "range"],
+)
+def test_forecast_index_continues_the_training_index(forecaster, index):
+    y = pd.Series(_series().to_numpy(), index=index, name="level")
+    f = clone(forecaster).fit(None, y[:48])
+    ahead = f.forecast(12)
+    pd.testing.assert_index_equal(ahead.index, index[48:])
+    assert ahead.name == "level"
+    assert ahead.dtype == np.float64
+    X = pd.DataFrame(index=index)
+    pd.testing.assert_series_equal(f.predict(X[48:]), ahead)
+
+
+def _state(forecaster):
+    """The fitted attributes, by name and identity (a failed call must not
+    replace any of them)."""
+    return {name: id(value) for name, value in vars(forecaster).items()}
+
+
+@pytest.mark.parametrize("forecaster", INSTANCES, ids=IDS)
+def test_bad_input_leaves_the_model_and_the_data_untouched(forecaster):
+    y = _series()
+    X = pd.DataFrame(index=y.index)
+    f = clone(forecaster).fit(X[:48], y[:48])
+    before, forecast = _state(f), f.forecast(6)
+    y_copy = y.copy()
+    nan_y = y.copy()
+    nan_y.iloc[3] = np.nan
+    bad_calls = [
+        (lambda: f.fit(None, nan_y), "contains NaN"),
+        (lambda: f.fit(None, y[:1].iloc[:0]), "0 sample|at least"),
+        (lambda: f.fit(None, y.iloc[::-1]), "not sorted"),
+        (lambda: f.predict(X[30:40]), "at or before the end of the training"),
+        (lambda: f.predict(np.ones((3, 2))), "2 exogenous columns"),
+        (lambda: f.forecast(0), "positive int"),
+        (lambda: f.forecast(3, X=np.ones((3, 1))), "1 exogenous columns"),
+    ]
+    for call, message in bad_calls:
+        with pytest.raises(ValueError, match=message):
+            call()
+        assert _state(f) == before, message
+    pd.testing.assert_series_equal(f.forecast(6), forecast)
+    pd.testing.assert_series_equal(y, y_copy)
+    assert np.isnan(nan_y.iloc[3])
