@@ -20,7 +20,9 @@ exit status:
   0  success
   1  unexpected failure (please report it, with the message)
   2  usage or data error: bad option, missing file or column, non-numeric
-     target, unparseable dates, series too short for the horizon and splits
+     target, unparseable or ambiguous dates, gaps or empty values without
+     --fill, --out not writable, series too short for the horizon and
+     splits or too long for the memory
 """
 FILL_METHODS = ("interpolate", "ffill")  # as skrnn.datasets.read_csv_series
 MODELS = {

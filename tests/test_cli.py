@@ -129,7 +129,8 @@ def _gappy_dates(tmp_path):
         ),
         (
             ["compare", "{gappy}", "--target", "y", "--date-column", "day"],
-            "the dates are not evenly spaced",
+            "2 time points are missing (first: 2020-01-03) between 2020-01-01 "
+            "and 2020-01-06 at frequency D. Fill them with --fill interpolate",
         ),
         (
             [

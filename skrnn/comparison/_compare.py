@@ -653,14 +653,29 @@ default=("mase", "rmse", "mae", "smape")
         results do not depend on it.
 
     progress : bool, default=True
-        Show a progress bar (tqdm) when the comparison takes more than a
-        second.
+        Show a progress bar (tqdm, on stderr) when the comparison takes more
+        than a second. It names the fit it waits for and its clock runs
+        during a long fit (the first network fit also loads TensorFlow).
 
     Returns
     -------
     report : ComparisonReport
         Scores, forecasts, training curves, summary and Diebold-Mariano
-        tables, plots and HTML output.
+        tables, each model's settings, plots and HTML output.
+
+    Raises
+    ------
+    ValueError
+        For bad input, before anything is fitted; when a model raises
+        ValueError in a fold (naming the model and the fold); when every
+        model failed.
+
+    Notes
+    -----
+    A model whose forecasts in some fold are NaN or infinite (a network
+    that diverged, say) does not stop the comparison: its errors there are
+    NaN, it is listed in ``report.failures``, it is not ranked, and the
+    headline names it. The other models are scored as without it.
 
     See Also
     --------
