@@ -671,3 +671,271 @@ def test_network_knobs_are_grid_searchable(regression_data):
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+# --- training knobs (issue 19) -----------------------------------------------
+
+
+def test_learning_rate_schedule_counts_steps_from_zero_in_every_fit(regression_data):
+    import keras
+
+    X, y = regression_data
+    schedules = keras.optimizers.schedules
+    constant = schedules.ExponentialDecay(0.01, decay_steps=1, decay_rate=1.0)
+    by_float = RNNRegressor(**FAST, learning_rate=0.01).fit(X, y)
+    by_schedule = RNNRegressor(**FAST, learning_rate=constant).fit(X, y)
+    np.testing.assert_array_equal(by_float.predict(X), by_schedule.predict(X))
+
+    decay = schedules.ExponentialDecay(0.01, decay_steps=4, decay_rate=0.5)
+    reg = RNNRegressor(**FAST, learning_rate=decay)
+    first = reg.fit(X, y).predict(X)
+    assert not np.allclose(first, by_float.predict(X))
+    # 120 samples / 32 = 4 steps per epoch: the rate halves every epoch.
+    np.testing.assert_allclose(
+        reg.history_["learning_rate"], [0.01 * 0.5**e for e in range(1, 6)], rtol=1e-5
+    )
+    np.testing.assert_array_equal(clone(reg).fit(X, y).predict(X), first)
+    # Grid-searchable, the schedule among plain rates.
+    search = GridSearchCV(
+        RNNRegressor(units=4, epochs=2, random_state=0),
+        {"learning_rate": [0.01, decay]},
+        cv=2,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 2
+
+
+def test_reduce_lr_on_plateau_lowers_the_rate_and_history_shows_it(regression_data):
+    import keras
+
+    X, y = regression_data
+    plateau = keras.callbacks.ReduceLROnPlateau(
+        monitor="loss", factor=0.5, patience=0, min_delta=1e9
+    )
+    reg = RNNRegressor(**FAST, learning_rate=0.01, callbacks=[plateau]).fit(X, y)
+    # Every epoch after the first counts as no improvement: halved each time.
+    expected = [0.01, 0.01, 0.005, 0.0025, 0.00125]
+    np.testing.assert_allclose(reg.history_["learning_rate"], expected, rtol=1e-5)
+    reg.fit(X, y)  # the next fit starts again at learning_rate
+    np.testing.assert_allclose(reg.history_["learning_rate"], expected, rtol=1e-5)
+
+
+def _one_full_batch_step(regression_data, **clipping):
+    """The weights before and after one SGD step (lr 1) that warm-starts a fit."""
+    X, y = regression_data
+    reg = RNNRegressor(**FAST).fit(X, y)
+    before = reg.model_.get_weights()
+    reg.set_params(
+        warm_start=True,
+        optimizer="sgd",
+        learning_rate=1.0,
+        epochs=1,
+        batch_size=len(X),
+        **clipping,
+    )
+    reg.fit(X, y * 100)  # large gradients
+    after = reg.model_.get_weights()
+    return [a - b for a, b in zip(after, before, strict=True)]
+
+
+@pytest.mark.parametrize("kind", ["clipnorm", "clipvalue", "global_clipnorm"])
+def test_gradient_clipping_is_applied(kind, regression_data):
+    deltas = _one_full_batch_step(regression_data, **{kind: 1e-3})
+    norms = [np.linalg.norm(d) for d in deltas]
+    if kind == "clipnorm":  # each weight tensor's step
+        assert max(norms) <= 1e-3 * (1 + 1e-4)
+        assert min(norms) > 0.9e-3  # they were clipped, not small anyway
+    elif kind == "clipvalue":  # every element's step
+        assert max(np.abs(d).max() for d in deltas) <= 1e-3 * (1 + 1e-4)
+    else:  # all steps together
+        assert np.sqrt(sum(n**2 for n in norms)) == pytest.approx(1e-3, rel=1e-3)
+    unclipped = _one_full_batch_step(regression_data)
+    assert max(np.linalg.norm(d) for d in unclipped) > 1e-2
+
+
+def test_explicit_validation_set(regression_data):
+    from sklearn.metrics import mean_squared_error
+
+    X, y = regression_data
+    rng = np.random.default_rng(9)
+    X_val = rng.normal(size=(30, 14, 2))  # another length is fine
+    y_val = X_val[:, -3:, 0].sum(axis=1)
+    reg = RNNRegressor(**FAST).fit(X, y, X_val=X_val, y_val=y_val)
+    assert len(reg.history_["val_loss"]) == 5
+    np.testing.assert_allclose(
+        reg.history_["val_loss"][-1],
+        mean_squared_error(y_val, reg.predict(X_val)),
+        rtol=1e-4,
+    )
+    # All of X was trained on: the same fit as without a validation set.
+    np.testing.assert_array_equal(
+        reg.predict(X), RNNRegressor(**FAST).fit(X, y).predict(X)
+    )
+    # Early stopping watches it and restores its best epoch.
+    stopped = RNNRegressor(
+        units=8,
+        epochs=40,
+        learning_rate=0.05,
+        early_stopping=True,
+        patience=2,
+        random_state=0,
+    ).fit(X, y, X_val=X_val, y_val=y_val)
+    np.testing.assert_allclose(
+        mean_squared_error(y_val, stopped.predict(X_val)),
+        min(stopped.history_["val_loss"]),
+        rtol=1e-4,
+    )
+
+
+def test_explicit_validation_set_in_a_pipeline_and_weighted(regression_data):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = regression_data
+    pipe = make_pipeline(FunctionTransformer(), RNNRegressor(**FAST))
+    weights = np.r_[np.ones(10), np.zeros(10)]
+    pipe.fit(
+        X,
+        y,
+        rnnregressor__X_val=X[:20],
+        rnnregressor__y_val=y[:20],
+        rnnregressor__sample_weight_val=weights,
+    )
+    reg = pipe[-1]
+    # Weighted as Keras weighs a loss: sum(w * loss) / n_samples.
+    squared = (reg.predict(X[:20]) - y[:20]) ** 2
+    np.testing.assert_allclose(
+        reg.history_["val_loss"][-1], np.sum(weights * squared) / 20, rtol=1e-4
+    )
+
+
+def test_per_epoch_metrics_in_history(regression_data, classification_data):
+    from sklearn.metrics import (
+        accuracy_score,
+        mean_absolute_error,
+        median_absolute_error,
+    )
+
+    X, y = regression_data
+    reg = RNNRegressor(**FAST, metrics=["mae", "r2", median_absolute_error]).fit(
+        X, y, X_val=X[:20], y_val=y[:20]
+    )
+    assert {"mae", "r2", "median_absolute_error", "val_mae", "val_r2"} <= set(
+        reg.history_
+    )
+    assert all(len(v) == 5 for v in reg.history_.values())
+    np.testing.assert_allclose(
+        reg.history_["mae"][-1], mean_absolute_error(y, reg.predict(X)), rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        reg.history_["val_mae"][-1],
+        mean_absolute_error(y[:20], reg.predict(X[:20])),
+        rtol=1e-5,
+    )
+    # Metrics only watch: the fit is the one without them.
+    np.testing.assert_array_equal(
+        reg.predict(X),
+        RNNRegressor(**FAST).fit(X, y, X_val=X[:20], y_val=y[:20]).predict(X),
+    )
+    Xc, yc = classification_data
+    clf = RNNClassifier(**FAST, metrics=["accuracy"], validation_fraction=0.2).fit(
+        Xc, yc
+    )
+    assert {"accuracy", "val_accuracy"} <= set(clf.history_)
+    assert 0 <= min(clf.history_["val_accuracy"]) <= max(clf.history_["accuracy"]) <= 1
+    # On all samples, the last epoch's accuracies combine to the final model's.
+    n_val = int(0.2 * len(Xc))
+    overall = (
+        clf.history_["accuracy"][-1] * (len(Xc) - n_val)
+        + clf.history_["val_accuracy"][-1] * n_val
+    ) / len(Xc)
+    np.testing.assert_allclose(overall, accuracy_score(yc, clf.predict(Xc)), rtol=1e-6)
+
+
+def test_warm_start_continues_training_on_a_second_series():
+    rng = np.random.default_rng(11)
+
+    def series_windows(phase):
+        t = np.arange(300) / 6 + phase
+        s = np.sin(t) + 0.05 * rng.normal(size=t.size)
+        X = np.lib.stride_tricks.sliding_window_view(s[:-1], 12)[:, :, None]
+        return X, s[12:]
+
+    (X1, y1), (X2, y2) = series_windows(0.0), series_windows(1.3)
+    params = dict(units=8, epochs=15, learning_rate=0.01, random_state=0)
+    first = RNNRegressor(**params).fit(X1, y1)
+    warm = clone(first).set_params(warm_start=True)
+    warm.fit(X1, y1)
+    np.testing.assert_array_equal(warm.predict(X2), first.predict(X2))
+    warm.set_params(epochs=3).fit(X2, y2)
+    cold = RNNRegressor(**{**params, "epochs": 3}).fit(X2, y2)
+    # Three more epochs on the second series start from the first one's
+    # network: far lower loss from the first epoch on, and a better end than
+    # three epochs from scratch.
+    assert warm.history_["loss"][0] < 0.5 * cold.history_["loss"][0]
+    assert warm.score(X2, y2) > cold.score(X2, y2)
+    # Reproducible: the same sequence of fits gives the same network.
+    again = clone(first).set_params(warm_start=True).fit(X1, y1)
+    again.set_params(epochs=3).fit(X2, y2)
+    np.testing.assert_array_equal(again.predict(X2), warm.predict(X2))
+
+
+def test_warm_start_classifier_keeps_its_classes(classification_data):
+    X, y = classification_data
+    clf = RNNClassifier(**FAST, warm_start=True).fit(X, y)
+    before = clf.model_.get_weights()
+    only_up = np.where(np.arange(len(y)) % 3 == 0, "down", "up")
+    clf.fit(X, only_up)
+    np.testing.assert_array_equal(clf.classes_, ["down", "up"])
+    assert not all(
+        np.array_equal(a, b)
+        for a, b in zip(before, clf.model_.get_weights(), strict=True)
+    )
+
+
+# --- gradient diagnostics (issue 19) -----------------------------------------
+
+
+def test_time_step_gradients():
+    from skrnn.rnn import time_step_gradients
+
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(64, 30, 1))
+    y = X[:, -1, 0]
+    reg = RNNRegressor("simple", units=8, epochs=3, random_state=0).fit(X, y)
+    norms = time_step_gradients(reg, X, y)
+    assert norms.shape == (30,)
+    assert (norms > 0).all()
+    # A tanh SimpleRNN forgets: the loss feels the last step far more than
+    # the first (the vanishing gradient).
+    assert norms[-1] > 10 * norms[0]
+    per_sample = time_step_gradients(reg, X, y, average=False)
+    assert per_sample.shape == (64, 30)
+    np.testing.assert_allclose(per_sample.mean(axis=0), norms, rtol=1e-6)
+    # By hand for one sample: the gradient of its squared error.
+    import tensorflow as tf
+
+    x0 = tf.constant(X[:1], tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x0)
+        loss = tf.reduce_sum((reg.model_(x0)[:, 0] - y[0]) ** 2)
+    by_hand = np.linalg.norm(tape.gradient(loss, x0).numpy()[0], axis=-1)
+    np.testing.assert_allclose(per_sample[0], by_hand, rtol=1e-4)
+    # Any length; padded steps are NaN and left out of the mean.
+    seqs = [X[0, -5:], X[1, -3:]]
+    ragged = time_step_gradients(reg, seqs, y[:2], average=False)
+    assert ragged.shape == (2, 5)
+    assert np.isnan(ragged[1, :2]).all()
+    assert np.isfinite(ragged[1, 2:]).all()
+    np.testing.assert_allclose(
+        time_step_gradients(reg, seqs, y[:2])[:2], ragged[0, :2], rtol=1e-6
+    )
+
+
+def test_time_step_gradients_of_a_classifier(classification_data):
+    from skrnn.rnn import time_step_gradients
+
+    X, y = classification_data
+    clf = RNNClassifier(**FAST).fit(X, y)
+    norms = time_step_gradients(clf, X, y)
+    assert norms.shape == (8,)
+    assert np.isfinite(norms).all()
