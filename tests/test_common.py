@@ -44,7 +44,7 @@ _RNN_FAILURES = {
     "check_estimators_nan_inf": (
         "the check expects an error for NaN at X[0, 0]; for 2-D input that is "
         "a leading all-NaN time step of a univariate sequence, which is valid "
-        "padding (variable-length input, see DESIGN.md). NaN elsewhere and "
+        "padding (variable-length input, see docs/design.rst). NaN elsewhere and "
         "inf are refused (tests/test_rnn.py)"
     ),
 }

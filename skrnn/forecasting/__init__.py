@@ -1,4 +1,4 @@
-"""Forecasters with the fit(X, y) / predict(X) contract (see DESIGN.md).
+"""Forecasters with the fit(X, y) / predict(X) contract (see docs/design.rst).
 
 ``fill_gaps`` prepares a series with missing values or missing time points
 for them.
