@@ -670,19 +670,19 @@ default=("mase", "rmse", "mae", "smape")
         ValueError in a fold (naming the model and the fold); when every
         model failed.
 
-    Notes
-    -----
-    A model whose forecasts in some fold are NaN or infinite (a network
-    that diverged, say) does not stop the comparison: its errors there are
-    NaN, it is listed in ``report.failures``, it is not ranked, and the
-    headline names it. The other models are scored as without it.
-
     See Also
     --------
     ComparisonReport : What the report holds and renders.
     skrnn.comparison.default_models : The default models.
     skrnn.comparison.diebold_mariano : The test of each model against the
         baseline.
+
+    Notes
+    -----
+    A model whose forecasts in some fold are NaN or infinite (a network
+    that diverged, say) does not stop the comparison: its errors there are
+    NaN, it is listed in ``report.failures``, it is not ranked, and the
+    headline names it. The other models are scored as without it.
 
     Examples
     --------

@@ -152,7 +152,13 @@ class ARForecaster(BaseForecaster):
         )
 
     def min_train_size(self):
-        """The shortest training series these parameters can fit."""
+        """The shortest training series these parameters can fit.
+
+        Returns
+        -------
+        n_points : int
+            The number of time points.
+        """
         # With a criterion, at least the smallest order it may choose must fit.
         lags = (self.maxlag or 1) if isinstance(self.lags, str) else self.lags
         return 2 * lags + self._n_deterministic() + 2

@@ -78,7 +78,13 @@ class NaiveForecaster(BaseForecaster):
             )
 
     def min_train_size(self):
-        """The shortest training series these parameters can fit."""
+        """The shortest training series these parameters can fit.
+
+        Returns
+        -------
+        n_points : int
+            The number of time points.
+        """
         if self.strategy == "seasonal_last":
             return self.period
         return 2 if self.strategy == "drift" else 1

@@ -154,7 +154,13 @@ class RecursiveForecaster(BaseForecaster):
         return self.differences + (self.seasonal_period or 0)
 
     def min_train_size(self):
-        """The shortest training series these parameters can fit."""
+        """The shortest training series these parameters can fit.
+
+        Returns
+        -------
+        n_points : int
+            The number of time points.
+        """
         # At least two training windows after differencing.
         return self.window + self._lost_rows() + 2
 

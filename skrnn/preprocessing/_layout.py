@@ -116,6 +116,7 @@ class WindowLayout:
         Returns
         -------
         windows : ndarray of shape (..., window, n_features)
+            The windows, the target in column ``target_position``.
         """
         targets = np.asarray(targets)
         exog_rows = np.broadcast_to(
@@ -198,6 +199,7 @@ class WindowLayout:
         Returns
         -------
         rows : ndarray of shape (n_known_rows + steps, n_exog)
+            The exogenous rows, in time order.
         """
         future = self._exog(future_exog, steps)
         return np.concatenate([known_rows, future.astype(known_rows.dtype)])
