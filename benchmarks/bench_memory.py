@@ -8,6 +8,12 @@
    candidates are different architectures (compiled templates are created
    and evicted).
 
+3. Cycling over 20 architectures (cell x units, as a grid search does) for
+   200 fits, against 200 fits of one architecture: resident memory growth
+   per fit and time per fit. The template cache holds every architecture,
+   so after the first round no fit compiles again (issue 18 D4: before,
+   a cache of 16 rebuilt a template on every fit of such a cycle).
+
 Each measurement runs in its own process. Run:
 python benchmarks/bench_memory.py [--quick]
 """
@@ -80,6 +86,35 @@ print(json.dumps({"candidates": n, "fits": 2 * n + 1, "rss_before_MiB": before,
 """
 
 
+CYCLE = """
+import json, sys, time
+import numpy as np, psutil
+from skrnn import RNNRegressor
+n_fits, n_architectures = int(sys.argv[1]), int(sys.argv[2])
+rng = np.random.default_rng(0)
+X = rng.normal(size=(128, 12, 1)).astype("float32")
+y = X[:, -3:, 0].sum(axis=1)
+cells = ["simple", "gru", "lstm", "simple"]
+architectures = [(cells[i % 4], 4 + i) for i in range(n_architectures)]
+proc = psutil.Process()
+def fit(i):
+    cell, units = architectures[i % n_architectures]
+    RNNRegressor(cell, units=units, epochs=2, random_state=i).fit(X, y)
+fit(0)  # TensorFlow loaded, one template
+first = proc.memory_info().rss / 2**20
+for i in range(1, n_architectures):  # first round: every template compiled
+    fit(i)
+before = proc.memory_info().rss / 2**20
+start = time.perf_counter()
+for i in range(n_fits):
+    fit(i)
+seconds = time.perf_counter() - start
+after = proc.memory_info().rss / 2**20
+print(json.dumps({"rss_first_MiB": first, "rss_before_MiB": before, "rss_after_MiB": after,
+                  "seconds_per_fit": seconds / n_fits}))
+"""
+
+
 def _run(code, *args):
     out = subprocess.run(
         [sys.executable, "-c", code, *map(str, args)],
@@ -132,6 +167,28 @@ def main():
             "peak RSS (MiB)": grid["peak_rss_MiB"],
         }
     )
+    n_cycle = 40 if args.quick else 200
+    cycle = {k: _run(CYCLE, n_cycle, k) for k in (1, 20)}
+    for k, result in cycle.items():
+        rows.append(
+            {
+                "path": f"skrnn, {n_cycle} fits cycling over {k} architecture(s)",
+                "fits": n_cycle,
+                "RSS after warm-up (MiB)": result["rss_before_MiB"],
+                "RSS at end (MiB)": result["rss_after_MiB"],
+                "growth per fit after warm-up (MiB)": (
+                    result["rss_after_MiB"] - result["rss_before_MiB"]
+                )
+                / n_cycle,
+                "growth per fit incl. compiling (MiB)": (
+                    result["rss_after_MiB"] - result["rss_first_MiB"]
+                )
+                / (n_cycle + k - 1),
+                "time per fit (s)": result["seconds_per_fit"],
+                "time per fit / one architecture": result["seconds_per_fit"]
+                / cycle[1]["seconds_per_fit"],
+            }
+        )
     print(
         write_results(
             "memory",
@@ -141,7 +198,10 @@ def main():
                 "LSTM(16), 256 windows of 12 steps, 3 epochs per fit. Growth per fit "
                 "is the least-squares slope of RSS after warm-up (for the grid "
                 "search: total growth / fits, warm-up = one forecaster fitted). "
-                "Target: under 2 MiB per fit."
+                "Cycling rows: RNNRegressor of 128 windows, 2 epochs; warm-up = "
+                "one fit of each architecture. Targets: under 2 MiB per fit; "
+                "cycling over 20 architectures within 1.2x the time per fit of "
+                "one."
             ),
         )
     )

@@ -283,38 +283,11 @@ def _check_size(models, n):
         )
 
 
-def _quiet_tensorflow():
-    """Load TensorFlow with its start-up lines on the console hidden.
-
-    TensorFlow writes lines from C++ while it loads (CUDA stubs, ``cuInit``),
-    before any log level applies, so the process's stderr is pointed at a
-    file meanwhile; it is shown if loading fails. A user's own
-    ``TF_CPP_MIN_LOG_LEVEL`` is kept, and with ``TF_CPP_MIN_LOG_LEVEL=0``
-    nothing is hidden.
-    """
-    if "tensorflow" in sys.modules:
-        return
-    level = os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if level.strip() == "0":
-        return
-    import tempfile
-
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as log:
-        os.dup2(log.fileno(), 2)
-        try:
-            from .rnn import _keras
-
-            _keras.tf.config.list_physical_devices("GPU")  # cuInit happens here
-        except BaseException:
-            os.dup2(saved, 2)
-            log.seek(0)
-            sys.stderr.write(log.read().decode(errors="replace"))
-            raise
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
+def _load_tensorflow():
+    """Load TensorFlow before the work starts (its start-up lines are hidden
+    while it loads: see skrnn/rnn/_tensorflow.py), so that a broken install
+    fails before any data is read."""
+    from .rnn import _keras  # noqa: F401
 
 
 def _models(keys, seasonal_period, epochs, quick):
@@ -373,7 +346,7 @@ def _run(args):
 
     start = time.perf_counter()
     if any(key in RNN_KEYS for key in keys or RNN_KEYS):
-        _quiet_tensorflow()
+        _load_tensorflow()
     try:
         report = compare(
             models,

@@ -14,6 +14,9 @@ from skrnn.metrics import get_scorer
 def _tensorflow_threads():
     from skrnn.rnn import _keras
 
+    # skrnn sizes the pools when it builds its first network, not on import
+    X = np.zeros((8, 3, 1))
+    RNNRegressor(units=2, epochs=1).fit(X, X[:, -1, 0])
     threading = _keras.tf.config.threading
     return (
         threading.get_intra_op_parallelism_threads(),

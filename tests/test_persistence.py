@@ -137,7 +137,8 @@ def test_a_callback_that_cannot_be_pickled_is_left_out_with_a_warning(tmp_path):
     assert [type(c) for c in restored.callbacks] == [keras.callbacks.EarlyStopping]
     assert reg.callbacks == [logger, stop]  # the live estimator keeps both
     header = (tmp_path / "log.csv").read_text().splitlines()[0].split(",")
-    assert header[0] == "epoch" and "loss" in header  # the live logger ran
+    assert header[0] == "epoch"  # the live logger ran
+    assert "loss" in header
 
 
 def test_a_checkpoint_saved_by_a_callback_loads_as_the_trained_network(tmp_path):

@@ -122,6 +122,15 @@ _TRAINING_PARAMETERS_DOC = """
     batch_size : int, default=32
         Samples per gradient update.
 
+    shuffle : bool, default=True
+        Draw a new order of the training samples every epoch (from
+        ``random_state``), as Keras's ``fit(shuffle=True)`` does; False
+        takes them in their order. Given the same order, skrnn's epochs
+        equal Keras's ``fit`` step for step. Note that Keras's seeded
+        ``fit`` (after ``keras.utils.set_random_seed``) repeats one order
+        every epoch; skrnn draws a new one, which trains as well
+        (benchmarks/results/training_parity.md).
+
     validation_fraction : float in [0, 1), default=0.0
         Fraction of the samples held out to monitor ``val_loss``; 0 trains on
         all samples. The regressor holds out the last samples (the latest
@@ -360,6 +369,7 @@ class _BaseRNN(BaseEstimator):
         "global_clipnorm": [Interval(Real, 0, None, closed="neither"), None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 1, None, closed="left")],
@@ -395,6 +405,7 @@ class _BaseRNN(BaseEstimator):
         loss,
         epochs=100,
         batch_size=32,
+        shuffle=True,
         validation_fraction=0.0,
         early_stopping=False,
         patience=10,
@@ -423,6 +434,7 @@ class _BaseRNN(BaseEstimator):
         self.loss = loss
         self.epochs = epochs
         self.batch_size = batch_size
+        self.shuffle = shuffle
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.patience = patience
@@ -641,6 +653,7 @@ class _BaseRNN(BaseEstimator):
                     learning_rate=self.learning_rate,
                     epochs=self.epochs,
                     batch_size=self.batch_size,
+                    shuffle=self.shuffle,
                     validation_fraction=self.validation_fraction,
                     early_stopping=self.early_stopping,
                     patience=self.patience,
@@ -650,7 +663,7 @@ class _BaseRNN(BaseEstimator):
                     initial_weights=initial_weights,
                     epoch_metrics=epoch_metrics,
                 )
-        except _keras.NonFiniteLossError as exc:
+        except _keras.TrainingDiverged as exc:
             raise FloatingPointError(
                 f"Training of {type(self).__name__} diverged: {exc}. Try a "
                 f"smaller learning_rate (now {self.learning_rate}), set "

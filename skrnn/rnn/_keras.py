@@ -9,21 +9,17 @@ import collections
 import contextlib
 import dataclasses
 import functools
-import logging
-import os
 import random
+import secrets
 import tempfile
 import threading
 import warnings
 from pathlib import Path
 
-# TensorFlow prints INFO lines (oneDNN, CPU features) on import; keep a user's
-# explicit setting, hide only that noise by default.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
-
-import keras
 import numpy as np
-from keras import layers, ops
+
+from ._spec import freeze
+from ._tensorflow import keras, templates_tracing, tf, use_the_worker_share_of_cores
 
 if keras.backend.backend() != "tensorflow":  # pragma: no cover - env dependent
     raise ImportError(
@@ -32,49 +28,14 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover - env dependent
         "'tensorflow'."
     )
 
-import tensorflow as tf
-
-
-class _DropTemplateRetracingWarning(logging.Filter):
-    """Each compiled template owns its tf.functions by design (see _Template);
-    TensorFlow counts their first traces together and warns of "retracing"."""
-
-    def filter(self, record):
-        return "triggered tf.function retracing" not in record.getMessage()
-
-
-tf.get_logger().addFilter(_DropTemplateRetracingWarning())
-
-
-def _use_the_worker_share_of_cores():
-    """Size TensorFlow's thread pools like the process's other numeric libraries.
-
-    joblib's loky workers and dask workers set ``OMP_NUM_THREADS`` to their
-    share of the cores; TensorFlow ignores it and would start one thread per
-    core in every worker, so ``n_jobs=2`` on 2 cores ran 4 busy threads
-    (benchmarks/bench_parallel.py). Too late (TensorFlow already running in
-    this process) is harmless: the user's settings stay.
-    """
-    try:
-        threads = int(os.environ.get("OMP_NUM_THREADS", ""))
-    except ValueError:
-        return
-    if threads < 1:
-        return
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
-    except RuntimeError:
-        pass
-
-
-_use_the_worker_share_of_cores()
+from keras import layers, ops
 
 PREDICT_BATCH_SIZE = 1024
-# Compiled templates kept alive (one per architecture, least recent dropped).
-# A template holds ~18 MiB; TensorFlow keeps ~12 MiB of a dropped one anyway
-# (benchmarks/bench_memory.py), so dropping mostly costs a rebuild later.
-MAX_TEMPLATES = 16
+# Architectures whose compiled templates are kept alive (least recent dropped).
+# A template holds ~18 MiB, of which TensorFlow keeps ~12 MiB after it is
+# dropped (benchmarks/bench_memory.py): dropping saves little memory and
+# costs a rebuild, so the cache holds a grid search's worth of architectures.
+MAX_TEMPLATES = 64
 
 _CELLS = {"simple": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
@@ -206,6 +167,7 @@ def build_network(spec, seed=None):
     unknown number of time steps (``spec.input_shape[0] is None``), a
     ``network`` body that needs it raises ``_NeedsFixedLength``.
     """
+    use_the_worker_share_of_cores()  # before TensorFlow's runtime starts
     seeds = _SeedSequence(seed)
     inputs = keras.Input(shape=spec.input_shape, name="sequences")
     x = NaNMasking(name="padding_mask")(inputs) if spec.masked else inputs
@@ -279,11 +241,9 @@ def _reads_any_length(spec):
     except KeyError:
         pass
     agnostic = dataclasses.replace(spec, input_shape=(None, spec.input_shape[1]))
-    # Building draws Keras's default seeds of the body's unseeded layers from
-    # Python's global `random`: leave it as it was.
-    state = random.getstate()
     try:
-        model = build_network(agnostic)
+        with private_random(0):
+            model = build_network(agnostic)
     except _NeedsFixedLength:
         answer = False
     else:
@@ -293,8 +253,6 @@ def _reads_any_length(spec):
             isinstance(layer, layers.TimeDistributed)
             for layer in model._flatten_layers(include_self=False)
         )
-    finally:
-        random.setstate(state)
     with contextlib.suppress(TypeError):
         _READS_ANY_LENGTH[key] = answer
     return answer
@@ -339,9 +297,8 @@ def input_gradient_norms(spec, model, X, y):
     padded) with dropout off; padded steps get NaN.
     """
     loss_fn = keras.losses.get(spec.loss) if isinstance(spec.loss, str) else spec.loss
-    template = _template(_masked_if_padded(spec, X))
     norms = []
-    with template.lock:
+    with _borrowed_template(_masked_if_padded(spec, X)) as template:
         _copy_variables(model, template.model)
         for start in range(0, len(X), PREDICT_BATCH_SIZE):
             xb = tf.convert_to_tensor(X[start : start + PREDICT_BATCH_SIZE])
@@ -382,15 +339,6 @@ def _optimizer(spec):
     return keras.optimizers.get({"class_name": spec.optimizer, "config": config})
 
 
-def _freeze(value):
-    """A hashable copy of a (nested) Keras config."""
-    if isinstance(value, dict):
-        return ("__dict__", tuple(sorted((k, _freeze(v)) for k, v in value.items())))
-    if isinstance(value, (list, tuple)):
-        return ("__list__", tuple(_freeze(v) for v in value))
-    return value
-
-
 def _thaw(value):
     if isinstance(value, tuple) and len(value) == 2 and value[0] == "__dict__":
         return {k: _thaw(v) for k, v in value[1]}
@@ -405,7 +353,7 @@ def describe_schedule(schedule):
     estimator hold equal schedules, not the same object. A schedule without a
     config is used as it is (its template is then its own)."""
     try:
-        description = type(schedule), _freeze(schedule.get_config())
+        description = type(schedule), freeze(schedule.get_config())
         hash(description)
     except (NotImplementedError, TypeError):
         return None, schedule
@@ -425,7 +373,10 @@ class _Template:
     """
 
     def __init__(self, spec):
-        self.model = model = build_network(spec)
+        # The template's own initial weights are never used (each fit loads
+        # its own), but building draws seeds: from a private stream.
+        with private_random(0):
+            self.model = model = build_network(spec)
         model.compile(
             optimizer=_optimizer(spec),
             loss=spec.loss,
@@ -433,7 +384,6 @@ class _Template:
         )
         model.optimizer.build(model.trainable_variables)
         self.initial_optimizer_state = [v.numpy() for v in model.optimizer.variables]
-        self.lock = threading.RLock()
 
         x_spec = tf.TensorSpec([None, *spec.input_shape], tf.float32)
         if spec.output_activation == "softmax":  # classes as integer indices
@@ -444,28 +394,43 @@ class _Template:
         index_spec = tf.TensorSpec([None], tf.int32)
         scalar = tf.TensorSpec([], tf.int32)
 
-        @tf.function(input_signature=[x_spec, y_spec, w_spec, index_spec, scalar])
-        def train_epoch(x, y, w, order, batch_size):
-            n = tf.shape(order)[0]
-            total = tf.constant(0.0)
-            for start in tf.range(0, n, batch_size):
-                batch = order[start : tf.minimum(start + batch_size, n)]
-                xb, yb, wb = (
-                    tf.gather(x, batch),
-                    tf.gather(y, batch),
-                    tf.gather(w, batch),
+        def train_step(xb, yb, wb):
+            with tf.GradientTape() as tape:
+                y_pred = model(xb, training=True)
+                loss = model.compute_loss(
+                    x=xb, y=yb, y_pred=y_pred, sample_weight=wb
                 )
-                with tf.GradientTape() as tape:
-                    y_pred = model(xb, training=True)
-                    loss = model.compute_loss(
-                        x=xb, y=yb, y_pred=y_pred, sample_weight=wb
+            weights = model.trainable_variables
+            model.optimizer.apply_gradients(
+                zip(tape.gradient(loss, weights), weights, strict=True)
+            )
+            return loss
+
+        def epoch_of(step):
+            @tf.function(
+                input_signature=[x_spec, y_spec, w_spec, index_spec, scalar]
+            )
+            def train_epoch(x, y, w, order, batch_size):
+                n = tf.shape(order)[0]
+                total = tf.constant(0.0)
+                for start in tf.range(0, n, batch_size):
+                    batch = order[start : tf.minimum(start + batch_size, n)]
+                    loss = step(
+                        tf.gather(x, batch), tf.gather(y, batch), tf.gather(w, batch)
                     )
-                weights = model.trainable_variables
-                model.optimizer.apply_gradients(
-                    zip(tape.gradient(loss, weights), weights, strict=True)
-                )
-                total += loss * tf.cast(tf.shape(batch)[0], tf.float32)
-            return total / tf.cast(n, tf.float32)
+                    total += loss * tf.cast(tf.shape(batch)[0], tf.float32)
+                return total / tf.cast(n, tf.float32)
+
+            return train_epoch
+
+        # Each batch step is compiled by XLA (once per batch shape: the full
+        # batches and the last one), which fuses the many small ops of a
+        # recurrent step: ~2.4x faster training on CPU
+        # (benchmarks/results/fit_overhead.md). A `network` body with an op
+        # XLA cannot compile falls back to the plain graph (see train_epoch).
+        self._epoch_xla = epoch_of(tf.function(train_step, jit_compile=True))
+        self._epoch_graph = epoch_of(train_step)
+        self._use_xla = True
 
         @tf.function(input_signature=[x_spec, y_spec, w_spec])
         def evaluate(x, y, w):
@@ -478,8 +443,19 @@ class _Template:
         def predict(x):
             return model(x, training=False)
 
-        self.train_epoch, self.evaluate, self.predict = train_epoch, evaluate, predict
+        self.evaluate, self.predict = evaluate, predict
         self._recursion = None
+
+    def train_epoch(self, x, y, w, order, batch_size):
+        """One epoch over the samples in ``order``: the mean loss."""
+        if self._use_xla:
+            try:
+                return self._epoch_xla(x, y, w, order, batch_size)
+            except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError):
+                # XLA refused an op of the network; it fails while compiling,
+                # before the first batch changes any weight.
+                self._use_xla = False
+        return self._epoch_graph(x, y, w, order, batch_size)
 
     def recursion(self, target_index=0):
         """Compiled chunk of a multi-step forecast: the window slides over its
@@ -559,32 +535,78 @@ class _Template:
             optimizer.learning_rate = learning_rate
 
 
+class _TemplatePool:
+    """The templates of one architecture: one per thread using it at a time.
+
+    A template is used by one fit or prediction at a time (its variables hold
+    that model's weights). Threads that use one architecture together each
+    borrow their own, so thread-parallel fits and predictions of one
+    architecture run side by side; a second template is built only when a
+    thread finds all of them busy.
+    """
+
+    def __init__(self, spec):
+        self.spec = spec
+        self._idle = []
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def borrowed(self):
+        with self._lock:
+            template = self._idle.pop() if self._idle else None
+        if template is None:
+            with templates_tracing():
+                template = _Template(self.spec)
+        try:
+            with templates_tracing():
+                yield template
+        finally:
+            with self._lock:
+                self._idle.append(template)
+
+
 _TEMPLATES = collections.OrderedDict()
 _TEMPLATES_LOCK = threading.Lock()
 
 
-def _template(spec):
-    """The shared template of ``spec``'s architecture, for any sequence length
-    (or for the fitted length, where the network needs it)."""
+def _borrowed_template(spec):
+    """A template of ``spec``'s architecture for the caller's use alone, for
+    any sequence length (or the fitted length, where the network needs it)."""
+    use_the_worker_share_of_cores()
     spec = _time_axis(spec)
     try:
         hash(spec)
     except TypeError:  # an unhashable callable among the knobs: no sharing
-        return _Template(spec)
+        return _TemplatePool(spec).borrowed()
     with _TEMPLATES_LOCK:
-        if spec in _TEMPLATES:
+        pool = _TEMPLATES.get(spec)
+        if pool is None:
+            pool = _TEMPLATES[spec] = _TemplatePool(spec)
+            while len(_TEMPLATES) > MAX_TEMPLATES:
+                _TEMPLATES.popitem(last=False)
+        else:
             _TEMPLATES.move_to_end(spec)
-            return _TEMPLATES[spec]
-    template = _Template(spec)
+    return pool.borrowed()
+
+
+def clear_templates():
+    """Drop every compiled template (see skrnn.rnn.clear_cache)."""
     with _TEMPLATES_LOCK:
-        _TEMPLATES[spec] = template
-        while len(_TEMPLATES) > MAX_TEMPLATES:
-            _TEMPLATES.popitem(last=False)
-    return template
+        _TEMPLATES.clear()
+    _READS_ANY_LENGTH.clear()
 
 
-class NonFiniteLossError(FloatingPointError):
-    """Training diverged: the loss became NaN or infinite."""
+class TrainingDiverged(FloatingPointError):
+    """Training diverged: the loss or the weights became non-finite, or the
+    loss grew far beyond its value before training."""
+
+
+# A training loss this many times the loss of the initial weights means the
+# optimisation diverged (a learning rate far too large, unscaled data);
+# healthy training never comes near it. Weights this large, with inputs on
+# the scale skrnn's docs ask for, mean the same.
+DIVERGENCE_RATIO = 1e3
+DIVERGED_WEIGHT = 1e6
 
 
 def _split_validation(X, y, w, fraction, *, shuffle, rng):
@@ -628,12 +650,16 @@ def fit(
     early_stopping,
     patience,
     verbose,
+    shuffle=True,
     callbacks=None,
     validation_data=None,
     initial_weights=None,
     epoch_metrics=None,
 ):
     """Build a model for ``spec``, train it, and return ``(model, history)``.
+
+    ``shuffle`` draws a new order of the training samples every epoch (from
+    ``seed``); ``False`` takes them in order, as Keras's ``shuffle=False``.
 
     ``validation_data`` (X, y, sample_weight) is an explicit validation set,
     used instead of ``validation_fraction``. ``initial_weights`` (a list as
@@ -651,12 +677,11 @@ def fit(
     ``self.model`` is the compiled template and setting its ``stop_training``
     stops training.
     """
-    with seeded(seed):  # for the layers of a `network` callable
+    with private_random(seed):  # for the layers of a `network` callable
         model = build_network(dataclasses.replace(spec, masked=True), seed)
     if initial_weights is not None:
         model.set_weights(initial_weights)
     padded = X if validation_data is None else (X, validation_data[0])
-    template = _template(_masked_if_padded(spec, padded))
     w = np.ones(len(X), np.float32) if sample_weight is None else sample_weight
     rng = np.random.default_rng(seed)
     if validation_data is not None:
@@ -674,8 +699,10 @@ def fit(
     history = {"loss": []} if val_data is None else {"loss": [], "val_loss": []}
     monitor = "loss" if val_data is None else "val_loss"
     best, best_state, wait = np.inf, None, 0
-    with template.lock:
+    n_train = len(train_data[0])
+    with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
+        initial_loss = _chunked_loss(template, train_data)
         variables = template.model.variables
         hooks = keras.callbacks.CallbackList(
             list(callbacks or []), model=template.model, epochs=epochs, verbose=0
@@ -685,7 +712,8 @@ def fit(
             hooks.on_train_begin()
             for epoch in range(epochs):
                 hooks.on_epoch_begin(epoch)
-                order = rng.permutation(len(train_data[0])).astype(np.int32)
+                order = rng.permutation(n_train) if shuffle else np.arange(n_train)
+                order = order.astype(np.int32)
                 loss = float(template.train_epoch(x_t, y_t, w_t, order, batch_size))
                 history["loss"].append(loss)
                 if val_data is not None:
@@ -703,11 +731,7 @@ def fit(
                 rate = float(template.model.optimizer.learning_rate)
                 history.setdefault("learning_rate", []).append(rate)
                 logs = {key: values[-1] for key, values in history.items()}
-                losses = [v for k, v in logs.items() if k in ("loss", "val_loss")]
-                if not all(np.isfinite(v) for v in losses):
-                    raise NonFiniteLossError(
-                        f"the loss became {loss} at epoch {epoch + 1}"
-                    )
+                _check_not_diverged(logs, initial_loss, epoch)
                 if verbose:
                     shown = " - ".join(f"{k}: {v:.4g}" for k, v in logs.items())
                     print(f"Epoch {epoch + 1}/{epochs} - {shown}", flush=True)
@@ -733,9 +757,31 @@ def fit(
             for variable, value in zip(variables, best_state, strict=True):
                 variable.assign(value)
         _copy_variables(template.model, model)
-    if not all(np.isfinite(w).all() for w in model.get_weights()):
-        raise NonFiniteLossError("the network weights became non-finite")
+    weights = model.get_weights()
+    if not all(np.isfinite(w).all() for w in weights):
+        raise TrainingDiverged("the network weights became non-finite")
+    largest = max((float(np.abs(w).max()) for w in weights if w.size), default=0.0)
+    if largest > DIVERGED_WEIGHT:
+        raise TrainingDiverged(f"a network weight grew to {largest:.3g}")
     return model, history
+
+
+def _check_not_diverged(logs, initial_loss, epoch):
+    for key in ("loss", "val_loss"):
+        if key not in logs:
+            continue
+        value = logs[key]
+        if not np.isfinite(value):
+            raise TrainingDiverged(f"the {key} became {value} at epoch {epoch + 1}")
+        if (
+            key == "loss"
+            and initial_loss > 0
+            and (value > DIVERGENCE_RATIO * initial_loss)
+        ):
+            raise TrainingDiverged(
+                f"the loss grew from {initial_loss:.3g} before training to "
+                f"{value:.3g} at epoch {epoch + 1}"
+            )
 
 
 def _masked_if_padded(spec, X):
@@ -763,7 +809,7 @@ def _padded_rows(x):
 
 
 def _chunked_predict(template, X):
-    """The template's outputs for ``X``, in bounded chunks (hold the lock)."""
+    """The template's outputs for ``X``, in bounded chunks (borrow it first)."""
     chunks = []
     for start in range(0, len(X), PREDICT_BATCH_SIZE):
         x = X[start : start + PREDICT_BATCH_SIZE]
@@ -777,8 +823,7 @@ def _chunked_predict(template, X):
 
 def predict(spec, model, X):
     """Outputs of ``model`` for ``X``, computed through the spec's template."""
-    template = _template(_masked_if_padded(spec, X))
-    with template.lock:
+    with _borrowed_template(_masked_if_padded(spec, X)) as template:
         _copy_variables(model, template.model)
         return _chunked_predict(template, X)
 
@@ -807,8 +852,7 @@ def recursive_forecast(spec, model, windows, exog, steps, target_index=0):
     if n_features > 1:
         rows[: steps - 1] = exog
     out = np.empty((n_series, steps))
-    template = _template(dataclasses.replace(spec, masked=False))
-    with template.lock:
+    with _borrowed_template(dataclasses.replace(spec, masked=False)) as template:
         _copy_variables(model, template.model)
         run = template.recursion(target_index)
         state = tf.convert_to_tensor(windows)
@@ -822,25 +866,24 @@ def recursive_forecast(spec, model, windows, exog, steps, target_index=0):
     return out
 
 
-@contextlib.contextmanager
-def seeded(seed):
-    """Seed Keras and TensorFlow; leave Python's and NumPy's global RNGs as found.
+# Keras draws the seeds of layers built without one from Python's global
+# ``random`` (the layers of a ``network`` callable, a template's layers).
+# Building under this lock, from a private seed, makes those builds
+# reproducible whatever other threads do, and leaves ``random`` as found.
+_RANDOM_LOCK = threading.RLock()
 
-    Keras draws unseeded initializer and dropout seeds from Python's
-    ``random`` module, so seeding it makes a fit reproducible; the user's own
-    random streams are restored afterwards.
-    """
-    if seed is None:
-        yield
-        return
-    # The user's legacy global NumPy stream is what must be preserved.
-    py_state, np_state = random.getstate(), np.random.get_state()  # noqa: NPY002
-    keras.utils.set_random_seed(int(seed))
-    try:
-        yield
-    finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)  # noqa: NPY002
+
+@contextlib.contextmanager
+def private_random(seed):
+    """Run a network build with Python's ``random`` seeded by ``seed``
+    (fresh entropy for ``None``) and restore its state afterwards."""
+    with _RANDOM_LOCK:
+        state = random.getstate()
+        random.seed(secrets.randbits(64) if seed is None else int(seed))
+        try:
+            yield
+        finally:
+            random.setstate(state)
 
 
 def model_to_bytes(model):
@@ -851,6 +894,7 @@ def model_to_bytes(model):
 
 
 def model_from_bytes(data):
+    use_the_worker_share_of_cores()  # before TensorFlow's runtime starts
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.keras"
         path.write_bytes(data)
@@ -860,15 +904,16 @@ def model_from_bytes(data):
 __all__ = [
     "AttentionPooling",
     "NaNMasking",
-    "NonFiniteLossError",
+    "TrainingDiverged",
     "build_network",
+    "clear_templates",
     "describe_schedule",
     "fit",
     "input_gradient_norms",
     "model_from_bytes",
     "model_to_bytes",
     "predict",
+    "private_random",
     "reads_any_length",
     "recursive_forecast",
-    "seeded",
 ]

@@ -1,10 +1,48 @@
 """The description of a network, shared by the estimators and the Keras module."""
 
+import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+def freeze(value):
+    """A hashable copy of a (nested) Keras config."""
+    if isinstance(value, dict):
+        return ("__dict__", tuple(sorted((k, freeze(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("__list__", tuple(freeze(v) for v in value))
+    return value
+
+
+def _knob_identity(value):
+    """What makes two values of a knob the same network.
+
+    ``clone`` deep-copies parameters: a function stays itself, but a
+    ``functools.partial`` or a Keras loss object becomes a new, equal object.
+    Those compare by what they are (the function and arguments, the class and
+    config), so clones share a compiled template; anything else by itself.
+    """
+    if isinstance(value, functools.partial):
+        return (
+            functools.partial,
+            _knob_identity(value.func),
+            tuple(_knob_identity(a) for a in value.args),
+            tuple(sorted((k, _knob_identity(v)) for k, v in value.keywords.items())),
+        )
+    # Keras losses and activation objects, not layers (a layer object holds
+    # its own weights, so two of them are two networks).
+    if hasattr(value, "get_config") and not hasattr(value, "build"):
+        try:
+            identity = (type(value), freeze(value.get_config()))
+            hash(identity)
+        except Exception:  # a config that cannot be read or hashed
+            return value
+        return identity
+    return value
+
+
+@dataclass(frozen=True, eq=False)
 class NetworkSpec:
     """Everything that fixes a network's compiled graph.
 
@@ -39,3 +77,17 @@ class NetworkSpec:
     # A Keras LearningRateSchedule as (class, sorted config items), so that
     # equal schedules share a template; None for a constant learning rate.
     learning_rate_schedule: Any = None
+
+    def _identity(self):
+        return tuple(
+            _knob_identity(getattr(self, field.name))
+            for field in dataclasses.fields(self)
+        )
+
+    def __eq__(self, other):
+        if not isinstance(other, NetworkSpec):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    def __hash__(self):
+        return hash(self._identity())

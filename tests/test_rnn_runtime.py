@@ -1,0 +1,214 @@
+"""skrnn's Keras runtime: no global side effects, the template cache, threads,
+and divergence detection (issues 11.12, 17.3, 18 D3-D6, 16.3)."""
+
+import functools
+import random
+import subprocess
+import sys
+import threading
+
+import keras
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from skrnn import RNNClassifier, RNNRegressor
+from skrnn.rnn import _keras, clear_cache
+
+FAST = {"units": 4, "epochs": 2, "random_state": 0}
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(48, 6, 1)).astype(np.float32)
+    return X, X[:, -2:, 0].sum(axis=1)
+
+
+_IMPORT_AND_FIT = """
+import logging, os, sys
+import numpy as np
+env_before = dict(os.environ)
+from skrnn.rnn import _keras
+import tensorflow as tf
+assert dict(os.environ) == env_before, "the environment changed on import"
+assert not tf.get_logger().filters, tf.get_logger().filters
+threads = tf.config.threading
+assert threads.get_intra_op_parallelism_threads() == 0
+from skrnn import RNNRegressor
+X = np.random.default_rng(0).normal(size=(40, 5, 1)); y = X[:, -1, 0]
+RNNRegressor(units=4, epochs=2, random_state=0).fit(X, y).predict(X)
+assert not tf.get_logger().filters, tf.get_logger().filters
+print("done")
+"""
+
+
+def test_import_and_fit_change_nothing_global_and_print_nothing():
+    env = {
+        k: v
+        for k, v in __import__("os").environ.items()
+        if k not in ("TF_CPP_MIN_LOG_LEVEL", "OMP_NUM_THREADS")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_AND_FIT],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "done\n"
+    # TensorFlow's start-up lines (CUDA stubs, cuInit, CPU features) are hidden
+    assert result.stderr == ""
+
+
+def test_tensorflow_verbosity_is_the_users_choice():
+    env = {**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "0"}
+    code = (
+        "from skrnn.rnn import _keras; import os; "
+        "print(os.environ['TF_CPP_MIN_LOG_LEVEL'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "0\n"
+
+
+def test_first_fit_of_an_architecture_leaves_python_random_alone(data):
+    X, y = data
+    clear_cache()
+    random.seed(7)
+    expected = [random.random() for _ in range(3)]
+    random.seed(7)
+    RNNRegressor(units=5, epochs=1).fit(X, y)  # unseeded, new template
+    RNNRegressor(units=5, epochs=1, random_state=1).fit(X, y)
+    assert [random.random() for _ in range(3)] == expected
+
+
+def _body(x, width=6):
+    x = keras.layers.GRU(width)(x)
+    return keras.layers.Dropout(0.1)(x)
+
+
+def test_seeded_network_fits_in_threads_equal_serial_fits(data):
+    """D5: layers of a ``network`` callable take their seeds from Python's
+    random; skrnn builds them from a private seed under a lock."""
+    X, y = data
+    params = [{"network": _body, "epochs": 2, "random_state": s} for s in range(4)]
+    serial = [RNNRegressor(**p).fit(X, y).predict(X) for p in params]
+    results = [None] * len(params)
+
+    def fit(i):
+        results[i] = RNNRegressor(**params[i]).fit(X, y).predict(X)
+
+    threads = [threading.Thread(target=fit, args=(i,)) for i in range(len(params))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for ours, theirs in zip(results, serial, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_predictions_of_one_architecture_do_not_wait_for_each_other(data):
+    """A thread that holds a template does not block another thread's
+    prediction with the same architecture: that one borrows another."""
+    X, y = data
+    reg = RNNRegressor(**FAST).fit(X, y)
+    expected = reg.predict(X)
+    spec = _keras._masked_if_padded(reg._spec, X)
+    got = []
+    with _keras._borrowed_template(spec):
+        thread = threading.Thread(target=lambda: got.append(reg.predict(X)))
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "the prediction waited for the template"
+    np.testing.assert_array_equal(got[0], expected)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        functools.partial(keras.losses.huber, delta=0.5),
+        keras.losses.Huber(delta=0.5),
+    ],
+    ids=["partial", "loss-object"],
+)
+def test_clones_share_one_compiled_template(data, loss):
+    X, y = data
+    clear_cache()
+    est = RNNRegressor(**FAST, loss=loss)
+    clone(est).fit(X, y)
+    clone(est).fit(X, y)
+    assert len(_keras._TEMPLATES) == 1
+
+
+def test_clear_cache_drops_templates_and_fitted_models_still_work(data):
+    X, y = data
+    reg = RNNRegressor(**FAST).fit(X, y)
+    before = reg.predict(X)
+    assert _keras._TEMPLATES
+    clear_cache()
+    assert not _keras._TEMPLATES
+    np.testing.assert_array_equal(reg.predict(X), before)
+
+
+def test_a_grid_of_architectures_stays_in_the_cache(data):
+    """D4: a grid over more architectures than the old cache held (16)
+    compiles each architecture once: the first is still there at the end."""
+    X, y = data
+    clear_cache()
+    built = []
+    original = _keras._Template.__init__
+
+    def counting(self, spec):
+        built.append(spec)
+        original(self, spec)
+
+    grid = [("simple", units) for units in range(2, 19)]  # 17 architectures
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_keras._Template, "__init__", counting)
+        for cell, units in [*grid, grid[0]]:
+            RNNRegressor(cell, units=units, epochs=1, random_state=0).fit(X, y)
+    assert len(built) == len(grid)
+
+
+@pytest.mark.parametrize("learning_rate", [1e6, 1e12])
+def test_a_loss_that_explodes_is_reported_with_advice(data, learning_rate):
+    """D3: a loss far above its start (not NaN yet) is divergence."""
+    X, y = data
+    reg = RNNRegressor(units=8, epochs=5, learning_rate=learning_rate, random_state=0)
+    with pytest.raises(FloatingPointError, match=r"diverged.*learning_rate"):
+        reg.fit(X, y)
+    assert not hasattr(reg, "model_")
+
+
+def test_healthy_training_is_not_called_divergence(data):
+    X, y = data
+    for lr in (1e-3, 1e-2, 0.1):
+        RNNRegressor(units=8, epochs=20, learning_rate=lr, random_state=0).fit(X, y)
+    labels = (y > 0).astype(int)
+    RNNClassifier(units=8, epochs=20, learning_rate=0.1, random_state=0).fit(X, labels)
+
+
+def _body_with_a_python_op(x):
+    # tf.py_function runs Python: XLA cannot compile it.
+    import tensorflow as tf
+
+    x = keras.layers.GRU(4)(x)
+    return keras.layers.Lambda(
+        lambda t: tf.ensure_shape(
+            tf.py_function(lambda a: a * 1.0, [t], tf.float32), t.shape
+        ),
+        output_shape=(4,),
+    )(x)
+
+
+def test_a_network_xla_cannot_compile_trains_in_the_plain_graph(data):
+    """Training steps are XLA-compiled; a body XLA refuses still trains."""
+    X, y = data
+    reg = RNNRegressor(network=_body_with_a_python_op, epochs=2, random_state=0)
+    reg.fit(X, y)
+    assert np.isfinite(reg.predict(X)).all()
+    assert len(reg.history_["loss"]) == 2
