@@ -110,8 +110,8 @@ for i in range(n_fits):
     fit(i)
 seconds = time.perf_counter() - start
 after = proc.memory_info().rss / 2**20
-print(json.dumps({"rss_first_MiB": first, "rss_before_MiB": before, "rss_after_MiB": after,
-                  "seconds_per_fit": seconds / n_fits}))
+print(json.dumps({"rss_first_MiB": first, "rss_before_MiB": before,
+                  "rss_after_MiB": after, "seconds_per_fit": seconds / n_fits}))
 """
 
 
