@@ -36,18 +36,23 @@ import numpy as np
 N_TRAIN, N_TEST, N_GRAD = 2000, 500, 200
 MAIN = dict(lag=100, epochs=30, learning_rate=1e-3)
 # (path, cell, lag, epochs, learning rate, weight seed); the main grid first
-CONFIGS = [
-    (path, cell, MAIN["lag"], MAIN["epochs"], MAIN["learning_rate"], seed)
-    for seed in (0, 1)
-    for path in ("skrnn", "keras")
-    for cell in ("simple", "lstm", "gru")
-] + [
-    ("skrnn", cell, 100, 30, 1e-2, 0) for cell in ("simple", "lstm", "gru")
-] + [
-    ("skrnn", "gru", 100, 100, 1e-3, 0),
-] + [
-    ("skrnn", cell, lag, 30, 1e-3, 0) for lag in (20, 50) for cell in ("lstm", "gru")
-]
+CONFIGS = (
+    [
+        (path, cell, MAIN["lag"], MAIN["epochs"], MAIN["learning_rate"], seed)
+        for seed in (0, 1)
+        for path in ("skrnn", "keras")
+        for cell in ("simple", "lstm", "gru")
+    ]
+    + [("skrnn", cell, 100, 30, 1e-2, 0) for cell in ("simple", "lstm", "gru")]
+    + [
+        ("skrnn", "gru", 100, 100, 1e-3, 0),
+    ]
+    + [
+        ("skrnn", cell, lag, 30, 1e-3, 0)
+        for lag in (20, 50)
+        for cell in ("lstm", "gru")
+    ]
+)
 
 
 def recall_data(lag, n_train, n_test, seed=0):
@@ -174,7 +179,8 @@ def main():
         "error with respect to the input at step 0 (the step to recall) and at "
         "the last step, for the fitted network. The seed only changes the "
         "initial weights and the batch order. Run time "
-        f"{seconds / 60:.1f} min." + (" QUICK RUN (smoke test only)." if args.quick else "")
+        f"{seconds / 60:.1f} min."
+        + (" QUICK RUN (smoke test only)." if args.quick else "")
     )
     print(
         _common.write_results(
