@@ -52,6 +52,13 @@ BENCHMARKS = {
         "accuracy",
         True,
     ),
+    "recall": (
+        "test R² of SimpleRNN/LSTM/GRU recalling step 0 of 100-step noise, "
+        "skrnn vs plain Keras, and what lets the gated cells learn it",
+        ["recall"],
+        "accuracy",
+        False,
+    ),
     "fit_overhead": (
         "RNNRegressor.fit throughput vs raw Keras model.fit; import time",
         ["fit_overhead", "import_time"],

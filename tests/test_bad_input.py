@@ -361,7 +361,7 @@ def test_forecaster_on_a_single_time_point(name):
     ("bad", "match"),
     [
         (lambda X: X[20:30], "at or before the end"),
-        (lambda X: X.assign(extra=1.0)[36:], "1 exogenous columns, but"),
+        (lambda X: X.assign(extra=1.0)[36:], "X has 1 features, but"),
         (lambda X: X[36:].iloc[::-1], "not sorted"),
         (lambda X: X[36:36], "0 rows"),
     ],

@@ -185,7 +185,9 @@ def test_rows_before_the_training_end_are_refused(series):
 def test_future_x_with_the_wrong_columns_is_refused(series):
     X = pd.DataFrame({"promo": np.arange(60.0) % 2}, index=series.index)
     f = RecursiveForecaster(LinearRegression(), window=3).fit(X[:40], series[:40])
-    with pytest.raises(ValueError, match=r"0 exogenous columns, but .* fitted with 1"):
+    with pytest.raises(
+        ValueError, match=r"X has 0 features, but .* expecting 1 features"
+    ):
         f.predict(pd.DataFrame(index=series.index[40:45]))
     with pytest.raises(ValueError, match=r"columns \['price'\].*\['promo'\]"):
         f.predict(X[40:45].rename(columns={"promo": "price"}))

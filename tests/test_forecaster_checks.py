@@ -1,6 +1,7 @@
 """Contract checks every skrnn forecaster must pass.
 
-A new forecaster is checked by adding one line to ``FORECASTERS``.
+The forecasters are those of tests/_forecasters.py: a new forecaster is
+checked by adding one line to its ``FORECASTERS``.
 """
 
 import warnings
@@ -8,29 +9,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from _forecasters import IDS, INSTANCES
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression
 
-from skrnn import ARForecaster, NaiveForecaster, RecursiveForecaster, RNNRegressor
+from skrnn import RecursiveForecaster, RNNRegressor
 from skrnn.forecasting._base import BaseForecaster
-
-# One line per forecaster: (id, a fast instance).
-FORECASTERS = [
-    ("naive-last", NaiveForecaster()),
-    ("naive-seasonal", NaiveForecaster("seasonal_last", period=4)),
-    ("naive-drift", NaiveForecaster("drift")),
-    ("ar", ARForecaster(lags=2)),
-    ("ar-aic", ARForecaster(lags="aic", maxlag=3)),
-    ("recursive-linear", RecursiveForecaster(LinearRegression(), window=4)),
-    (
-        "recursive-rnn",
-        RecursiveForecaster(
-            RNNRegressor(units=4, epochs=3, random_state=0), window=4, differences=1
-        ),
-    ),
-]
-IDS = [name for name, _ in FORECASTERS]
-INSTANCES = [forecaster for _, forecaster in FORECASTERS]
 
 
 def _series(n=60, seed=0):
@@ -222,9 +206,9 @@ def test_bad_input_leaves_the_model_and_the_data_untouched(forecaster):
         (lambda: f.fit(None, y[:1].iloc[:0]), "0 sample|at least"),
         (lambda: f.fit(None, y.iloc[::-1]), "not sorted"),
         (lambda: f.predict(X[30:40]), "at or before the end of the training"),
-        (lambda: f.predict(np.ones((3, 2))), "2 exogenous columns"),
+        (lambda: f.predict(np.ones((3, 2))), "X has 2 features, but"),
         (lambda: f.forecast(0), "positive int"),
-        (lambda: f.forecast(3, X=np.ones((3, 1))), "1 exogenous columns"),
+        (lambda: f.forecast(3, X=np.ones((3, 1))), "X has 1 features, but"),
     ]
     for call, message in bad_calls:
         with pytest.raises(ValueError, match=message):

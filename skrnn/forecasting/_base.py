@@ -12,7 +12,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from .._state import restore_on_error
 from ._checks import check_exog, check_series, check_time_index
@@ -152,9 +152,11 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         n = len(y_values)
         minimum = self.min_train_size()
         if n < minimum:
+            # n_samples= is sklearn's wording for the count, which users know.
             raise ValueError(
                 f"y has {n} time points, but {type(self).__name__} with these "
-                f"parameters needs at least {minimum}. {self._min_train_hint()}"
+                f"parameters needs at least {minimum} (got n_samples={n}). "
+                f"{self._min_train_hint()}"
             )
         index = _time_index(X)
         if index is None:
@@ -242,11 +244,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 self.feature_names_in_ = names
         else:
             if values.shape[1] != self.n_features_in_:
+                # sklearn's wording (validate_data's), which users know.
                 raise ValueError(
-                    f"X has {values.shape[1]} exogenous columns, but "
-                    f"{type(self).__name__} was fitted with {self.n_features_in_}. "
-                    "Give X the same columns as in fit (zero columns when there "
-                    "are no regressors)."
+                    f"X has {values.shape[1]} features, but "
+                    f"{type(self).__name__} is expecting {self.n_features_in_} "
+                    "features as input: the exogenous columns seen in fit. Give "
+                    "X the same columns as in fit (zero columns when there are "
+                    "no regressors)."
                 )
             fitted_names = getattr(self, "feature_names_in_", None)
             if (
@@ -268,7 +272,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         axis = self.time_axis_
         if X is None:
             raise ValueError("X is None: pass one row per time point to forecast.")
-        n_rows = len(X)
+        n_rows = _num_samples(X)  # also array-likes without len(), as check_array
         if n_rows == 0:
             raise ValueError("X has 0 rows: pass one row per time point to forecast.")
         if (
@@ -368,8 +372,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                     "exogenous columns; pass their future values as X."
                 )
             X = np.empty((steps, 0))
-        elif len(X) != steps:
-            raise ValueError(f"X has {len(X)} rows but steps is {steps}.")
+        elif _num_samples(X) != steps:
+            raise ValueError(f"X has {_num_samples(X)} rows but steps is {steps}.")
         exog = self._validate_exog(X, n_rows=steps, reset=False)
         return self._wrap(
             self._forecast(int(steps), exog), self.time_axis_.future(steps)

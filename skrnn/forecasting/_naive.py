@@ -70,6 +70,12 @@ class NaiveForecaster(BaseForecaster):
         self.strategy = strategy
         self.period = period
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # A baseline that ignores X scores poorly by design (as DummyRegressor).
+        tags.regressor_tags.poor_score = True
+        return tags
+
     def _check_params(self):
         if self.strategy == "seasonal_last" and self.period is None:
             raise ValueError(
