@@ -93,6 +93,8 @@ class Hybrid(RecursiveForecaster):
         scale=True,
         linear=True,
         n_models=1,
+        blend="residual",
+        net_weight=1.0,
     ):
         super().__init__(
             estimator,
@@ -103,6 +105,8 @@ class Hybrid(RecursiveForecaster):
         )
         self.linear = linear
         self.n_models = n_models
+        self.blend = blend
+        self.net_weight = net_weight
 
     def min_train_size(self):
         return 30
@@ -135,13 +139,17 @@ class Hybrid(RecursiveForecaster):
         exog = np.empty((len(z), 0))
         X, target = self.layout_.training_windows(z, exog)
         flat = X.reshape(len(X), -1)
+        design = np.column_stack([np.ones(len(flat)), flat])
         if self.linear:
-            design = np.column_stack([np.ones(len(flat)), flat])
             coef, *_ = np.linalg.lstsq(design, target.ravel(), rcond=None)
-            self.linear_coef_ = coef
+        else:
+            coef = np.zeros(flat.shape[1] + 1)
+        self.linear_coef_ = coef
+        # "residual": the networks learn what the linear part leaves;
+        # "average": they learn the series, and the two forecasts are averaged.
+        if self.blend == "residual":
             resid = target.ravel() - design @ coef
         else:
-            self.linear_coef_ = np.zeros(flat.shape[1] + 1)
             resid = target.ravel()
         r_scale = resid.std() if resid.std() > 0 else 1.0
         self._r_scale = r_scale
@@ -152,30 +160,58 @@ class Hybrid(RecursiveForecaster):
 
             base = RNNRegressor()
         seed = base.get_params().get("random_state")
+        validated = self.net_weight == "validated"
+        n_val = max(1, len(X) // 5) if validated else 0
+        fit_X, fit_r = X[: len(X) - n_val], resid[: len(X) - n_val] / r_scale
         self.estimators_ = []
         for k in range(self.n_models):
             est = clone(base)
             if seed is not None:
                 est.set_params(random_state=seed + k)
-            self.estimators_.append(est.fit(X, resid / r_scale))
+            if validated:
+                est.set_params(early_stopping=True, validation_fraction=0.0)
+                est.fit(fit_X, fit_r, X_val=X[-n_val:], y_val=resid[-n_val:] / r_scale)
+            else:
+                est.fit(fit_X, fit_r)
+            self.estimators_.append(est)
+        self.weight_ = 1.0 if not validated else 0.0
+        if validated and self.estimators_:
+            net = np.mean(
+                [np.ravel(e.predict(X[-n_val:])) for e in self.estimators_], axis=0
+            )
+            r_val = resid[-n_val:] / r_scale
+            denom = float(net @ net)
+            self.weight_ = float(np.clip(net @ r_val / denom, 0, 1)) if denom else 0.0
+        elif not validated:
+            self.weight_ = float(self.net_weight)
         self.estimator_ = self.estimators_[0] if self.estimators_ else None
         self.history_ = None
         self._last_z = z[-self.window_ :].reshape(1, -1)
 
     def _forecast(self, steps, exog):
-        hist = self._last_z.copy()
-        out = np.empty(steps)
         coef = self.linear_coef_
-        for t in range(steps):
-            lin = coef[0] + hist[0] @ coef[1:]
-            nets = [
-                float(np.ravel(e.predict(hist[:, :, None]))[0])
-                for e in self.estimators_
-            ]
-            pred = lin + (np.mean(nets) * self._r_scale if nets else 0.0)
-            out[t] = pred
-            hist = np.concatenate([hist[:, 1:], [[pred]]], axis=1)
+        out = np.empty(steps)
+        if self.blend == "residual":
+            hist = self._last_z.copy()
+            for t in range(steps):
+                pred = coef[0] + hist[0] @ coef[1:] + self.weight_ * self._nets(hist)
+                out[t] = pred
+                hist = np.concatenate([hist[:, 1:], [[pred]]], axis=1)
+        else:
+            lin_hist, net_hist = self._last_z.copy(), self._last_z.copy()
+            for t in range(steps):
+                lin = coef[0] + lin_hist[0] @ coef[1:]
+                net = self._nets(net_hist)
+                out[t] = 0.5 * lin + 0.5 * net
+                lin_hist = np.concatenate([lin_hist[:, 1:], [[lin]]], axis=1)
+                net_hist = np.concatenate([net_hist[:, 1:], [[net]]], axis=1)
         z = (out * self._z_scale[0] + self._z_mean[0]).reshape(-1, 1)
         if self.differencer_ is not None:
             z = self.differencer_.inverse_transform_forecast(z)
         return z
+
+    def _nets(self, hist):
+        if not self.estimators_:
+            return 0.0
+        values = [float(np.ravel(e.predict(hist[:, :, None]))[0]) for e in self.estimators_]
+        return float(np.mean(values)) * self._r_scale
