@@ -106,6 +106,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    if args.quick:
+        _common.RESULTS = _common.RESULTS / "quick"
     seeds = range(2) if args.quick else range(5)
     epochs = 5 if args.quick else 30
     rows = []
@@ -135,7 +137,7 @@ def main():
     )
     print(
         _common.write_results(
-            "training_parity" + ("_quick" if args.quick else ""),
+            "training_parity",
             "Training parity with Keras's fit: the order of the batches",
             rows,
             notes=notes,

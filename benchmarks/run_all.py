@@ -59,6 +59,20 @@ BENCHMARKS = {
         "accuracy",
         False,
     ),
+    "forecast_suite": (
+        "issue 12 research: hold-out MASE of the default RNN forecaster, "
+        "hybrids and linear parts vs AR(aic) on ten real series",
+        ["forecast_suite"],
+        "accuracy",
+        True,
+    ),
+    "training_parity": (
+        "skrnn's compiled training vs Keras's fit from the same weights: "
+        "the order of the batches",
+        ["training_parity"],
+        "accuracy",
+        False,
+    ),
     "fit_overhead": (
         "RNNRegressor.fit throughput vs raw Keras model.fit; import time",
         ["fit_overhead", "import_time"],
