@@ -213,5 +213,7 @@ class Hybrid(RecursiveForecaster):
     def _nets(self, hist):
         if not self.estimators_:
             return 0.0
-        values = [float(np.ravel(e.predict(hist[:, :, None]))[0]) for e in self.estimators_]
+        values = [
+            float(np.ravel(e.predict(hist[:, :, None]))[0]) for e in self.estimators_
+        ]
         return float(np.mean(values)) * self._r_scale

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _suite_data import SUITE, split  # noqa: E402
+from _suite_data import SUITE, split
 
 SEEDS = (0, 1, 2, 3, 4)
 RNN_MODELS = ("RNN default", "RNN on D", "Hybrid D")
@@ -58,7 +58,7 @@ COMBOS = {
 def make_model(name, seed, quick, m):
     from _hybrid_proto import Hybrid
 
-    from skrnn import RNNRegressor, RecursiveForecaster
+    from skrnn import RecursiveForecaster, RNNRegressor
     from skrnn.forecasting import ARForecaster, NaiveForecaster
 
     rnn = RNNRegressor(random_state=seed, epochs=5 if quick else 100)
@@ -86,8 +86,11 @@ def run(series, model_name, seed, quick):
     y_pred = np.ravel(np.asarray(model.forecast(h), dtype=float))
     seconds = time.perf_counter() - start
     score = mase(y_test, y_pred, y_train=y_train, seasonal_period=m or 1)
-    print(f"{series:18s} {model_name:14s} seed {seed}: MASE {score:.3f} "
-          f"({seconds:.1f} s)", flush=True)
+    print(
+        f"{series:18s} {model_name:14s} seed {seed}: MASE {score:.3f} "
+        f"({seconds:.1f} s)",
+        flush=True,
+    )
     config = {
         key: getattr(model, key)
         for key in ("window_", "differences_", "seasonal_period_")
@@ -111,23 +114,37 @@ def with_combinations(runs, seeds):
     by_key = {(r["series"], r["model"], r["seed"]): r for r in runs}
     extra = []
     for series in dict.fromkeys(r["series"] for r in runs):
-        y_train, y_test, h, m = split(series)
+        y_train, y_test, _, m = split(series)
 
-        def forecast(model, seed):
+        def forecast(model, seed, series=series):
             run = by_key.get((series, model, seed)) or by_key[(series, model, None)]
             return np.asarray(run["forecast"])
 
-        def score(pred):
+        def score(pred, y_test=y_test, y_train=y_train, m=m):
             return float(mase(y_test, pred, y_train=y_train, seasonal_period=m or 1))
 
         for combo, parts in COMBOS.items():
             for seed in seeds:
                 pred = np.mean([forecast(p, seed) for p in parts], axis=0)
-                extra.append({"series": series, "model": combo, "seed": seed,
-                              "mase": score(pred), "forecast": pred.tolist()})
+                extra.append(
+                    {
+                        "series": series,
+                        "model": combo,
+                        "seed": seed,
+                        "mase": score(pred),
+                        "forecast": pred.tolist(),
+                    }
+                )
         pred = np.mean([forecast("RNN default", s) for s in seeds], axis=0)
-        extra.append({"series": series, "model": f"RNN default x{len(seeds)}",
-                      "seed": None, "mase": score(pred), "forecast": pred.tolist()})
+        extra.append(
+            {
+                "series": series,
+                "model": f"RNN default x{len(seeds)}",
+                "seed": None,
+                "mase": score(pred),
+                "forecast": pred.tolist(),
+            }
+        )
     return runs + extra
 
 
@@ -153,15 +170,20 @@ def summary(runs):
     targets = []
     for model in models:
         ratio = means[model] / ar
-        targets.append({
-            "model": model,
-            "geo-mean MASE / AR(aic)": float(np.exp(np.log(ratio).mean())),
-            "series with MASE <= AR(aic)": f"{int((means[model] <= ar + 1e-12).sum())}"
-                                           f"/{len(series)}",
-            "worst MASE / seasonal naive": float((means[model] / naive).max()),
-            "series > 1.1 x seasonal naive": int((means[model] > 1.1 * naive).sum()),
-            "mean seed std": float(stds[model].mean()),
-        })
+        targets.append(
+            {
+                "model": model,
+                "geo-mean MASE / AR(aic)": float(np.exp(np.log(ratio).mean())),
+                "series with MASE <= AR(aic)": (
+                    f"{int((means[model] <= ar + 1e-12).sum())}/{len(series)}"
+                ),
+                "worst MASE / seasonal naive": float((means[model] / naive).max()),
+                "series > 1.1 x seasonal naive": int(
+                    (means[model] > 1.1 * naive).sum()
+                ),
+                "mean seed std": float(stds[model].mean()),
+            }
+        )
     return rows, targets
 
 
@@ -179,22 +201,29 @@ def main():
     from joblib import Parallel, delayed
 
     start = time.perf_counter()
-    tasks = [(s, model, None) for s in names
-             for model in ("AR(aic)", "Seasonal naive", "Linear D", "Linear auto")]
+    tasks = [
+        (s, model, None)
+        for s in names
+        for model in ("AR(aic)", "Seasonal naive", "Linear D", "Linear auto")
+    ]
     tasks += [(s, model, seed) for s in names for model in RNN_MODELS for seed in seeds]
-    runs = list(Parallel(n_jobs=args.n_jobs)(
-        delayed(run)(*task, args.quick) for task in tasks
-    ))
+    runs = list(
+        Parallel(n_jobs=args.n_jobs)(delayed(run)(*task, args.quick) for task in tasks)
+    )
     seconds = time.perf_counter() - start
     runs = with_combinations(runs, seeds)
     rows, targets = summary(runs)
 
     series_lines = "\n".join(
         f"* **{name}**: {len(split(name)[0])} training points, h = {SUITE[name][1]}, "
-        f"m = {SUITE[name][2] or 1}." for name in names
+        f"m = {SUITE[name][2] or 1}."
+        for name in names
     )
-    fit_seconds = pd.DataFrame([r for r in runs if "seconds" in r]).groupby(
-        "model", sort=False)["seconds"].mean()
+    fit_seconds = (
+        pd.DataFrame([r for r in runs if "seconds" in r])
+        .groupby("model", sort=False)["seconds"]
+        .mean()
+    )
     notes = (
         __doc__.split("\n\n", 1)[1].rsplit("\n\nRun:", 1)[0]
         + f"\n\n{series_lines}\n\nCells: MASE, mean ± std over {len(seeds)} "
@@ -208,15 +237,22 @@ def main():
         "Issue 12 development suite: RNN forecasters vs AR(aic) on held-out data",
         rows,
         notes=notes,
-        extra={"targets": targets, "runs": runs, "seconds": seconds,
-               "quick": args.quick, "seeds": list(seeds)},
+        extra={
+            "targets": targets,
+            "runs": runs,
+            "seconds": seconds,
+            "quick": args.quick,
+            "seeds": list(seeds),
+        },
     )
     target_table = _common.markdown_table(targets)
     path = _common.RESULTS / "forecast_suite.md"
-    path.write_text(path.read_text() + "\n## Against the targets\n\n"
-                    "Targets: geo-mean ratio <= 0.90, MASE <= AR(aic) on >= 2/3 of "
-                    "the series, never > 1.1 x seasonal naive, seed std a third of "
-                    "today's (RNN default).\n\n" + target_table + "\n")
+    path.write_text(
+        path.read_text() + "\n## Against the targets\n\n"
+        "Targets: geo-mean ratio <= 0.90, MASE <= AR(aic) on >= 2/3 of "
+        "the series, never > 1.1 x seasonal naive, seed std a third of "
+        "today's (RNN default).\n\n" + target_table + "\n"
+    )
     print(table)
     print(target_table)
 
