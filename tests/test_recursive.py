@@ -330,10 +330,9 @@ def test_every_horizon_runs_the_same_compiled_chunk(monkeypatch):
     # and the number of steps run is a run-time value.
     assert {(windows, exog) for windows, exog, _ in calls} == {((2, 6, 1), (chunk, 0))}
     assert [n for _, _, n in calls] == [3, chunk, 40, chunk, chunk, 7]
-    template = _keras._template(
-        __import__("dataclasses").replace(f.estimator_._spec, masked=False)
-    )
-    run = template.recursion().run
+    spec = __import__("dataclasses").replace(f.estimator_._spec, masked=False)
+    with _keras._borrowed_template(spec) as template:
+        run = template.recursion().run
     assert run.experimental_get_tracing_count() == 1  # traced once, all horizons
 
 

@@ -13,6 +13,17 @@ def clear_cache():
     search. ``keras.backend.clear_session()`` does not clear them. Fitted
     estimators stay usable: their next fit or prediction compiles again.
     Does nothing (and loads nothing) when no network has been built.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import RNNRegressor
+    >>> from skrnn.rnn import clear_cache
+    >>> X = np.random.default_rng(0).normal(size=(20, 5, 1))
+    >>> reg = RNNRegressor(units=4, epochs=1, random_state=0).fit(X, X[:, -1, 0])
+    >>> clear_cache()
+    >>> reg.predict(X).shape  # compiles again
+    (20,)
     """
     keras_module = sys.modules.get("skrnn.rnn._keras")
     if keras_module is not None:

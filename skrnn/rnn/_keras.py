@@ -397,9 +397,7 @@ class _Template:
         def train_step(xb, yb, wb):
             with tf.GradientTape() as tape:
                 y_pred = model(xb, training=True)
-                loss = model.compute_loss(
-                    x=xb, y=yb, y_pred=y_pred, sample_weight=wb
-                )
+                loss = model.compute_loss(x=xb, y=yb, y_pred=y_pred, sample_weight=wb)
             weights = model.trainable_variables
             model.optimizer.apply_gradients(
                 zip(tape.gradient(loss, weights), weights, strict=True)
@@ -407,9 +405,7 @@ class _Template:
             return loss
 
         def epoch_of(step):
-            @tf.function(
-                input_signature=[x_spec, y_spec, w_spec, index_spec, scalar]
-            )
+            @tf.function(input_signature=[x_spec, y_spec, w_spec, index_spec, scalar])
             def train_epoch(x, y, w, order, batch_size):
                 n = tf.shape(order)[0]
                 total = tf.constant(0.0)
@@ -426,8 +422,10 @@ class _Template:
         # Each batch step is compiled by XLA (once per batch shape: the full
         # batches and the last one), which fuses the many small ops of a
         # recurrent step: ~2.4x faster training on CPU
-        # (benchmarks/results/fit_overhead.md). A `network` body with an op
-        # XLA cannot compile falls back to the plain graph (see train_epoch).
+        # (benchmarks/results/fit_overhead.md). Compiling costs a fraction of
+        # a second per shape, so short fits skip it (XLA_MIN_STEPS). A
+        # `network` body with an op XLA cannot compile falls back to the
+        # plain graph (see train_epoch).
         self._epoch_xla = epoch_of(tf.function(train_step, jit_compile=True))
         self._epoch_graph = epoch_of(train_step)
         self._use_xla = True
@@ -446,9 +444,9 @@ class _Template:
         self.evaluate, self.predict = evaluate, predict
         self._recursion = None
 
-    def train_epoch(self, x, y, w, order, batch_size):
+    def train_epoch(self, x, y, w, order, batch_size, xla=True):
         """One epoch over the samples in ``order``: the mean loss."""
-        if self._use_xla:
+        if xla and self._use_xla:
             try:
                 return self._epoch_xla(x, y, w, order, batch_size)
             except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError):
@@ -596,6 +594,12 @@ def clear_templates():
     _READS_ANY_LENGTH.clear()
 
 
+# Fits of fewer batch steps than this (smoke tests, a quick look) train in
+# the plain graph: XLA's compilation, a fraction of a second per shape, would
+# cost them more than it saves. Every fit at the default 100 epochs uses XLA.
+XLA_MIN_STEPS = 20
+
+
 class TrainingDiverged(FloatingPointError):
     """Training diverged: the loss or the weights became non-finite, or the
     loss grew far beyond its value before training."""
@@ -700,6 +704,7 @@ def fit(
     monitor = "loss" if val_data is None else "val_loss"
     best, best_state, wait = np.inf, None, 0
     n_train = len(train_data[0])
+    xla = epochs * -(-n_train // batch_size) >= XLA_MIN_STEPS
     with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
         initial_loss = _chunked_loss(template, train_data)
@@ -714,7 +719,9 @@ def fit(
                 hooks.on_epoch_begin(epoch)
                 order = rng.permutation(n_train) if shuffle else np.arange(n_train)
                 order = order.astype(np.int32)
-                loss = float(template.train_epoch(x_t, y_t, w_t, order, batch_size))
+                loss = float(
+                    template.train_epoch(x_t, y_t, w_t, order, batch_size, xla)
+                )
                 history["loss"].append(loss)
                 if val_data is not None:
                     history["val_loss"].append(_chunked_loss(template, val_data))
