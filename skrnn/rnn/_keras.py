@@ -552,15 +552,14 @@ class _TemplatePool:
     def borrowed(self):
         with self._lock:
             template = self._idle.pop() if self._idle else None
-        if template is None:
-            with templates_tracing():
+        with templates_tracing():
+            if template is None:
                 template = _Template(self.spec)
-        try:
-            with templates_tracing():
+            try:
                 yield template
-        finally:
-            with self._lock:
-                self._idle.append(template)
+            finally:
+                with self._lock:
+                    self._idle.append(template)
 
 
 _TEMPLATES = collections.OrderedDict()
