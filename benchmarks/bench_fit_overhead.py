@@ -53,6 +53,7 @@ def _skrnn_fit(X, y, epochs, batch_size, seed):
         batch_size=batch_size,
         validation_fraction=0.0,
         early_stopping=False,
+        linear_skip=False,  # the network raw Keras builds
         random_state=seed,
     ).fit(X, y)
 

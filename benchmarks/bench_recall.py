@@ -67,8 +67,15 @@ def _fit_skrnn(cell, X, y, X_test, y_test, epochs, learning_rate, seed):
     from skrnn import RNNRegressor
     from skrnn.rnn import time_step_gradients
 
+    # The plain network Keras builds below: no linear skip (which would read
+    # step 0 directly), all epochs.
     model = RNNRegressor(
-        cell, epochs=epochs, learning_rate=learning_rate, random_state=seed
+        cell,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        random_state=seed,
+        linear_skip=False,
+        early_stopping=False,
     ).fit(X, y, X_val=X_test, y_val=y_test)
     grads = time_step_gradients(model, X_test[:N_GRAD], y_test[:N_GRAD])
     return model.history_["val_loss"], grads

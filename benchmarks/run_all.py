@@ -60,8 +60,8 @@ BENCHMARKS = {
         False,
     ),
     "forecast_suite": (
-        "issue 12 research: hold-out MASE of the default RNN forecaster, "
-        "hybrids and linear parts vs AR(aic) on ten real series",
+        "hold-out MASE of the default RNN forecasters (and the defaults "
+        "before, a tuned one, the linear part) vs AR(aic) on ten real series",
         ["forecast_suite"],
         "accuracy",
         True,
@@ -100,6 +100,13 @@ BENCHMARKS = {
     "parallel": (
         "grid search serial vs n_jobs=2, and thread oversubscription",
         ["parallel"],
+        "speed",
+        False,
+    ),
+    "compare_speed": (
+        "time of the default compare() on airline (vs the defaults before) "
+        "and on a 2,284-point weekly series",
+        ["compare_speed"],
         "speed",
         False,
     ),

@@ -261,8 +261,16 @@ def _model_bytes(model, n):
         # The lag matrix and statsmodels' copy of it, in float64.
         return 2 * 8 * n * (int(lags) + 2)
     if "window" in params:
+        window = params["window"]
+        if window == "auto":
+            # At most AR(aic)'s largest lag (Schwert's rule) or the season.
+            season = params.get("seasonal_period")
+            window = max(
+                math.ceil(12 * (n / 100) ** 0.25),
+                season if isinstance(season, int) else 52,
+            )
         # The training windows in float64 and float32, and the scaled series.
-        return (8 + 4) * n * (int(params["window"]) + 1) + 3 * 8 * n
+        return (8 + 4) * n * (int(window) + 1) + 3 * 8 * n
     return 3 * 8 * n
 
 

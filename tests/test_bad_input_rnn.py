@@ -184,11 +184,6 @@ def test_bad_knobs_are_refused_in_fit(params, error, match, data):
     [
         (dict(X_val="X"), {}, r"`X_val` and `y_val` together.*only `X_val`"),
         (dict(y_val="y"), {}, r"only `y_val`"),
-        (
-            dict(X_val="X", y_val="y"),
-            dict(validation_fraction=0.2),
-            "either an explicit validation set",
-        ),
         (dict(X_val="X3", y_val="y"), {}, "expecting 2 features per time step"),
         (dict(X_val="X", y_val="y2"), {}, r"y_val must have shape \(40, 1\)"),
     ],

@@ -172,20 +172,21 @@ def test_bad_input_gives_one_line_and_exit_code_2(argv, message, csv, tmp_path, 
 
 
 def test_a_model_too_big_for_the_series_is_a_data_error(csv, capsys):
-    # 60 points, 3 folds of 12: the first fold trains on 24 < 2 * 12 + 12 + 2.
+    # 60 points, 3 folds of 19: the first fold trains on 3 < a window of 2
+    # (the least the "auto" window can be) + 2.
     code, _, stderr = _run(
         capsys,
         "compare",
         csv,
         "--target",
         "sales",
-        "--seasonal-period",
-        "12",
+        "--horizon",
+        "19",
         "--models",
         "lstm",
     )
     assert code == 2
-    assert "Model 'LSTM' needs at least 38 training points" in stderr
+    assert "Model 'LSTM' needs at least 4 training points" in stderr
 
 
 @pytest.mark.parametrize(
@@ -497,7 +498,7 @@ def test_settings_tell_demo_and_quick_demo_apart():
     assert (quick["units"], quick["epochs"]) == (8, 8)
     assert (full["units"], full["epochs"]) == (32, 100)
     for settings in (quick, full):
-        assert settings["window"] == 24
+        assert settings["window"] == "auto"
         assert settings["cell"] == "lstm"
-        assert settings["early_stopping"] is False
+        assert settings["early_stopping"] is True
         assert settings["seed"] == 0

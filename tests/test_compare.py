@@ -184,14 +184,19 @@ def test_default_models_are_rnns_against_ar_and_naive_baselines():
         "lstm",
         "gru",
     ]
-    assert models["LSTM"].window == 12
-    assert models["LSTM"].seasonal_period is None
-    assert models["GRU"].estimator.random_state == 0
+    # The forecaster's and the network's own defaults, the season read from
+    # the index unless given.
+    assert models["LSTM"].get_params(deep=False) == {
+        **RecursiveForecaster().get_params(deep=False),
+        "estimator": models["LSTM"].estimator,
+    }
+    assert models["LSTM"].estimator.get_params() == {
+        **RNNRegressor().get_params(),
+        "random_state": 0,
+    }
     seasonal = default_models(seasonal_period=4, random_state=7)
     assert seasonal["Seasonal naive"].get_params()["period"] == 4
-    assert seasonal["LSTM"].window == 8
     assert seasonal["LSTM"].seasonal_period == 4
-    assert (seasonal["LSTM"].differences, models["LSTM"].differences) == (0, 1)
     assert seasonal["SimpleRNN"].estimator.random_state == 7
 
 

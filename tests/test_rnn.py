@@ -102,7 +102,8 @@ def test_fitted_attributes(fitted_regressor):
     assert reg.n_features_in_ == 10
     assert reg.sequence_shape_ == (10, 2)
     assert reg.n_outputs_ == 1
-    assert set(reg.history_) == {"loss", "learning_rate"}  # no validation set
+    # The last 20% of the samples are held out by default.
+    assert set(reg.history_) == {"loss", "val_loss", "learning_rate"}
     assert len(reg.history_["loss"]) == reg.n_epochs_ == 5
     assert reg.history_["learning_rate"] == pytest.approx([1e-3] * 5)
     assert reg.model_.input_shape == (None, 10, 2)
@@ -623,6 +624,8 @@ def test_layer_dropout_adds_dropout_between_and_after_layers(regression_data):
         "lstm_1_dropout",
         "dense_0",
         "dense_0_dropout",
+        "linear_skip",
+        "with_linear_skip",
         "output",
     ]
     drops = [
@@ -682,12 +685,14 @@ def test_learning_rate_schedule_counts_steps_from_zero_in_every_fit(regression_d
     X, y = regression_data
     schedules = keras.optimizers.schedules
     constant = schedules.ExponentialDecay(0.01, decay_steps=1, decay_rate=1.0)
-    by_float = RNNRegressor(**FAST, learning_rate=0.01).fit(X, y)
-    by_schedule = RNNRegressor(**FAST, learning_rate=constant).fit(X, y)
+    # All 120 samples trained on, so that an epoch is 4 steps.
+    on_all = dict(FAST, validation_fraction=0.0)
+    by_float = RNNRegressor(**on_all, learning_rate=0.01).fit(X, y)
+    by_schedule = RNNRegressor(**on_all, learning_rate=constant).fit(X, y)
     np.testing.assert_array_equal(by_float.predict(X), by_schedule.predict(X))
 
     decay = schedules.ExponentialDecay(0.01, decay_steps=4, decay_rate=0.5)
-    reg = RNNRegressor(**FAST, learning_rate=decay)
+    reg = RNNRegressor(**on_all, learning_rate=decay)
     first = reg.fit(X, y).predict(X)
     assert not np.allclose(first, by_float.predict(X))
     # 120 samples / 32 = 4 steps per epoch: the rate halves every epoch.
@@ -861,7 +866,16 @@ def test_warm_start_continues_training_on_a_second_series():
         return X, s[12:]
 
     (X1, y1), (X2, y2) = series_windows(0.0), series_windows(1.3)
-    params = dict(units=8, epochs=15, learning_rate=0.01, random_state=0)
+    # The plain network, trained for all epochs: a least-squares start would
+    # make the first loss of every fit low.
+    params = dict(
+        units=8,
+        epochs=15,
+        learning_rate=0.01,
+        random_state=0,
+        linear_skip=False,
+        early_stopping=False,
+    )
     first = RNNRegressor(**params).fit(X1, y1)
     warm = clone(first).set_params(warm_start=True)
     warm.fit(X1, y1)
@@ -901,7 +915,11 @@ def test_time_step_gradients():
     rng = np.random.default_rng(12)
     X = rng.normal(size=(64, 30, 1))
     y = X[:, -1, 0]
-    reg = RNNRegressor("simple", units=8, epochs=3, random_state=0).fit(X, y)
+    # Without the linear skip, which would pass the gradient to every step
+    # directly.
+    reg = RNNRegressor(
+        "simple", units=8, epochs=3, random_state=0, linear_skip=False
+    ).fit(X, y)
     norms = time_step_gradients(reg, X, y)
     assert norms.shape == (30,)
     assert (norms > 0).all()

@@ -24,17 +24,17 @@ def default_models(seasonal_period=None, random_state=0):
     """The models :func:`~skrnn.compare` runs when none are given.
 
     Three recurrent networks (SimpleRNN, LSTM, GRU), each a
-    :class:`~skrnn.RecursiveForecaster` on the differenced series (seasonally
-    differenced when the season is known, else differenced once), against
-    the baselines they should beat: AR(p) with p chosen by AIC, AR(1), the
-    last value, and (when the season is known) the value one season ago.
+    :class:`~skrnn.RecursiveForecaster` with its defaults (window,
+    differencing and season chosen on each training fold; the network's
+    linear skip and early stopping), against the baselines they should beat:
+    AR(p) with p chosen by AIC, AR(1), the last value, and (when the season
+    is known) the value one season ago.
 
     Parameters
     ----------
     seasonal_period : int, default=None
         Season length (12 for monthly data with a yearly season). When given,
-        the networks see two seasons (else 12 time points) and work on the
-        seasonally differenced series (else the first difference), and the
+        the networks use it (else they read it from the time index), and the
         "Seasonal naive" baseline is added.
 
     random_state : int, default=0
@@ -56,8 +56,8 @@ def default_models(seasonal_period=None, random_state=0):
     >>> models = default_models(seasonal_period=12)
     >>> list(models)
     ['SimpleRNN', 'LSTM', 'GRU', 'AR(aic)', 'AR(1)', 'Naive', 'Seasonal naive']
-    >>> models["LSTM"].window
-    24
+    >>> models["LSTM"].seasonal_period
+    12
 
     Every network knob is an ordinary parameter, e.g. for a quicker run:
 
@@ -68,22 +68,12 @@ def default_models(seasonal_period=None, random_state=0):
     from ..rnn import RNNRegressor
 
     season = seasonal_period if seasonal_period and seasonal_period > 1 else None
-    window = 2 * season if season else 12
-    # With the season known, the seasonal difference alone removes trend and
-    # season; differencing once more left mostly noise and forecast worse on
-    # the airline series (MASE about 0.7 instead of 0.45-0.6 over 3 folds).
-    differences = 0 if season else 1
-    # The networks keep RNNRegressor's defaults (100 epochs on all windows, no
-    # early stopping). Early stopping on the last 10% of the windows with
-    # patience 20 and learning rate 0.003, used here before, forecast worse on
-    # validation folds of sunspots and no better on airline and CO2
-    # (benchmarks/results/defaults_forecasting.md, candidates B and D).
+    # The defaults of RecursiveForecaster and RNNRegressor are the ones chosen
+    # on the forecasting development suite (benchmarks/results/forecast_suite.md).
     models = {
         name: RecursiveForecaster(
             RNNRegressor(cell, random_state=random_state),
-            window=window,
-            differences=differences,
-            seasonal_period=season,
+            seasonal_period=season or "auto",
         )
         for cell, name in _CELL_NAMES.items()
     }

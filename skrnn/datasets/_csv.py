@@ -131,7 +131,9 @@ def _read(path, target, date_column, date_format, fill, names):
     if not path.is_file():
         raise ValueError(f"{path}: no such file. Check the path.")
     try:
-        frame = pd.read_csv(path)
+        # round_trip: every number exactly as written (pandas' fast parser
+        # can be off in the last bit).
+        frame = pd.read_csv(path, float_precision="round_trip")
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors too
         raise ValueError(f"{path}: cannot be read as CSV ({exc}).") from exc
     columns = ", ".join(map(str, frame.columns))

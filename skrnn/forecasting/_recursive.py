@@ -8,9 +8,10 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..preprocessing import Differencer, WindowLayout
+from ._auto import ar_order, choose_differencing, season_from_index
 from ._base import BaseForecaster
 
 
@@ -54,14 +55,26 @@ class RecursiveForecaster(BaseForecaster):
         (n_windows, window * n_features), i.e. lag features, so that
         ``LinearRegression()`` makes an AR(window) model.
 
-    window : int, default=12
-        Number of past time points the model sees.
+    window : int or "auto", default="auto"
+        Number of past time points the model sees. "auto": the largest lag
+        AR(aic) selects on the transformed training series, and at least the
+        seasonal period (when the series has one and it fits in a third of
+        the series), so that the window spans a season.
 
-    differences : int, default=0
+    differences : int or "auto", default="auto"
         Order of regular differencing of the target before modelling.
+        "auto" chooses 0 or 1 on the training series (see Notes).
 
-    seasonal_period : int, default=None
-        If set, the target is also differenced once at this lag.
+    seasonal_differences : {0, 1, "auto"}, default="auto"
+        Whether the target is also differenced once at ``seasonal_period``.
+        "auto" chooses on the training series when there is a season (see
+        Notes); 1 needs a season.
+
+    seasonal_period : int, "auto" or None, default="auto"
+        The season length m. "auto" reads it from the time index of y: 4
+        for quarterly data, 12 monthly, 52 weekly, 7 daily, 5 business-daily,
+        24 hourly; none for yearly data, integer indexes and arrays. None: no
+        season.
 
     scale : bool, default=True
         Standardise the (differenced) target and the exogenous columns with
@@ -71,6 +84,12 @@ class RecursiveForecaster(BaseForecaster):
     ----------
     estimator_ : regressor
         The fitted one-step model.
+
+    window_, differences_, seasonal_differences_ : int
+        The window and differencing used (the "auto" choices made).
+
+    seasonal_period_ : int or None
+        The season used, None without one.
 
     differencer_ : Differencer or None
         The fitted differencing of the target.
@@ -99,6 +118,18 @@ class RecursiveForecaster(BaseForecaster):
         Where the target and the exogenous columns sit in the windows the
         estimator is trained on and forecasts from.
 
+    Notes
+    -----
+    With ``differences="auto"`` or ``seasonal_differences="auto"``, each
+    allowed combination (no differencing, a first difference, a seasonal
+    difference, both) is scored by the errors of an AR(aic) model on the
+    differenced series, forecasting one season (8 steps without a season)
+    from 3 origins at the end of the training series; the combination with
+    the smallest error is used. A linear model stands in for the network:
+    the choice costs a few AR fits, not network fits. It looks only at the
+    training series, so it is re-made on every training fold of a
+    cross-validation.
+
     See Also
     --------
     ARForecaster : Autoregressive baseline (statsmodels AutoReg).
@@ -112,7 +143,7 @@ class RecursiveForecaster(BaseForecaster):
     >>> y = np.log(load_airline())
     >>> f = RecursiveForecaster(
     ...     RNNRegressor(units=8, epochs=3, random_state=0),
-    ...     window=13, differences=1,
+    ...     window=13, differences=1, seasonal_differences=0,
     ... ).fit(None, y)
     >>> f.forecast(12).index[[0, -1]].astype(str).tolist()
     ['1961-01', '1961-12']
@@ -120,9 +151,20 @@ class RecursiveForecaster(BaseForecaster):
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"]), None],
-        "window": [Interval(Integral, 1, None, closed="left")],
-        "differences": [Interval(Integral, 0, None, closed="left")],
-        "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
+        "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "differences": [
+            Interval(Integral, 0, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "seasonal_differences": [
+            Interval(Integral, 0, 1, closed="both"),
+            StrOptions({"auto"}),
+        ],
+        "seasonal_period": [
+            Interval(Integral, 2, None, closed="left"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "scale": ["boolean"],
     }
 
@@ -130,14 +172,16 @@ class RecursiveForecaster(BaseForecaster):
         self,
         estimator=None,
         *,
-        window=12,
-        differences=0,
-        seasonal_period=None,
+        window="auto",
+        differences="auto",
+        seasonal_differences="auto",
+        seasonal_period="auto",
         scale=True,
     ):
         self.estimator = estimator
         self.window = window
         self.differences = differences
+        self.seasonal_differences = seasonal_differences
         self.seasonal_period = seasonal_period
         self.scale = scale
 
@@ -149,31 +193,103 @@ class RecursiveForecaster(BaseForecaster):
         tags.non_deterministic = get_tags(estimator).non_deterministic
         return tags
 
-    def _lost_rows(self):
-        """Time points consumed by differencing (they have no predecessor)."""
-        return self.differences + (self.seasonal_period or 0)
+    def _check_params(self):
+        if self.seasonal_differences == 1 and self.seasonal_period is None:
+            raise ValueError(
+                "seasonal_differences=1 differences at the season, but "
+                "seasonal_period=None says there is none. Set seasonal_period "
+                '(e.g. 12 for monthly data), or "auto" to read it from the time '
+                "index, or seasonal_differences=0."
+            )
 
     def min_train_size(self):
         """The shortest training series these parameters can fit.
+
+        With "auto" choices this is the least any choice needs (a window of
+        2, no differencing); ``fit`` makes only the choices the series allows.
 
         Returns
         -------
         n_points : int
             The number of time points.
         """
+        window = 2 if self.window == "auto" else self.window
+        lost = 0 if self.differences == "auto" else self.differences
+        if self.seasonal_differences == 1 and self.seasonal_period != "auto":
+            lost += self.seasonal_period
         # At least two training windows after differencing.
-        return self.window + self._lost_rows() + 2
+        return window + lost + 2
 
     def _min_train_hint(self):
         return "Use a longer series, a smaller window or less differencing."
 
+    def _choose_structure(self, y):
+        """Resolve the "auto" season, differencing and window on ``y``."""
+        season = self.seasonal_period
+        if season == "auto":
+            season = season_from_index(self.time_axis_)
+        if self.seasonal_differences == 1 and season is None:
+            raise ValueError(
+                "seasonal_differences=1 differences at the season, but the time "
+                "index of y has no frequency with a season (yearly, integer or "
+                "no index). Set seasonal_period, or seasonal_differences=0."
+            )
+        regular = [0, 1] if self.differences == "auto" else [self.differences]
+        seasonal = (
+            [bool(self.seasonal_differences)]
+            if self.seasonal_differences != "auto"
+            else [False, True]
+            if season is not None
+            else [False]
+        )
+        candidates = [
+            (d, s)
+            for s in seasonal
+            for d in regular
+            if len(y) >= d + (season if s else 0) + 4
+        ] or [(regular[0], seasonal[0])]
+        d, s = choose_differencing(y, candidates, season)
+        self.seasonal_period_ = season
+        self.differences_, self.seasonal_differences_ = int(d), int(s)
+        lost = d + (season if s else 0)
+        if len(y) - lost < 4:
+            raise ValueError(
+                f"y has {len(y)} time points; differencing (differences={d}"
+                + (f", at the season {season}" if s else "")
+                + f") leaves {len(y) - lost}, too few to fit. "
+                + self._min_train_hint()
+            )
+        return lost
+
+    def _choose_window(self, z):
+        """The "auto" window on the transformed (scaled) series ``z``."""
+        if self.window != "auto":
+            window = self.window
+        else:
+            # AR(aic) needs some data to choose from; below that, 2 lags.
+            window = max(ar_order(z), 2) if len(z) >= 12 else 2
+            season = self.seasonal_period_
+            if season is not None and season <= len(z) // 3:
+                window = max(window, season)
+            window = min(window, len(z) - 2)
+        if len(z) < window + 2:
+            raise ValueError(
+                f"After differencing, y has {len(z)} time points, but a window "
+                f"of {window} needs at least {window + 2}. " + self._min_train_hint()
+            )
+        self.window_ = int(window)
+        return self.window_
+
     def _fit(self, y, exog):
-        lost = self._lost_rows()
+        lost = self._choose_structure(y)
         self.differencer_ = None
         z = y
         if lost:
             self.differencer_ = Differencer(
-                self.differences, seasonal_period=self.seasonal_period
+                self.differences_,
+                seasonal_period=(
+                    self.seasonal_period_ if self.seasonal_differences_ else None
+                ),
             )
             z = self.differencer_.fit_transform(y)[lost:]
             exog = None if exog is None else exog[lost:]
@@ -193,7 +309,7 @@ class RecursiveForecaster(BaseForecaster):
             else _default_estimator()
         )
         self._three_d = get_tags(estimator).input_tags.three_d_array
-        self.layout_ = WindowLayout(self.window, n_exog=exog.shape[1])
+        self.layout_ = WindowLayout(self._choose_window(z), n_exog=exog.shape[1])
         X_windows, y_windows = self.layout_.training_windows(z, exog)
         self.estimator_ = estimator.fit(self._as_input(X_windows), y_windows)
         history = getattr(self.estimator_, "history_", None)

@@ -115,23 +115,8 @@ default=1e-3
         and ``global_clipnorm`` may be set.
 """
 
-_TRAINING_PARAMETERS_DOC = """
-    epochs : int, default=100
-        Maximum number of passes over the training data.
-
-    batch_size : int, default=32
-        Samples per gradient update.
-
-    shuffle : bool, default=True
-        Draw a new order of the training samples every epoch (from
-        ``random_state``), as Keras's ``fit(shuffle=True)`` does; False
-        takes them in their order. Given the same order, skrnn's epochs
-        equal Keras's ``fit`` step for step. Note that Keras's seeded
-        ``fit`` (after ``keras.utils.set_random_seed``) repeats one order
-        every epoch; skrnn draws a new one, which trains as well
-        (benchmarks/results/training_parity.md).
-
-    validation_fraction : float in [0, 1), default=0.0
+# The validation and early-stopping defaults differ between the estimators.
+_CLASSIFIER_STOPPING_DOC = """    validation_fraction : float in [0, 1), default=0.0
         Fraction of the samples held out to monitor ``val_loss``; 0 trains on
         all samples. The regressor holds out the last samples (the latest
         windows of a series); the classifier a random (seeded) subset, since
@@ -149,7 +134,25 @@ _TRAINING_PARAMETERS_DOC = """
         (benchmarks/results/defaults_forecasting.md and
         defaults_classification.md). With more data, set
         ``early_stopping=True, validation_fraction=0.2`` for example.
+"""
 
+_TRAINING_PARAMETERS_DOC = """
+    epochs : int, default=100
+        Maximum number of passes over the training data.
+
+    batch_size : int, default=32
+        Samples per gradient update.
+
+    shuffle : bool, default=True
+        Draw a new order of the training samples every epoch (from
+        ``random_state``), as Keras's ``fit(shuffle=True)`` does; False
+        takes them in their order. Given the same order, skrnn's epochs
+        equal Keras's ``fit`` step for step. Note that Keras's seeded
+        ``fit`` (after ``keras.utils.set_random_seed``) repeats one order
+        every epoch; skrnn draws a new one, which trains as well
+        (benchmarks/results/training_parity.md).
+
+{stopping}
     patience : int, default=10
         Epochs without improvement before early stopping.
 
@@ -571,12 +574,6 @@ class _BaseRNN(BaseEstimator):
                 "Pass `X_val` and `y_val` together for a validation set. Got "
                 f"only `{'X_val' if y_val is None else 'y_val'}`."
             )
-        if X_val is not None and self.validation_fraction > 0:
-            raise ValueError(
-                "Give either an explicit validation set (`X_val`, `y_val`) or "
-                "`validation_fraction`, not both. Got validation_fraction="
-                f"{self.validation_fraction} with X_val."
-            )
         warm = self.warm_start and hasattr(self, "model_")
         previous_spec = self._spec if warm else None
         previous_shape = self.sequence_shape_ if warm else None
@@ -622,6 +619,7 @@ class _BaseRNN(BaseEstimator):
             clipvalue=self.clipvalue,
             global_clipnorm=self.global_clipnorm,
             learning_rate_schedule=schedule,
+            linear_steps=self._linear_steps(),
         )
         initial_weights = None
         if warm:
@@ -676,6 +674,10 @@ class _BaseRNN(BaseEstimator):
         self.model_ = model
         self.history_ = history
         self.n_epochs_ = len(history["loss"])
+
+    def _linear_steps(self):
+        """Time steps a linear skip connection reads (0: none); see RNNRegressor."""
+        return 0
 
     def _network_output_activation(self):
         return self._output_activation

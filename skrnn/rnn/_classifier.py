@@ -10,12 +10,18 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._base import (
+    _CLASSIFIER_STOPPING_DOC,
     _LENGTH_NOTES_DOC,
     _NETWORK_PARAMETERS_DOC,
     _SHARED_ATTRIBUTES_DOC,
     _TRAINING_PARAMETERS_DOC,
     _BaseRNN,
 )
+
+
+_TRAINING_DOC = _TRAINING_PARAMETERS_DOC.replace(
+    "{metric_names}", '"accuracy", "balanced_accuracy"'
+).replace("{stopping}", _CLASSIFIER_STOPPING_DOC)
 
 
 class RNNClassifier(ClassifierMixin, _BaseRNN):
@@ -37,7 +43,7 @@ default="sparse_categorical_crossentropy"
         Weights of the classes in the loss, as in scikit-learn: ``{{label:
         weight}}``, or "balanced" for weights inversely proportional to the
         class frequencies. Multiplied with ``sample_weight``.
-{_TRAINING_PARAMETERS_DOC.replace("{metric_names}", '"accuracy", "balanced_accuracy"')}
+{_TRAINING_DOC}
     Attributes
     ----------
 {_SHARED_ATTRIBUTES_DOC}

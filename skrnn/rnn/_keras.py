@@ -99,6 +99,46 @@ class AttentionPooling(layers.Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
+@keras.saving.register_keras_serializable(package="skrnn")
+class LastSteps(layers.Layer):
+    """The last ``n_steps`` observed time steps, flattened: a linear skip's input.
+
+    Padding (all-NaN steps) may sit anywhere in a sequence; the observed
+    steps are moved to the end in their order first, so the skip reads the
+    latest observations wherever the padding is. A sequence with fewer
+    observed steps than ``n_steps`` reads zeros before them.
+    """
+
+    def __init__(self, n_steps, **kwargs):
+        super().__init__(**kwargs)
+        self.n_steps = n_steps
+
+    def call(self, inputs):
+        observed = ops.any(ops.logical_not(ops.isnan(inputs)), axis=-1)
+        values = ops.where(ops.isnan(inputs), ops.zeros_like(inputs), inputs)
+        counts = ops.cast(observed, "float32")
+        # Observed steps after each step: 0 for the latest observation.
+        after = ops.sum(counts, axis=1, keepdims=True) - ops.cumsum(counts, axis=1)
+        # select[b, j, t]: step t is the (n_steps - 1 - j)-th observation from
+        # the end, so that j runs from the oldest kept step to the latest.
+        ranks = ops.arange(self.n_steps - 1, -1, -1, dtype="float32")
+        select = (
+            ops.cast(ops.equal(after[:, None, :], ranks[None, :, None]), "float32")
+            * counts[:, None, :]
+        )
+        last = ops.matmul(select, values)
+        return ops.reshape(last, (-1, self.n_steps * inputs.shape[-1]))
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n_steps * input_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "n_steps": self.n_steps}
+
+
 class _SeedSequence:
     """Explicit seeds for every random initializer and dropout of a network.
 
@@ -216,6 +256,11 @@ def build_network(spec, seed=None):
                 **seeds.kernel(),
             )(x)
             x = layer_dropout(f"dense_{i}_dropout")(x)
+    if spec.linear_steps:
+        # The output layer is linear in [network features, last steps]: an
+        # AR-like linear part beside the network (LSTNet's "highway").
+        skip = LastSteps(spec.linear_steps, name="linear_skip")(inputs)
+        x = layers.Concatenate(name="with_linear_skip")([x, skip])
     outputs = layers.Dense(
         spec.n_outputs,
         activation=spec.output_activation,
@@ -639,6 +684,35 @@ def _chunked_loss(template, data):
     return total / len(x)
 
 
+def _start_at_least_squares(model, n_steps, X, y, w):
+    """Start the linear skip at the ridge least-squares fit of y on the last
+    ``n_steps`` steps of X, and the network's part of the output at zero.
+
+    Training then starts from the linear model (an AR model on forecasting
+    windows) and moves away from it only where the network lowers the loss;
+    with early stopping on a later validation tail, the linear start is the
+    fallback (zero-initialised residual branches, as in ReZero and Fixup).
+    """
+    last = np.nan_to_num(X[:, -n_steps:, :].reshape(len(X), -1)).astype(np.float64)
+    targets = y.reshape(len(y), -1).astype(np.float64)
+    weights = w.astype(np.float64) / max(float(w.sum()), 1e-12)
+    x_mean, y_mean = weights @ last, weights @ targets
+    centred = (last - x_mean) * np.sqrt(weights)[:, None]
+    gram = centred.T @ centred
+    # A light ridge keeps the solve defined with collinear or constant lags.
+    ridge = 1e-3 * max(float(np.trace(gram)) / len(gram), 1e-12)
+    coef = np.linalg.solve(
+        gram + ridge * np.eye(len(gram)),
+        centred.T @ ((targets - y_mean) * np.sqrt(weights)[:, None]),
+    )
+    output = model.get_layer("output")
+    kernel, bias = (v.numpy() for v in output.weights)
+    kernel[:] = 0.0
+    kernel[-len(coef) :] = coef
+    bias[:] = y_mean - x_mean @ coef
+    output.set_weights([kernel, bias])
+
+
 def fit(
     spec,
     X,
@@ -682,6 +756,7 @@ def fit(
     """
     with private_random(seed):  # for the layers of a `network` callable
         model = build_network(dataclasses.replace(spec, masked=True), seed)
+    linear_output = spec.output_activation in ("linear", None)
     if initial_weights is not None:
         model.set_weights(initial_weights)
     padded = X if validation_data is None else (X, validation_data[0])
@@ -698,6 +773,9 @@ def fit(
             shuffle=spec.output_activation == "softmax",
             rng=rng,
         )
+    least_squares_start = (
+        spec.linear_steps and initial_weights is None and linear_output
+    )
     x_t, y_t, w_t = (tf.convert_to_tensor(a) for a in train_data)
     history = {"loss": []} if val_data is None else {"loss": [], "val_loss": []}
     monitor = "loss" if val_data is None else "val_loss"
@@ -706,7 +784,14 @@ def fit(
     xla = epochs * -(-n_train // batch_size) >= XLA_MIN_STEPS
     with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
+        # The scale divergence is judged on: the loss of the random initial
+        # weights (a least-squares start can have a loss near zero).
         initial_loss = _chunked_loss(template, train_data)
+        if least_squares_start:
+            # On all of X: the linear part uses all the data, and a held-out
+            # tail only decides how far the network moves away from it.
+            _start_at_least_squares(model, spec.linear_steps, X, y, w)
+            template.reset(model, learning_rate)
         variables = template.model.variables
         hooks = keras.callbacks.CallbackList(
             list(callbacks or []), model=template.model, epochs=epochs, verbose=0

@@ -31,6 +31,33 @@ _REGRESSION_METRICS = {
 }
 
 
+_STOPPING_DOC = """    validation_fraction : float in [0, 1), default=0.2
+        Fraction of the samples held out to monitor ``val_loss``: the last
+        samples (the latest windows of a series), so that validation never
+        looks at data earlier than training. 0 trains on all samples.
+
+    early_stopping : bool, default=True
+        Stop when the monitored loss has not improved for ``patience`` epochs
+        and restore the weights of the best epoch. The validation loss is
+        monitored when there is a validation set, else the training loss.
+        With ``linear_skip``, training starts from the least-squares linear
+        model, and stopping on the held-out tail keeps the network's part
+        only as far as it forecasts better there. On skrnn's forecasting
+        development suite (benchmarks/results/forecast_suite.md) these
+        defaults cut the seed spread of MASE from 0.14 to under 0.02 and
+        the geometric-mean MASE ratio to AR(aic) from 1.36 to about 0.99;
+        without early stopping the network part fitted noise (1.16).
+        Set ``early_stopping=False, validation_fraction=0.0`` to train on
+        all samples for ``epochs``.
+
+"""
+
+
+_TRAINING_DOC = _TRAINING_PARAMETERS_DOC.replace(
+    "{metric_names}", '"mse", "rmse", "mae", "r2"'
+).replace("{stopping}", _STOPPING_DOC)
+
+
 class RNNRegressor(RegressorMixin, _BaseRNN):
     __doc__ = f"""Recurrent neural network regressor (SimpleRNN, LSTM or GRU).
 
@@ -50,7 +77,20 @@ or callable, default="linear"
         scaled to [0, 1], "tanh" in (-1, 1), "softplus" and "relu" above 0.
         A bounded output can only reach its bounds asymptotically: scale the
         targets strictly inside them.
-{_TRAINING_PARAMETERS_DOC.replace("{metric_names}", '"mse", "rmse", "mae", "r2"')}
+
+    linear_skip : bool, default=True
+        Add a linear skip connection: the output is a linear function of the
+        network's features *and* of the input values of the last
+        ``n_timesteps`` steps seen in ``fit`` (LSTNet's "highway", Lai et al.
+        2018). With the linear output activation, training starts from the
+        ridge least-squares fit of y on those inputs (on forecasting windows,
+        an AR model) with the network's contribution at zero, so the network
+        learns what the linear model leaves, and early stopping falls back
+        towards the linear model. The skip reads the last observed steps
+        wherever the padding is: a sequence with fewer observed steps reads
+        zeros before them, a longer one is read in full by the network and by
+        its last steps in the skip. False gives the plain network.
+{_TRAINING_DOC}
     Attributes
     ----------
 {_SHARED_ATTRIBUTES_DOC}
@@ -94,6 +134,7 @@ or callable, default="linear"
             StrOptions({"linear", "sigmoid", "tanh", "softplus", "relu"}),
             callable,
         ],
+        "linear_skip": ["boolean"],
     }
 
     _validate_y_kwargs = {"y_numeric": True, "multi_output": True}
@@ -120,11 +161,12 @@ or callable, default="linear"
         global_clipnorm=None,
         loss="mse",
         output_activation="linear",
+        linear_skip=True,
         epochs=100,
         batch_size=32,
         shuffle=True,
-        validation_fraction=0.0,
-        early_stopping=False,
+        validation_fraction=0.2,
+        early_stopping=True,
         patience=10,
         metrics=None,
         warm_start=False,
@@ -163,6 +205,7 @@ or callable, default="linear"
             callbacks=callbacks,
         )
         self.output_activation = output_activation
+        self.linear_skip = linear_skip
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -171,6 +214,9 @@ or callable, default="linear"
 
     def _network_output_activation(self):
         return self.output_activation
+
+    def _linear_steps(self):
+        return self.sequence_shape_[0] if self.linear_skip else 0
 
     def _encode_targets(self, y, sample_weight, *, warm=False):
         self._y_is_1d = y.ndim == 1

@@ -77,6 +77,8 @@ class NetworkSpec:
     # A Keras LearningRateSchedule as (class, sorted config items), so that
     # equal schedules share a template; None for a constant learning rate.
     learning_rate_schedule: Any = None
+    # Number of last time steps a linear skip connection reads (0: none).
+    linear_steps: int = 0
 
     def _identity(self):
         return tuple(

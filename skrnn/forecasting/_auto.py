@@ -1,0 +1,141 @@
+"""Choices a forecaster makes from its training series: season, differencing, window.
+
+Everything here looks only at the training series given to ``fit``, so the
+choices are part of the model and are re-made on every training fold.
+"""
+
+import contextlib
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..preprocessing import Differencer
+
+# Season lengths of the calendar frequencies (per one unit of the offset).
+_SEASONS = (
+    (pd.offsets.QuarterBegin, 4),
+    (pd.offsets.QuarterEnd, 4),
+    (pd.offsets.BQuarterBegin, 4),
+    (pd.offsets.BQuarterEnd, 4),
+    (pd.offsets.MonthBegin, 12),
+    (pd.offsets.MonthEnd, 12),
+    (pd.offsets.BusinessMonthBegin, 12),
+    (pd.offsets.BusinessMonthEnd, 12),
+    (pd.offsets.Week, 52),
+    (pd.offsets.BusinessDay, 5),
+    (pd.offsets.Day, 7),
+    (pd.offsets.Hour, 24),
+)
+
+
+def season_from_index(time_axis):
+    """The season length a time index's frequency implies, or None.
+
+    Quarterly data have a season of 4, monthly 12, weekly 52, daily 7,
+    business-daily 5 and hourly 24 (the cycles of the calendar above each
+    frequency). A multiple such as "2M" divides it (6) when it can. Yearly,
+    sub-hourly, integer and plain-array indexes have none.
+    """
+    freq = getattr(time_axis, "freq", None)
+    if freq is None:
+        return None
+    freq = pd.tseries.frequencies.to_offset(freq)
+    for offset_type, season in _SEASONS:
+        if isinstance(freq, offset_type):
+            n = abs(freq.n) or 1
+            if season % n == 0 and season // n >= 2:
+                return season // n
+            return None
+    return None
+
+
+@contextlib.contextmanager
+def _quiet_statsmodels():
+    """statsmodels' warnings (rank-deficient lags, ...) on the candidate fits
+    are about a choice being made, not about the user's model: hide them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def differenced(y, differences, seasonal_period):
+    """``(differencer or None, y differenced with its first rows dropped)``."""
+    lost = differences + (seasonal_period or 0)
+    if not lost:
+        return None, y
+    differencer = Differencer(differences, seasonal_period=seasonal_period)
+    return differencer, differencer.fit_transform(y)[lost:]
+
+
+def ar_order(z, *, maxlag=None):
+    """The largest lag AR(aic) selects on each column of ``z`` (at least 1)."""
+    from ._ar import ARForecaster
+
+    with _quiet_statsmodels():
+        ar = ARForecaster("aic", maxlag=maxlag).fit(None, z)
+    return max([max(lags or [1]) for lags in ar.ar_lags_])
+
+
+def _linear_forecast(y, differences, seasonal_period, steps):
+    """AR(aic) on the differenced ``y``, forecast ``steps`` ahead in levels."""
+    from ._ar import ARForecaster
+
+    differencer, z = differenced(y, differences, seasonal_period)
+    with _quiet_statsmodels():
+        z_hat = ARForecaster("aic").fit(None, z).forecast(steps)
+    z_hat = np.asarray(z_hat, dtype=np.float64).reshape(steps, -1)
+    if differencer is None:
+        return z_hat
+    return differencer.inverse_transform_forecast(z_hat)
+
+
+def choose_differencing(y, candidates, seasonal_period, *, n_origins=3):
+    """The ``(differences, seasonal)`` pair whose linear forecasts err least.
+
+    Each candidate (a regular differencing order and whether to difference at
+    the season) is scored by the absolute errors of an AR(aic) model on the
+    differenced series, forecasting one season ahead (8 steps without a
+    season) from ``n_origins`` origins in the last part of ``y``: the
+    rolling-origin evaluation of forecasting practice (Tashman 2000), with a
+    cheap linear model standing in for the network. Errors of each column are
+    divided by its spread, so that several series weigh the same. A candidate
+    that leaves too little data at some origin is out; when none fits, no
+    differencing.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_timesteps, n_series)
+    candidates : list of (int, bool)
+    seasonal_period : int or None
+
+    Returns
+    -------
+    differences : int
+    seasonal : bool
+    """
+    if len(candidates) == 1:
+        return candidates[0]
+    steps = seasonal_period or 8
+    n = len(y)
+    spread = y.std(axis=0)
+    spread[~(spread > 0)] = 1.0
+    best, best_error = (0, False), np.inf
+    for differences, seasonal in candidates:
+        lag = seasonal_period if seasonal else None
+        error = 0.0
+        for k in range(n_origins, 0, -1):
+            end = n - k * steps
+            needed = 2 * (differences + (lag or 0)) + 10
+            if end < needed:
+                error = np.inf
+                break
+            try:
+                forecast = _linear_forecast(y[:end], differences, lag, steps)
+            except ValueError:  # too short for AR(aic) after differencing
+                error = np.inf
+                break
+            error += float((np.abs(forecast - y[end : end + steps]) / spread).sum())
+        if error < best_error:
+            best, best_error = (differences, seasonal), error
+    return best

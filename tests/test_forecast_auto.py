@@ -1,0 +1,212 @@
+"""RecursiveForecaster's "auto" choices (season, differencing, window) and the
+linear skip connection of RNNRegressor they are paired with."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LinearRegression
+
+from skrnn import RecursiveForecaster, RNNRegressor
+from skrnn.forecasting._auto import (
+    ar_order,
+    choose_differencing,
+    season_from_index,
+)
+from skrnn.forecasting._time import TimeAxis
+
+
+@pytest.mark.parametrize(
+    ("index", "season"),
+    [
+        (pd.period_range("2000-01", periods=30, freq="M"), 12),
+        (pd.date_range("2000-01-01", periods=30, freq="MS"), 12),
+        (pd.date_range("2000-01-31", periods=30, freq="ME"), 12),
+        (pd.period_range("2000Q1", periods=30, freq="Q"), 4),
+        (pd.date_range("2000-01-01", periods=30, freq="QS-OCT"), 4),
+        (pd.date_range("2000-01-02", periods=30, freq="W-SUN"), 52),
+        (pd.date_range("2000-01-01", periods=30, freq="D"), 7),
+        (pd.date_range("2000-01-03", periods=30, freq="B"), 5),
+        (pd.date_range("2000-01-01", periods=30, freq="h"), 24),
+        (pd.date_range("2000-01-01", periods=30, freq="2MS"), 6),
+        (pd.date_range("2000-01-01", periods=30, freq="5MS"), None),
+        (pd.period_range("1900", periods=30, freq="Y"), None),
+        (pd.date_range("2000-01-01", periods=30, freq="min"), None),
+        (pd.RangeIndex(30), None),
+        (None, None),
+    ],
+)
+def test_the_season_is_read_from_the_frequency(index, season):
+    assert season_from_index(TimeAxis(index)) == season
+
+
+def _seasonal_trend(n=144, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return (0.05 * t + np.sin(2 * np.pi * t / 12) + 0.1 * rng.normal(size=n))[:, None]
+
+
+def test_a_seasonal_series_is_differenced_at_its_season():
+    y = _seasonal_trend()
+    candidates = [(0, False), (1, False), (0, True), (1, True)]
+    assert choose_differencing(y, candidates, 12)[1] is True
+
+
+def test_a_stationary_series_is_not_differenced():
+    rng = np.random.default_rng(0)
+    e = rng.normal(size=300)
+    y = np.empty(300)
+    y[0] = 0.0
+    for t in range(1, 300):
+        y[t] = 0.5 * y[t - 1] + e[t]
+    assert choose_differencing(y[:, None], [(0, False), (1, False)], None) == (0, False)
+
+
+def test_a_single_candidate_is_taken_as_is():
+    y = _seasonal_trend()
+    assert choose_differencing(y, [(1, True)], 12) == (1, True)
+
+
+def test_ar_order_finds_the_order_of_an_ar2_series():
+    rng = np.random.default_rng(1)
+    y = np.zeros(600)
+    e = rng.normal(size=600)
+    for t in range(2, 600):
+        y[t] = 0.5 * y[t - 1] - 0.4 * y[t - 2] + e[t]
+    assert ar_order(y[:, None]) == 2
+
+
+def _monthly(values):
+    index = pd.period_range("2000-01", periods=len(values), freq="M")
+    return pd.Series(np.ravel(values), index=index)
+
+
+def test_auto_choices_are_fitted_attributes_and_parameters_stay_auto():
+    f = RecursiveForecaster(LinearRegression())
+    f.fit(None, _monthly(_seasonal_trend()))
+    assert f.seasonal_period_ == 12
+    assert f.seasonal_differences_ == 1
+    assert f.window_ >= 12
+    assert f.layout_.window == f.window_
+    params = f.get_params()
+    assert params["window"] == params["differences"] == "auto"
+    assert params["seasonal_period"] == params["seasonal_differences"] == "auto"
+    assert f.forecast(12).index[0] == pd.Period("2012-01", freq="M")
+
+
+def test_explicit_settings_are_used_as_given():
+    f = RecursiveForecaster(
+        LinearRegression(),
+        window=5,
+        differences=1,
+        seasonal_differences=0,
+        seasonal_period=None,
+    ).fit(None, _monthly(_seasonal_trend()))
+    assert (f.window_, f.differences_, f.seasonal_differences_) == (5, 1, 0)
+    assert f.seasonal_period_ is None
+    assert f.differencer_.seasonal_period is None
+
+
+def test_a_season_given_as_int_overrides_the_index():
+    y = _seasonal_trend()[:, 0]
+    f = RecursiveForecaster(
+        LinearRegression(), seasonal_period=12, seasonal_differences=1
+    ).fit(None, y)  # a plain array: no index to read a season from
+    assert f.seasonal_period_ == 12
+    assert f.differencer_.seasonal_period == 12
+
+
+def test_seasonal_differencing_without_a_season_is_refused():
+    y = _seasonal_trend()[:, 0]
+    with pytest.raises(ValueError, match="seasonal_period=None"):
+        RecursiveForecaster(
+            LinearRegression(), seasonal_differences=1, seasonal_period=None
+        ).fit(None, y)
+    with pytest.raises(ValueError, match="no frequency with a season"):
+        RecursiveForecaster(LinearRegression(), seasonal_differences=1).fit(None, y)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"window": "large"},
+        {"differences": "yes"},
+        {"seasonal_differences": 2},
+        {"seasonal_period": "monthly"},
+    ],
+)
+def test_unknown_auto_values_are_refused(params):
+    with pytest.raises(ValueError, match=next(iter(params))):
+        RecursiveForecaster(LinearRegression(), **params).fit(
+            None, _seasonal_trend()[:, 0]
+        )
+
+
+def test_a_short_series_gets_a_window_it_can_fit():
+    y = np.sin(np.arange(12.0))
+    f = RecursiveForecaster(LinearRegression()).fit(None, y)
+    assert f.window_ <= len(y) - f.differences_ - 2
+    assert np.isfinite(f.forecast(3)).all()
+
+
+def test_auto_choices_are_remade_on_each_fit():
+    f = RecursiveForecaster(LinearRegression())
+    seasonal = _monthly(_seasonal_trend())
+    rng = np.random.default_rng(0)
+    flat = pd.Series(rng.normal(size=144), index=seasonal.index)
+    assert clone(f).fit(None, seasonal).seasonal_differences_ == 1
+    assert clone(f).fit(None, flat).seasonal_differences_ == 0
+
+
+# -- RNNRegressor's linear skip ------------------------------------------------
+
+
+def _linear_data(n=200, steps=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, steps, 1))
+    y = X[:, :, 0] @ np.array([0.1, -0.2, 0.3, 0.5, 1.0])[-steps:] + 0.5
+    return X, y
+
+
+def test_training_starts_from_the_least_squares_fit():
+    X, y = _linear_data()
+    reg = RNNRegressor(units=4, epochs=1, learning_rate=1e-9, random_state=0)
+    reg.fit(X, y)
+    linear = LinearRegression().fit(X[:, :, 0], y)
+    np.testing.assert_allclose(reg.predict(X), linear.predict(X[:, :, 0]), atol=5e-3)
+
+
+def test_without_the_skip_the_start_is_not_the_linear_fit():
+    X, y = _linear_data()
+    reg = RNNRegressor(
+        units=4, epochs=1, learning_rate=1e-9, linear_skip=False, random_state=0
+    ).fit(X, y)
+    linear = LinearRegression().fit(X[:, :, 0], y)
+    assert np.abs(reg.predict(X) - linear.predict(X[:, :, 0])).max() > 0.1
+    assert "linear_skip" not in [layer.name for layer in reg.model_.layers]
+
+
+def test_a_near_perfect_linear_start_is_not_taken_for_divergence():
+    # The loss at the least-squares start is ~0; growing from it is not a
+    # diverging optimisation (the scale is the loss of random weights).
+    X, y = _linear_data()
+    RNNRegressor(units=4, epochs=3, learning_rate=0.05, random_state=0).fit(X, y)
+
+
+def test_the_skip_reads_shorter_and_longer_sequences():
+    X, y = _linear_data()
+    reg = RNNRegressor(units=4, epochs=2, random_state=0).fit(X, y)
+    assert reg.predict(X[:3, 2:]).shape == (3,)
+    longer = np.concatenate([X[:3], X[:3]], axis=1)
+    assert np.isfinite(reg.predict(longer)).all()
+
+
+def test_the_skip_is_seeded_and_pickles():
+    import pickle
+
+    X, y = _linear_data()
+    a = RNNRegressor(units=4, epochs=3, random_state=0).fit(X, y)
+    b = RNNRegressor(units=4, epochs=3, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    c = pickle.loads(pickle.dumps(a))
+    np.testing.assert_array_equal(a.predict(X), c.predict(X))
