@@ -18,7 +18,6 @@ from ._base import (
     _BaseRNN,
 )
 
-
 _TRAINING_DOC = _TRAINING_PARAMETERS_DOC.replace(
     "{metric_names}", '"accuracy", "balanced_accuracy"'
 ).replace("{stopping}", _CLASSIFIER_STOPPING_DOC)
