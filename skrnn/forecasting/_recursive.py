@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..preprocessing import Differencer, WindowLayout
 from ._base import BaseForecaster
+from ._intervals import ConformalIntervalsMixin
 
 
 def _default_estimator():
@@ -20,7 +21,7 @@ def _default_estimator():
     return RNNRegressor()
 
 
-class RecursiveForecaster(BaseForecaster):
+class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
     """Forecast a series many steps ahead with a regressor on sliding windows.
 
     The target is differenced (optional) and standardised, cut into windows of
@@ -66,6 +67,15 @@ class RecursiveForecaster(BaseForecaster):
     scale : bool, default=True
         Standardise the (differenced) target and the exogenous columns with
         statistics of the training data.
+
+    calibration_origins : int, default=20
+        Number of rolling origins whose forecast errors calibrate the
+        conformal intervals of :meth:`predict_interval`: one refit of the
+        forecaster each (plus one per step beyond the first), on the first
+        call, cached; not used by ``fit`` or ``predict``. The largest
+        coverage it allows is ``calibration_origins / (calibration_origins +
+        1)``: 0.952 with 20. With an RNN each refit is a network training:
+        10 (coverage up to 0.909) halves the cost.
 
     Attributes
     ----------
@@ -124,6 +134,7 @@ class RecursiveForecaster(BaseForecaster):
         "differences": [Interval(Integral, 0, None, closed="left")],
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
         "scale": ["boolean"],
+        "calibration_origins": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -134,12 +145,14 @@ class RecursiveForecaster(BaseForecaster):
         differences=0,
         seasonal_period=None,
         scale=True,
+        calibration_origins=20,
     ):
         self.estimator = estimator
         self.window = window
         self.differences = differences
         self.seasonal_period = seasonal_period
         self.scale = scale
+        self.calibration_origins = calibration_origins
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
