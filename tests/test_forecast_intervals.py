@@ -253,3 +253,85 @@ def test_unfitted_and_bad_parameters():
         RecursiveForecaster(LinearRegression(), calibration_origins=2.5).fit(
             None, _ar1(30)
         )
+
+
+# -- compare(..., coverage=...) ----------------------------------------------
+
+
+def _compared(coverage=0.9):
+    from skrnn import compare
+
+    y = _monthly(_ar1(90, seed=11) + 10)
+    models = {
+        "AR": ARForecaster(lags=1),
+        "Naive": NaiveForecaster(calibration_origins=9),
+    }
+    return y, compare(models, y, horizon=4, coverage=coverage, progress=False)
+
+
+def test_compare_scores_the_intervals_of_every_model():
+    from skrnn.metrics import mase
+
+    y, report = _compared()
+    assert report.coverage == 0.9
+    assert {"lower", "upper"} <= set(report.forecasts.columns)
+    # Fold 1 of the naive model, by hand.
+    fold = report.folds.iloc[1]
+    train = y[: fold["n_train"]]
+    X = pd.DataFrame(index=y.index[fold["n_train"] : fold["n_train"] + 4])
+    by_hand = NaiveForecaster(calibration_origins=9).fit(None, train)
+    rows = report.forecasts.query("model == 'Naive' and fold == 1")
+    np.testing.assert_allclose(rows["lower"], by_hand.predict_interval(X)["lower"])
+    np.testing.assert_allclose(rows["upper"], by_hand.predict_interval(X)["upper"])
+    # The scores, by hand from the stored intervals.
+    scores = report.interval_scores()
+    assert scores.index.tolist() == ["AR", "Naive"]
+    rows = report.forecasts.query("model == 'AR'")
+    lower, upper, truth = rows["lower"], rows["upper"], rows["y_true"]
+    inside = ((lower <= truth) & (truth <= upper)).mean()
+    miss = np.maximum(lower - truth, 0) + np.maximum(truth - upper, 0)
+    score = (upper - lower + 20 * miss).to_numpy()
+    scale = np.array(
+        [
+            mase(np.ones(1), np.zeros(1), y_train=report.train_values(f))
+            for f in rows["fold"]
+        ]
+    )  # MASE of an error of 1: one over the in-sample naive error
+    assert scores.loc["AR", "coverage"] == pytest.approx(inside)
+    assert scores.loc["AR", "mean_width"] == pytest.approx((upper - lower).mean())
+    assert scores.loc["AR", "interval_score"] == pytest.approx(score.mean())
+    assert scores.loc["AR", "msis"] == pytest.approx((score * scale).mean())
+
+
+def test_compare_draws_the_intervals_and_shows_their_table():
+    _, report = _compared()
+    _, plain = _compared(coverage=None)
+    bands = report.plot("forecasts").axes[0].collections
+    assert len(bands) == len(plain.plot("forecasts").axes[0].collections) + len(
+        report.folds
+    )
+    page = report.to_html()
+    assert 'id="intervals"' in page
+    assert "MSIS" in page
+    assert 'id="intervals"' not in plain.to_html()
+    assert "lower" not in plain.forecasts.columns
+    with pytest.raises(ValueError, match=r"compare\(\.\.\., coverage=0.9\)"):
+        plain.interval_scores()
+
+
+def test_compare_refuses_intervals_it_cannot_make():
+    from sklearn.dummy import DummyRegressor
+
+    from skrnn import compare
+
+    y = _ar1(60)
+    with pytest.raises(ValueError, match=r"coverage must be in \(0, 1\)"):
+        compare([NaiveForecaster()], y, horizon=3, coverage=90, progress=False)
+    with pytest.raises(ValueError, match="'dummy' has no predict_interval"):
+        compare(
+            {"dummy": DummyRegressor(), "naive": NaiveForecaster()},
+            y,
+            horizon=3,
+            coverage=0.9,
+            progress=False,
+        )
