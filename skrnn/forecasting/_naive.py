@@ -30,10 +30,11 @@ class NaiveForecaster(ConformalIntervalsMixin, BaseForecaster):
 
     calibration_origins : int, default=20
         Number of rolling origins whose forecast errors calibrate the
-        conformal intervals of :meth:`predict_interval` (one refit each, on
-        the first call; not used by ``fit`` or ``predict``). The largest
-        coverage it allows is ``calibration_origins / (calibration_origins +
-        1)``: 0.952 with 20.
+        conformal intervals of :meth:`predict_interval` (``h`` steps take
+        ``calibration_origins + h - 1`` refits, on the first call, cached;
+        ``fit`` and ``predict`` do not use it). The largest coverage it
+        allows is ``calibration_origins / (calibration_origins + 1)``: 0.952
+        with 20.
 
     Attributes
     ----------

@@ -70,12 +70,13 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
 
     calibration_origins : int, default=20
         Number of rolling origins whose forecast errors calibrate the
-        conformal intervals of :meth:`predict_interval`: one refit of the
-        forecaster each (plus one per step beyond the first), on the first
-        call, cached; not used by ``fit`` or ``predict``. The largest
-        coverage it allows is ``calibration_origins / (calibration_origins +
-        1)``: 0.952 with 20. With an RNN each refit is a network training:
-        10 (coverage up to 0.909) halves the cost.
+        conformal intervals of :meth:`predict_interval`. ``h`` steps take
+        ``calibration_origins + h - 1`` refits of the forecaster, on the
+        first call, cached until the next fit; ``fit`` and ``predict`` do
+        not use it. The largest coverage it allows is
+        ``calibration_origins / (calibration_origins + 1)``: 0.952 with 20.
+        With an RNN each refit is a network training: 10 (coverage up to
+        0.909) saves ten of them.
 
     Attributes
     ----------
