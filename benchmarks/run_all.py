@@ -66,6 +66,14 @@ BENCHMARKS = {
         "accuracy",
         True,
     ),
+    "interval_coverage": (
+        "backtested coverage, width and interval score of 90% prediction "
+        "intervals (naive, AR analytic, linear and RNN conformal) on ten real "
+        "series",
+        ["interval_coverage"],
+        "accuracy",
+        False,
+    ),
     "training_parity": (
         "skrnn's compiled training vs Keras's fit from the same weights: "
         "the order of the batches",

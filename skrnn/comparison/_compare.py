@@ -11,6 +11,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 
+from ..forecasting._intervals import check_coverage
 from ..forecasting._time import TimeAxis
 from ._metrics import METRICS, TIMINGS
 from ._report import ComparisonReport
@@ -309,20 +310,28 @@ def _fitted_facts(estimator, history):
     return facts
 
 
-def _fit_predict(name, fold, model, y, X, train, test):
-    """Clone, fit on the training rows, forecast the test rows, and time both."""
+def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
+    """Clone, fit on the training rows, forecast the test rows, and time both
+    (and, with ``coverage``, the prediction intervals of the test rows)."""
     estimator = clone(model)
     start = time.perf_counter()
+    bounds = None
     try:
         estimator.fit(X.iloc[train], y.iloc[train])
         fitted = time.perf_counter()
         y_pred = estimator.predict(X.iloc[test])
+        done = time.perf_counter()
+        if coverage is not None:
+            intervals = estimator.predict_interval(X.iloc[test], coverage=coverage)
+            bounds = (
+                np.asarray(intervals["lower"], dtype=np.float64).reshape(-1),
+                np.asarray(intervals["upper"], dtype=np.float64).reshape(-1),
+            )
     except ValueError as exc:
         raise ValueError(
             f"Model {name!r} failed on fold {fold} (training on {len(train)} "
             f"points): {exc}"
         ) from exc
-    done = time.perf_counter()
     y_pred = np.asarray(y_pred, dtype=np.float64).reshape(-1)
     bad = int((~np.isfinite(y_pred)).sum())
     history = _training_history(estimator)
@@ -332,6 +341,7 @@ def _fit_predict(name, fold, model, y, X, train, test):
         "predict_seconds": done - fitted,
         "history": history,
         "facts": _fitted_facts(estimator, history),
+        "bounds": bounds,
         "failure": f"{bad} of {len(y_pred)} forecasts are NaN or infinite"
         if bad
         else None,
@@ -350,10 +360,10 @@ class _Ticker(threading.Thread):
             self.bar.refresh()
 
 
-def _run(tasks, y, X, n_jobs, progress):
+def _run(tasks, y, X, n_jobs, progress, coverage=None):
     """Results of the tasks, in the order of ``tasks`` whatever ``n_jobs``."""
     jobs = (
-        delayed(_fit_predict)(name, fold, model, y, X, train, test)
+        delayed(_fit_predict)(name, fold, model, y, X, train, test, coverage)
         for name, fold, model, train, test in tasks
     )
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
@@ -423,9 +433,27 @@ class _Setup:
     baseline: str
     splits: list
     seasonal_period: int
+    coverage: float | None = None
 
 
-def _prepare(models, y, X, horizon, cv, metrics, baseline, seasonal_period):
+def _check_interval_models(named, coverage):
+    """With ``coverage``, every model must have ``predict_interval``."""
+    if coverage is None:
+        return
+    check_coverage(coverage)
+    missing = [name for name, model in named if not hasattr(model, "predict_interval")]
+    if missing:
+        raise ValueError(
+            f"coverage={coverage} scores prediction intervals, but "
+            f"{', '.join(repr(name) for name in missing)} has no "
+            "predict_interval(X, coverage) method. Leave it out, or pass "
+            "coverage=None to compare point forecasts only."
+        )
+
+
+def _prepare(
+    models, y, X, horizon, cv, metrics, baseline, seasonal_period, coverage=None
+):
     """Check every input and split the series; nothing is fitted yet."""
     horizon = _check_horizon(horizon)
     metrics = _check_metrics(metrics)
@@ -438,6 +466,7 @@ def _prepare(models, y, X, horizon, cv, metrics, baseline, seasonal_period):
         )
     y, X = _check_series(y, X)
     named = _check_models(models, seasonal_period)
+    _check_interval_models(named, coverage)
     names = [name for name, _ in named]
     if baseline is None:
         baseline = "AR(aic)" if "AR(aic)" in names else names[0]
@@ -448,7 +477,9 @@ def _prepare(models, y, X, horizon, cv, metrics, baseline, seasonal_period):
         )
     splits = _splits(cv, horizon, len(y))
     _check_train_sizes(named, splits)
-    return _Setup(y, X, named, metrics, baseline, splits, int(seasonal_period or 1))
+    return _Setup(
+        y, X, named, metrics, baseline, splits, int(seasonal_period or 1), coverage
+    )
 
 
 def _score_rows(setup, task, result):
@@ -468,7 +499,7 @@ def _score_rows(setup, task, result):
 
 def _forecast_rows(setup, task, result):
     name, fold, _, train, test = task
-    return pd.DataFrame(
+    rows = pd.DataFrame(
         {
             "model": name,
             "fold": fold,
@@ -478,6 +509,9 @@ def _forecast_rows(setup, task, result):
             "y_pred": result["y_pred"],
         }
     )
+    if setup.coverage is not None:
+        rows["lower"], rows["upper"] = result["bounds"]
+    return rows
 
 
 def _history_rows(task, result):
@@ -572,6 +606,7 @@ def _make_report(setup, tasks, results):
         horizon=int(max((te - tr[-1]).max() for tr, te in splits)),
         settings=_settings_table(setup, tasks, results),
         failures=failures,
+        coverage=setup.coverage,
     )
 
 
@@ -585,6 +620,7 @@ def compare(
     metrics=("mase", "rmse", "mae", "smape"),
     baseline=None,
     seasonal_period=None,
+    coverage=None,
     n_jobs=None,
     progress=True,
 ):
@@ -636,6 +672,17 @@ default=("mase", "rmse", "mae", "smape")
         :func:`~skrnn.comparison.default_models`) and the scale of MASE (the
         in-sample seasonal naive error; 1, the last-value naive error, when
         None).
+
+    coverage : float, default=None
+        If set (e.g. 0.9), every model also gives prediction intervals of
+        this nominal coverage for the test rows of each fold
+        (``predict_interval(X, coverage)``; every model must have it): the
+        forecasts table gets "lower" and "upper" columns, the report scores
+        them (:meth:`ComparisonReport.interval_scores`: empirical coverage,
+        width, interval score) and draws them. Conformal intervals refit the
+        model ``calibration_origins + horizon - 1`` times in each fold (see
+        :meth:`skrnn.RecursiveForecaster.predict_interval`): for a network,
+        that many trainings more.
 
     n_jobs : int, default=None
         Number of (model, fold) fits run in parallel with joblib; None means
@@ -690,11 +737,13 @@ default=("mase", "rmse", "mae", "smape")
     >>> report.forecasts.shape
     (72, 6)
     """
-    setup = _prepare(models, y, X, horizon, cv, metrics, baseline, seasonal_period)
+    setup = _prepare(
+        models, y, X, horizon, cv, metrics, baseline, seasonal_period, coverage
+    )
     tasks = [
         (name, fold, model, train, test)
         for name, model in setup.named
         for fold, (train, test) in enumerate(setup.splits)
     ]
-    results = _run(tasks, setup.y, setup.X, n_jobs, progress)
+    results = _run(tasks, setup.y, setup.X, n_jobs, progress, setup.coverage)
     return _make_report(setup, tasks, results)

@@ -137,6 +137,29 @@ def _dm_table(report):
     return _table(shown, colors=model_colors(report.models))
 
 
+def _interval_section(report):
+    """The scores of the prediction intervals, when the report has them."""
+    table = report.interval_scores()
+    shown = pd.DataFrame(index=table.index)
+    shown["coverage"] = table["coverage"].map(
+        lambda v: "—" if np.isnan(v) else f"{v:.1%}"
+    )
+    shown["mean width"] = table["mean_width"].map(format_number)
+    shown["interval score"] = table["interval_score"].map(format_number)
+    shown["MSIS"] = table["msis"].map(format_number)
+    best = {} if table["msis"].isna().all() else {"MSIS": table["msis"].idxmin()}
+    return _section(
+        "intervals",
+        f"{report.coverage:.0%} prediction intervals",
+        _table(shown, colors=model_colors(report.models), best=best)
+        + "<p>Coverage: the share of test values inside their interval "
+        f"(nominal {report.coverage:.0%}). Interval score: width plus "
+        f"{2 / (1 - report.coverage):.3g} times the distance by which a value "
+        "falls outside, averaged (lower is better); MSIS: the same divided by "
+        "the in-sample error of the seasonal naive forecast of each fold.</p>",
+    )
+
+
 def _data_table(report):
     summary = report.data_summary()
     shown = [
@@ -253,6 +276,7 @@ def _figure_sections(report, figures):
             summary_table(report) + _howto(report) + _png(figures["summary"]),
         ),
         _section("forecasts", "Forecasts vs actual", _png(figures["forecasts"])),
+        *([_interval_section(report)] if report.coverage is not None else []),
         _section(
             "steps",
             "Error by forecast step",
@@ -300,6 +324,7 @@ def _table_sections(report):
 _NAV = [
     ("summary", "Summary"),
     ("forecasts", "Forecasts"),
+    ("intervals", "Intervals"),
     ("steps", "By step"),
     ("training", "Training"),
     ("tests", "Tests"),
@@ -321,7 +346,8 @@ def render(report):
     nav = "".join(
         f'<a href="#{anchor}">{label}</a>'
         for anchor, label in _NAV
-        if anchor != "training" or "training" in figures
+        if (anchor != "training" or "training" in figures)
+        and (anchor != "intervals" or report.coverage is not None)
     )
     today = datetime.date.today().isoformat()
     name = escape(str(report.y.name or "y"))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ._metrics import get_metric
 
@@ -141,6 +142,7 @@ def plot_forecasts(report):
     first_test = report.y.index.get_loc(report.folds["test_start"].iloc[0])
     shown = report.y.iloc[max(0, first_test - 3 * report.horizon) :]
     fig, axes = _grid(len(report.models), 2, height=2.3)
+    intervals = report.interval_scores() if report.coverage is not None else None
     spans = [
         _as_time([row.test_start, row.test_end]) for row in report.folds.itertuples()
     ]
@@ -152,6 +154,15 @@ def plot_forecasts(report):
         ax.plot(_as_time(shown.index), shown.to_numpy(), color=ACTUAL, lw=1.2)
         rows = report.forecasts[report.forecasts["model"] == model]
         for _, fold in rows.groupby("fold"):
+            if intervals is not None:
+                ax.fill_between(
+                    _as_time(fold["time"]),
+                    fold["lower"].to_numpy(),
+                    fold["upper"].to_numpy(),
+                    color=colors[model],
+                    alpha=0.2,
+                    lw=0,
+                )
             ax.plot(
                 _as_time(fold["time"]),
                 fold["y_pred"].to_numpy(),
@@ -163,6 +174,8 @@ def plot_forecasts(report):
         tag = "  (baseline)" if model == report.baseline else ""
         value = scores.loc[model, f"{metric.name}_mean"]
         score = "failed" if np.isnan(value) else f"{metric.label} {value:.3g}"
+        if intervals is not None and np.isfinite(intervals.loc[model, "coverage"]):
+            score += f", {intervals.loc[model, 'coverage']:.0%} inside"
         ax.set_title(_plain(f"{model}{tag}   {score}"))
     handles = [
         Line2D([], [], color=ACTUAL, lw=1.2, label="actual"),
@@ -176,6 +189,14 @@ def plot_forecasts(report):
             label="forecast (model colour)",
         ),
     ]
+    if intervals is not None:
+        handles.append(
+            Patch(
+                color="#888888",
+                alpha=0.3,
+                label=f"{report.coverage:.0%} prediction interval",
+            )
+        )
     fig.legend(handles=handles, loc="outside upper right", ncols=2, fontsize=8.5)
     fig.suptitle(
         "Forecasts vs actual; shaded: the test window of each fold",

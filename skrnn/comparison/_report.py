@@ -43,7 +43,8 @@ class ComparisonReport:
     scores : DataFrame
         Long table with columns model, fold, metric, value.
     forecasts : DataFrame
-        Long table with columns model, fold, time, step, y_true, y_pred.
+        Long table with columns model, fold, time, step, y_true, y_pred (and
+        lower, upper: the prediction intervals, when ``coverage`` is set).
     histories : DataFrame
         Training curves with columns model, fold, epoch and one per curve
         ("loss", "val_loss").
@@ -73,11 +74,14 @@ class ComparisonReport:
     notes : list of str, default=()
         What was done to the data before the comparison (e.g. "rows sorted
         by month" by the command line), shown with the data summary.
+    coverage : float, default=None
+        Nominal coverage of the prediction intervals in ``forecasts``; None
+        when the comparison made none.
 
     Attributes
     ----------
     scores, forecasts, histories, folds, y, models, metrics, baseline, \
-seasonal_period, horizon, settings, failures, notes
+seasonal_period, horizon, settings, failures, notes, coverage
         As given (an empty table or list where None was given).
 
     See Also
@@ -117,6 +121,7 @@ seasonal_period, horizon, settings, failures, notes
         settings=None,
         failures=None,
         notes=(),
+        coverage=None,
     ):
         self.scores = scores
         self.forecasts = forecasts
@@ -142,6 +147,7 @@ seasonal_period, horizon, settings, failures, notes
             else failures
         )
         self.notes = list(notes)
+        self.coverage = coverage
 
     def __repr__(self):
         return (
@@ -286,6 +292,67 @@ seasonal_period, horizon, settings, failures, notes
         first = table[f"{self.metrics[0]}_mean"]
         table.insert(0, "rank", first.rank(method="min").astype("Int64"))
         return table.sort_values(["rank"], kind="stable", na_position="last")
+
+    def interval_scores(self):
+        """How well each model's prediction intervals hold the test values.
+
+        Over all test points of all folds: the share of values inside their
+        interval, the mean width, and the mean interval score of Gneiting &
+        Raftery (2007), ``width + 2 / alpha * miss`` with ``alpha = 1 -
+        coverage`` and ``miss`` the distance by which the value falls outside
+        (lower is better: narrow intervals that still hold the values). MSIS
+        is the interval score divided, fold by fold, by the in-sample mean
+        absolute error of the seasonal naive forecast (MASE's scale; the M4
+        competition's measure), so that it compares across series.
+
+        Returns
+        -------
+        table : DataFrame
+            Indexed by model, in the order given: coverage, mean_width,
+            interval_score, msis. NaN for a model whose intervals are not
+            finite.
+
+        Raises
+        ------
+        ValueError
+            When the comparison made no intervals.
+        """
+        if self.coverage is None or "lower" not in self.forecasts:
+            raise ValueError(
+                "This report has no prediction intervals: run "
+                "compare(..., coverage=0.9) to make and score them."
+            )
+        alpha = 1 - self.coverage
+        scales = {fold: self._naive_scale(fold) for fold in range(len(self.folds))}
+        rows = {}
+        for model in self.models:
+            f = self.forecasts[self.forecasts["model"] == model]
+            y, lower, upper = (
+                f[c].to_numpy(float) for c in ("y_true", "lower", "upper")
+            )
+            with np.errstate(invalid="ignore"):
+                width = upper - lower
+                miss = np.maximum(lower - y, 0) + np.maximum(y - upper, 0)
+                score = width + 2 / alpha * miss
+            scale = np.array([scales[fold] for fold in f["fold"].to_numpy()])
+            finite = np.isfinite(width).all()
+            rows[model] = {
+                "coverage": float(((lower <= y) & (y <= upper)).mean())
+                if finite
+                else np.nan,
+                "mean_width": float(width.mean()) if finite else np.nan,
+                "interval_score": float(score.mean()) if finite else np.nan,
+                "msis": float((score / scale).mean()) if finite else np.nan,
+            }
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "model"
+        return table
+
+    def _naive_scale(self, fold):
+        """In-sample mean absolute error of the seasonal naive forecast."""
+        values = self.train_values(int(fold))
+        m = self.seasonal_period
+        return float(np.mean(np.abs(values[m:] - values[:-m])))
 
     def error_by_step(self, metric=None):
         """The error of every model at each step ahead, over the folds.

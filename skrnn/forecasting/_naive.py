@@ -6,9 +6,10 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseForecaster
+from ._intervals import ConformalIntervalsMixin
 
 
-class NaiveForecaster(BaseForecaster):
+class NaiveForecaster(ConformalIntervalsMixin, BaseForecaster):
     """Naive forecasts: last value, seasonal last value, mean, or drift.
 
     Follows the forecaster contract: ``fit(X, y)`` on the series ``y`` (X gives
@@ -26,6 +27,14 @@ class NaiveForecaster(BaseForecaster):
 
     period : int, default=None
         Season length, required by "seasonal_last" (e.g. 12 for monthly data).
+
+    calibration_origins : int, default=20
+        Number of rolling origins whose forecast errors calibrate the
+        conformal intervals of :meth:`predict_interval` (``h`` steps take
+        ``calibration_origins + h - 1`` refits, on the first call, cached;
+        ``fit`` and ``predict`` do not use it). The largest coverage it
+        allows is ``calibration_origins / (calibration_origins + 1)``: 0.952
+        with 20.
 
     Attributes
     ----------
@@ -59,16 +68,21 @@ class NaiveForecaster(BaseForecaster):
     ['1961-01', '1961-02', '1961-03']
     >>> f.forecast(3).tolist() == y.iloc[-12:-9].tolist()
     True
+    >>> import numpy as np
+    >>> f.predict_interval(np.empty((3, 0)), coverage=0.9).columns.tolist()
+    ['lower', 'upper']
     """
 
     _parameter_constraints: dict = {
         "strategy": [StrOptions({"last", "seasonal_last", "mean", "drift"})],
         "period": [Interval(Integral, 1, None, closed="left"), None],
+        "calibration_origins": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, strategy="last", *, period=None):
+    def __init__(self, strategy="last", *, period=None, calibration_origins=20):
         self.strategy = strategy
         self.period = period
+        self.calibration_origins = calibration_origins
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,0 +1,207 @@
+"""Split-conformal prediction intervals from time-ordered backtest residuals.
+
+A forecaster without analytic intervals gets them from its own forecast
+errors: clones of it are refitted on the training series cut at rolling
+origins near its end, each forecasts the rest of the training series, and the
+absolute errors at horizon step ``k`` calibrate the interval of step ``k``
+(the split-conformal quantile, with the finite-sample ``(n + 1)``
+correction). The residuals are computed on the first ``predict_interval``
+call that needs them and cached, so a plain ``fit`` costs nothing extra.
+"""
+
+import math
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+__all__ = ["ConformalIntervalsMixin", "check_coverage", "interval_frame"]
+
+
+def check_coverage(coverage):
+    """Refuse a coverage outside (0, 1), in the wording of ARForecaster."""
+    if (
+        isinstance(coverage, bool)
+        or not isinstance(coverage, Real)
+        or not 0 < coverage < 1
+    ):
+        raise ValueError(f"coverage must be in (0, 1). Got {coverage!r} instead.")
+
+
+def _conformal_rank(n_scores, coverage):
+    """1-based rank of the conformal quantile among ``n_scores`` scores.
+
+    ``ceil((n + 1) * coverage)``; above ``n`` the quantile is infinite.
+    """
+    # The tolerance keeps e.g. (9 + 1) * 0.9 at rank 9, not 10.
+    return math.ceil((n_scores + 1) * coverage - 1e-9)
+
+
+def _fewest_origins(coverage):
+    """The fewest scores whose conformal quantile at ``coverage`` is finite."""
+    return max(1, math.ceil(coverage / (1 - coverage) - 1e-9))
+
+
+def interval_frame(forecaster, lower, upper, index):
+    """Bounds (n_rows, n_series) as ARForecaster.predict_interval frames them.
+
+    Columns "lower" and "upper" for one series; for several, a column
+    MultiIndex (series, "lower"/"upper").
+    """
+    if forecaster._y_is_1d:
+        return pd.DataFrame(
+            np.column_stack([lower[:, 0], upper[:, 0]]),
+            index=index,
+            columns=["lower", "upper"],
+        )
+    names = forecaster._y_names or range(forecaster.n_series_)
+    values = np.stack([lower, upper], axis=2).reshape(len(lower), -1)
+    columns = pd.MultiIndex.from_product([list(names), ["lower", "upper"]])
+    return pd.DataFrame(values, index=index, columns=columns)
+
+
+class ConformalIntervalsMixin:
+    """``predict_interval`` by split conformal prediction, for forecasters.
+
+    Goes left of :class:`BaseForecaster` in the bases of a forecaster with a
+    ``calibration_origins`` parameter. Refits clones of the forecaster through
+    its public ``fit`` and ``forecast``, so it works for any forecaster that
+    keeps the contract.
+    """
+
+    def _validate_fit_data(self, X, y):
+        y_values, exog = super()._validate_fit_data(X, y)
+        # What the calibration refits need, and an empty cache: a new fit
+        # makes the old residuals stale.
+        self._calibration_data = (y_values, exog)
+        self._calibration_errors = {}
+        return y_values, exog
+
+    def predict_interval(self, X, coverage=0.9):
+        """Prediction intervals for the rows of X, by split conformal prediction.
+
+        The interval of horizon step ``k`` is the forecast plus or minus the
+        conformal quantile of the forecaster's absolute ``k``-step errors
+        from ``calibration_origins`` rolling origins at the end of the
+        training series. For each origin ``t``, a clone with these parameters
+        is fitted on the first ``t`` time points and forecasts the rest of
+        the training series; step ``k`` uses the latest
+        ``calibration_origins`` origins whose ``k``-th forecast has an
+        observed value. Of these ``n`` errors, the quantile is the
+        ``ceil((n + 1) * coverage)``-th smallest (the finite-sample correction
+        of split conformal prediction), computed per series.
+
+        The refits happen on the first call that needs them and are cached:
+        a longer horizon later refits only the earlier origins it adds, and
+        the interval of a step does not depend on how many steps are asked.
+        The fitted forecaster itself is not changed (``predict`` gives the
+        same forecasts before and after). With a regressor that has a fixed
+        ``random_state``, the intervals are reproducible.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_exog)
+            Rows to forecast, as in :meth:`predict`.
+        coverage : float, default=0.9
+            Nominal probability that the interval holds the true value. It
+            needs ``calibration_origins >= coverage / (1 - coverage)``
+            (9 for 0.9, 19 for 0.95).
+
+        Returns
+        -------
+        intervals : DataFrame
+            Columns "lower" and "upper" (for several series, a column
+            MultiIndex (series, "lower"/"upper")), one row per row of X, with
+            X's time index when y was pandas; the same frame as
+            :meth:`ARForecaster.predict_interval`.
+
+        Notes
+        -----
+        The calibration costs ``calibration_origins + h - 1`` refits for ``h``
+        steps (the training series must have at least
+        ``min_train_size() + calibration_origins + h - 1`` time points). That
+        is cheap for naive and linear models and one network training each
+        for an RNN: lower ``calibration_origins`` there, or accept the time
+        once, since the errors are cached until the next ``fit``.
+        """
+        check_coverage(coverage)
+        positions, index, exog = self._prepare_predict(X)
+        horizon = int(positions[-1])
+        radius = self._conformal_radius(horizon, coverage)[positions - 1]
+        center = self._forecast(horizon, exog)[positions - 1]
+        with np.errstate(invalid="ignore"):  # an infinite forecast and radius
+            return interval_frame(self, center - radius, center + radius, index)
+
+    def _conformal_radius(self, horizon, coverage):
+        """Half-widths (horizon, n_series): the conformal quantile per step."""
+        n_origins = self.calibration_origins
+        name = type(self).__name__
+        fewest = _fewest_origins(coverage)
+        if n_origins < fewest:
+            top = n_origins / (n_origins + 1)
+            raise ValueError(
+                f"coverage={coverage} needs at least {fewest} calibration "
+                f"origins, but {name} has calibration_origins={n_origins}, "
+                "whose conformal intervals are finite only up to coverage "
+                f"{n_origins}/{n_origins + 1} = {top:.3f}. Set "
+                f"calibration_origins={fewest} or more (each origin is one "
+                "refit), or ask for a lower coverage."
+            )
+        data = getattr(self, "_calibration_data", None)
+        if data is None:  # fitted by an skrnn without conformal intervals
+            raise ValueError(
+                f"This {name} was fitted by an older skrnn, without the data "
+                "its intervals calibrate on: call fit again before "
+                "predict_interval."
+            )
+        y, _ = data
+        n = len(y)
+        earliest = n - horizon - n_origins + 1
+        minimum = self.min_train_size()
+        if earliest < minimum:
+            needed = minimum + n_origins + horizon - 1
+            raise ValueError(
+                f"predict_interval over {horizon} steps with "
+                f"calibration_origins={n_origins} refits {name} on the training "
+                f"series cut at {n_origins + horizon - 1} earlier origins, the "
+                f"earliest after {max(earliest, 0)} time points, but these "
+                f"parameters need at least {minimum} to fit: the training series must "
+                f"have at least {needed} time points (min_train_size() + "
+                f"calibration_origins + steps - 1). Got {n}. Fit on a longer "
+                "series, forecast fewer steps, or set a smaller "
+                f"calibration_origins (at least {fewest} for coverage="
+                f"{coverage})."
+            )
+        cache = self._calibration_errors
+        for origin in range(n - 1, earliest - 1, -1):
+            if origin not in cache:
+                cache[origin] = self._origin_errors(origin)
+        rank = _conformal_rank(n_origins, coverage)
+        radius = np.empty((horizon, y.shape[1]))
+        for step in range(1, horizon + 1):
+            latest = n - step
+            scores = np.stack(
+                [
+                    cache[origin][step - 1]
+                    for origin in range(latest - n_origins + 1, latest + 1)
+                ]
+            )
+            radius[step - 1] = np.sort(scores, axis=0)[rank - 1]
+        return radius
+
+    def _origin_errors(self, origin):
+        """Absolute errors (n - origin, n_series) of a clone fitted on the
+        first ``origin`` time points, forecasting the rest of the series."""
+        y, exog = self._calibration_data
+        steps = len(y) - origin
+        model = clone(self)
+        model.fit(
+            None if exog is None else exog[:origin],
+            y[:origin, 0] if self._y_is_1d else y[:origin],
+        )
+        forecast = model.forecast(steps, X=None if exog is None else exog[origin:])
+        forecast = np.asarray(forecast, dtype=np.float64).reshape(steps, -1)
+        errors = np.abs(y[origin:] - forecast)
+        # A forecast that failed (NaN) is an error of unbounded size.
+        return np.where(np.isnan(errors), np.inf, errors)
