@@ -66,6 +66,14 @@ BENCHMARKS = {
         "accuracy",
         True,
     ),
+    "forecast_peers": (
+        "issue 12 peers: hold-out MASE of the tutorial loop, sktime's "
+        "make_reduction(SimpleRNNRegressor) and skforecast's ForecasterRnn on "
+        "the ten series of forecast_suite",
+        ["forecast_peers"],
+        "accuracy",
+        False,
+    ),
     "training_parity": (
         "skrnn's compiled training vs Keras's fit from the same weights: "
         "the order of the batches",
