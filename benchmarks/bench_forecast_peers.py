@@ -18,8 +18,8 @@ the suite:
   window_length=12, strategy="recursive")``, SimpleRNNRegressor at its
   defaults (6 units, 100 epochs, batch 1, a ReduceLROnPlateau callback).
   Batch 1 makes it slow: about 265,000 optimizer steps per seed over the
-  suite, some 20 minutes on 2 shared cores, so the full run fits it with
-  seed 0 only (``--sktime-seeds`` sets how many).
+  suite, 15 minutes on 2 shared cores, so the full run fits it with seed 0
+  only (``--sktime-seeds`` sets how many).
 * ``skforecast ForecasterRnn``: ``create_and_compile_model`` at its defaults
   (LSTM(100), Dense(64, relu), a linear output of ``h`` units: a direct
   multi-output forecast), 12 lags, ``steps = h``, the default
@@ -274,7 +274,7 @@ def main():
         type=int,
         default=1,
         help="how many of the seeds the sktime peer is fitted with (default: 1; "
-        "each seed costs about 20 minutes on 2 cores)",
+        "each seed costs about 15 minutes on 2 cores)",
     )
     args = parser.parse_args()
     if args.quick:

@@ -15,7 +15,7 @@ Run:
 
 With --quick the accuracy benchmarks write to results/quick/ (their full
 results are what the repository keeps); the speed benchmarks write their
-usual files. A whole --quick run takes about 3 minutes on 2 cores
+usual files. A whole --quick run takes about 4 minutes on 2 cores
 (bench_memory.py --quick about 1 of them).
 """
 
