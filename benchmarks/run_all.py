@@ -15,7 +15,7 @@ Run:
 
 With --quick the accuracy benchmarks write to results/quick/ (their full
 results are what the repository keeps); the speed benchmarks write their
-usual files. A whole --quick run takes about 3 minutes on 2 cores
+usual files. A whole --quick run takes about 4 minutes on 2 cores
 (bench_memory.py --quick about 1 of them).
 """
 
@@ -71,6 +71,14 @@ BENCHMARKS = {
         "intervals (naive, AR analytic, linear and RNN conformal) on ten real "
         "series",
         ["interval_coverage"],
+        "accuracy",
+        False,
+    ),
+    "forecast_peers": (
+        "issue 12 peers: hold-out MASE of the tutorial loop, sktime's "
+        "make_reduction(SimpleRNNRegressor) and skforecast's ForecasterRnn on "
+        "the ten series of forecast_suite",
+        ["forecast_peers"],
         "accuracy",
         False,
     ),
