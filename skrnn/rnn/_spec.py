@@ -77,6 +77,12 @@ class NetworkSpec:
     # A Keras LearningRateSchedule as (class, sorted config items), so that
     # equal schedules share a template; None for a constant learning rate.
     learning_rate_schedule: Any = None
+    # The convolution front-end: one entry per Conv1D block (empty for none).
+    conv_filters: tuple = ()
+    conv_kernel_size: tuple = ()
+    conv_strides: tuple = ()
+    # "sequence": z-normalise every sequence per feature inside the network.
+    normalize: Any = None
 
     def _identity(self):
         return tuple(
