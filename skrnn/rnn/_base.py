@@ -113,9 +113,9 @@ _NETWORK_PARAMETERS_DOC = """
         ``bidirectional``, ``dropout``, ``recurrent_dropout``,
         ``layer_dropout``, ``activation``, ``dense_units``,
         ``dense_activation``, ``attention`` and the ``conv_*`` knobs are not
-        used. A body that
-        needs the number of time steps (``Flatten``, ``TimeDistributed``) is
-        built for the fitted length and then reads only that length.
+        used. A body that needs the number of time steps (``Flatten``,
+        ``TimeDistributed``) is built for the fitted length and then reads
+        only that length.
 
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
 default="adam"
@@ -303,8 +303,9 @@ def _as_layer_widths(value, name, *, allow_empty):
 
 
 # conv_strides="auto": the first block strides so that the layers after it
-# read at most this many steps. On ACSF1 (1,460 steps) a stride of 4 scored
-# 82% and one of 8 70%; on OSULeaf (427) 2 and 3 beat 1 (75-81% against 61%).
+# read at most this many steps. One seed each: on ACSF1 (1,460 steps) a
+# stride of 4 scored 82% and one of 8 70%; on OSULeaf (427) 2 and 3 beat 1
+# (75-81% against 61%).
 AUTO_STRIDE_STEPS = 400
 # epochs="auto": at least this many optimizer steps, and this many epochs.
 AUTO_MIN_STEPS = 1000
