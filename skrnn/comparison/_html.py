@@ -254,7 +254,9 @@ def _training_caption(report):
         row = report.settings.loc[model]
         epochs = row["epochs"]
         stops = row["early_stopping"]
-        if isinstance(stops, bool | np.bool_) and stops and epochs is not None:
+        # epochs="auto" is decided in each fit: no cap to compare with
+        capped = isinstance(epochs, int | np.integer)
+        if isinstance(stops, bool | np.bool_) and stops and capped:
             ran = runs.loc[model]
             if (ran < epochs).any():
                 counts = ", ".join(map(str, ran.tolist()))

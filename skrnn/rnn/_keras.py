@@ -139,6 +139,114 @@ class LastSteps(layers.Layer):
         return {**super().get_config(), "n_steps": self.n_steps}
 
 
+@keras.saving.register_keras_serializable(package="skrnn")
+class SequenceStandardization(layers.Layer):
+    """Z-normalise every sequence, per feature, over its observed time steps.
+
+    Each sequence gets mean 0 and standard deviation 1 in each feature, as the
+    UCR/UEA literature normalises series before classifying them. Padding
+    (NaN steps) is left out of the statistics and stays NaN; a feature that
+    is constant over a sequence becomes 0.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        observed = ops.logical_not(ops.isnan(inputs))
+        weight = ops.cast(observed, inputs.dtype)
+        count = ops.maximum(ops.sum(weight, axis=1, keepdims=True), 1.0)
+        mean = ops.sum(ops.where(observed, inputs, 0.0), axis=1, keepdims=True) / count
+        centred = ops.where(observed, inputs - mean, 0.0)
+        std = ops.sqrt(ops.sum(centred * centred, axis=1, keepdims=True) / count)
+        # float32 leaves a constant sequence a spread of ~1e-7 of its level
+        constant = std <= 1e-5 * ops.abs(mean) + 1e-12
+        return (
+            ops.where(constant, 0.0, 1.0)
+            * (inputs - mean)
+            / ops.where(constant, 1.0, std)
+        )
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class ConvBlock(layers.Layer):
+    """``Conv1D -> BatchNormalization -> ReLU`` over time, aware of padding.
+
+    Padded (masked) steps enter the convolution as zeros, as the zero padding
+    at a sequence's borders does, and are left out of the batch statistics;
+    an unpadded sequence and the same sequence padded give the same outputs
+    at its steps. With ``strides > 1`` the outputs are taken every
+    ``strides`` steps counting back from the last step (where every
+    sequence of skrnn's left-padded data ends), and the mask is downsampled
+    with them.
+    """
+
+    def __init__(self, filters, kernel_size, strides=1, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.filters, self.kernel_size = int(filters), int(kernel_size)
+        self.strides, self.seed = int(strides), seed
+
+    def build(self, input_shape):
+        seeds = _SeedSequence(self.seed)
+        self.conv = layers.Conv1D(
+            self.filters,
+            self.kernel_size,
+            strides=self.strides,
+            padding="valid",
+            name="conv",
+            **seeds.kernel(),
+        )
+        self.conv.build((None, None, input_shape[-1]))
+        # Keras's default momentum 0.99 leaves the moving statistics far from
+        # the batch statistics after the few hundred steps that small sets
+        # train: on GunPoint, after 600 steps, 92% of the training set and
+        # 87% of the test set right when predicting; with 0.9 after 200
+        # steps, 100% and 96%.
+        self.norm = layers.BatchNormalization(momentum=0.9, name="norm")
+        self.norm.build((None, None, self.filters))
+
+    def _downsampled(self, mask):
+        if self.strides == 1:
+            return mask
+        return ops.flip(ops.flip(mask, axis=1)[:, :: self.strides], axis=1)
+
+    def call(self, inputs, training=None, mask=None):
+        x = inputs
+        if mask is not None:
+            x = ops.where(mask[..., np.newaxis], x, ops.zeros_like(x))
+        if self.strides > 1:  # a grid that ends at the last step
+            x = ops.flip(x, axis=1)
+        k = self.kernel_size
+        x = self.conv(ops.pad(x, [[0, 0], [(k - 1) // 2, k // 2], [0, 0]]))
+        if self.strides > 1:
+            x = ops.flip(x, axis=1)
+        out_mask = None if mask is None else self._downsampled(mask)
+        x = ops.relu(self.norm(x, training=training, mask=out_mask))
+        if out_mask is not None:
+            x = ops.where(out_mask[..., np.newaxis], x, ops.zeros_like(x))
+        return x
+
+    def compute_mask(self, inputs, mask=None):
+        return None if mask is None else self._downsampled(mask)
+
+    def compute_output_shape(self, input_shape):
+        steps = input_shape[1]
+        if steps is not None:
+            steps = -(-steps // self.strides)
+        return (input_shape[0], steps, self.filters)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "seed": self.seed,
+        }
+
+
 class _SeedSequence:
     """Explicit seeds for every random initializer and dropout of a network.
 
@@ -210,7 +318,10 @@ def build_network(spec, seed=None):
     use_the_worker_share_of_cores()  # before TensorFlow's runtime starts
     seeds = _SeedSequence(seed)
     inputs = keras.Input(shape=spec.input_shape, name="sequences")
-    x = NaNMasking(name="padding_mask")(inputs) if spec.masked else inputs
+    x = inputs
+    if spec.normalize == "sequence":
+        x = SequenceStandardization(name="normalize")(x)
+    x = NaNMasking(name="padding_mask")(x) if spec.masked else x
     if spec.network is not None:
         x = _call_body(spec, x)
     else:
@@ -234,6 +345,22 @@ def build_network(spec, seed=None):
                 return lambda tensor: tensor
             return layers.Dropout(spec.layer_dropout, seed=seeds.draw(), name=name)
 
+        pooled = None
+        if spec.conv_filters:
+            # Seeds are drawn only for these layers, so that networks without
+            # them keep the initial weights they had before the knob existed.
+            for i, (filters, size, stride) in enumerate(
+                zip(
+                    spec.conv_filters,
+                    spec.conv_kernel_size,
+                    spec.conv_strides,
+                    strict=True,
+                )
+            ):
+                x = ConvBlock(
+                    filters, size, stride, seed=seeds.draw(), name=f"conv_{i}"
+                )(x)
+            pooled = layers.GlobalAveragePooling1D(name="conv_pool")(x)
         for i, width in enumerate(spec.units):
             layer = recurrent(i, width, name=f"{spec.cell}_{i}")
             if spec.bidirectional:
@@ -248,6 +375,14 @@ def build_network(spec, seed=None):
             x = layer_dropout(f"{spec.cell}_{i}_dropout")(x)
         if spec.attention:
             x = AttentionPooling(seed=seeds.draw(), name="attention")(x)
+        if pooled is not None:
+            # LSTM-FCN's two branches: the recurrent summary beside the
+            # convolution features averaged over time.
+            x = (
+                layers.Concatenate(name="conv_concat")([x, pooled])
+                if spec.units
+                else pooled
+            )
         for i, width in enumerate(spec.dense_units):
             x = layers.Dense(
                 width,
@@ -994,7 +1129,9 @@ def model_from_bytes(data):
 
 __all__ = [
     "AttentionPooling",
+    "ConvBlock",
     "NaNMasking",
+    "SequenceStandardization",
     "TrainingDiverged",
     "build_network",
     "clear_templates",

@@ -17,10 +17,10 @@ from sklearn.utils.validation import check_array, check_is_fitted
 from .._validation import check_sequences
 from ._base import (
     _LENGTH_NOTES_DOC,
-    _NETWORK_PARAMETERS_DOC,
     _SHARED_ATTRIBUTES_DOC,
-    _TRAINING_PARAMETERS_DOC,
     _BaseRNN,
+    network_parameters_doc,
+    training_parameters_doc,
 )
 
 _REGRESSION_METRICS = {
@@ -53,9 +53,9 @@ _STOPPING_DOC = """    validation_fraction : float in [0, 1), default=0.2
 """
 
 
-_TRAINING_DOC = _TRAINING_PARAMETERS_DOC.replace(
-    "{metric_names}", '"mse", "rmse", "mae", "r2"'
-).replace("{stopping}", _STOPPING_DOC)
+_TRAINING_DOC = training_parameters_doc(
+    '"mse", "rmse", "mae", "r2"', "100", "", stopping=_STOPPING_DOC
+)
 
 
 class RNNRegressor(RegressorMixin, _BaseRNN):
@@ -66,7 +66,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
     Parameters
     ----------
-{_NETWORK_PARAMETERS_DOC}
+{network_parameters_doc("()", "8", "1", " Off by default.")}
     loss : {{"mse", "mae", "huber", "log_cosh"}} or callable, default="mse"
         Keras loss to minimise.
 
@@ -153,6 +153,9 @@ or callable, default="linear"
         dense_units=(),
         dense_activation="relu",
         attention=False,
+        conv_filters=(),
+        conv_kernel_size=8,
+        conv_strides=1,
         network=None,
         optimizer="adam",
         learning_rate=1e-3,
@@ -185,6 +188,9 @@ or callable, default="linear"
             dense_units=dense_units,
             dense_activation=dense_activation,
             attention=attention,
+            conv_filters=conv_filters,
+            conv_kernel_size=conv_kernel_size,
+            conv_strides=conv_strides,
             network=network,
             optimizer=optimizer,
             learning_rate=learning_rate,

@@ -79,6 +79,12 @@ class NetworkSpec:
     learning_rate_schedule: Any = None
     # Number of last time steps a linear skip connection reads (0: none).
     linear_steps: int = 0
+    # The convolution front-end: one entry per Conv1D block (empty for none).
+    conv_filters: tuple = ()
+    conv_kernel_size: tuple = ()
+    conv_strides: tuple = ()
+    # "sequence": z-normalise every sequence per feature inside the network.
+    normalize: Any = None
 
     def _identity(self):
         return tuple(
