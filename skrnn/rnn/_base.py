@@ -822,6 +822,7 @@ class _BaseRNN(BaseEstimator):
     def _linear_steps(self):
         """Time steps a linear skip connection reads (0: none); see RNNRegressor."""
         return 0
+
     def _normalize(self):
         """How the network normalises its input sequences (None: not)."""
         return None

@@ -30,6 +30,7 @@ _CONV_NOTE = (
     "        for none."
 )
 
+
 class RNNClassifier(ClassifierMixin, _BaseRNN):
     __doc__ = f"""Recurrent neural network classifier (SimpleRNN, LSTM or GRU).
 
