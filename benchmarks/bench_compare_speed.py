@@ -5,8 +5,8 @@ be 2x faster; issue 12 for a default ``compare()`` on a ~2,000-point series
 to finish within 3 minutes on 2 cores. Each run is a fresh process (TensorFlow
 start-up included), serial (``n_jobs=1``):
 
-* ``airline, defaults before``: ``compare(log airline, horizon=12,
-  seasonal_period=12)`` with the default models as they were before issue 12
+* ``airline, defaults before``: on log airline, with horizon 12 and season
+  12, the default models as they were before issue 12
   (window 24 on the seasonal differences, no linear skip, 100 epochs without
   early stopping), given explicitly;
 * ``airline, defaults``: the same call with today's default models;

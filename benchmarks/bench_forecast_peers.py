@@ -14,14 +14,15 @@ the suite:
   ``model.predict`` called once per step in a Python loop, each prediction
   fed back into the window (starting from the last 12 training values).
   Seeded with ``keras.utils.set_random_seed(seed)``.
-* ``sktime reduction``: ``make_reduction(SimpleRNNRegressor(random_state=seed),
-  window_length=12, strategy="recursive")``, SimpleRNNRegressor at its
+* ``sktime reduction``: sktime's ``make_reduction`` of
+  ``SimpleRNNRegressor(random_state=seed)`` with ``window_length=12`` and
+  ``strategy="recursive"``, SimpleRNNRegressor at its
   defaults (6 units, 100 epochs, batch 1, a ReduceLROnPlateau callback).
   Batch 1 makes it slow: about 265,000 optimizer steps per seed over the
   suite, 15 minutes on 2 shared cores, so the full run fits it with seed 0
   only (``--sktime-seeds`` sets how many).
 * ``skforecast ForecasterRnn``: ``create_and_compile_model`` at its defaults
-  (LSTM(100), Dense(64, relu), a linear output of ``h`` units: a direct
+  (LSTM(100), Dense(64, relu), a linear output of h units: a direct
   multi-output forecast), 12 lags, ``steps = h``, the default
   ``MinMaxScaler``, and the fit settings of skforecast's example (50 epochs,
   batch 32, ``validation_split=0.1``, ``EarlyStopping(patience=5)``). It runs

@@ -129,6 +129,11 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         Where the target and the exogenous columns sit in the windows the
         estimator is trained on and forecasts from.
 
+    See Also
+    --------
+    ARForecaster : Autoregressive baseline (statsmodels AutoReg).
+    NaiveForecaster : Naive baselines.
+
     Notes
     -----
     With ``differences="auto"`` or ``seasonal_differences="auto"``, each
@@ -140,11 +145,6 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
     the choice costs a few AR fits, not network fits. It looks only at the
     training series, so it is re-made on every training fold of a
     cross-validation.
-
-    See Also
-    --------
-    ARForecaster : Autoregressive baseline (statsmodels AutoReg).
-    NaiveForecaster : Naive baselines.
 
     Examples
     --------
