@@ -332,18 +332,36 @@ def main():
         return LSTMFCN_EPOCHS["long" if PROBLEMS[name][3] else "default"]
 
     lstmfcn = "LSTM-FCN (sktime)"
-    # In order of importance: the default on every set, then the variants,
-    # then LSTM-FCN; the longest fits first within each.
-    jobs = [
-        (run_rnn, (name, variant, seed, args.quick))
-        for variant in VARIANTS
-        for name in reversed(problems)
-        for seed in seeds(name, variant)
-    ] + [
-        (run_lstmfcn, (name, seed, lstmfcn_epochs(name)))
-        for name in reversed(problems)
-        for seed in seeds(name, lstmfcn)
-    ]
+
+    # In order of importance: the default on every set, LSTM-FCN on the
+    # long sets (the goal compares them), the variants and LSTM-FCN on the
+    # short sets, the variants on the long sets; the longest fits first
+    # within each.
+    def rnn_jobs(names, variants):
+        return [
+            (run_rnn, (name, variant, seed, args.quick))
+            for variant in variants
+            for name in reversed(names)
+            for seed in seeds(name, variant)
+        ]
+
+    def lstmfcn_jobs(names):
+        return [
+            (run_lstmfcn, (name, seed, lstmfcn_epochs(name)))
+            for name in reversed(names)
+            for seed in seeds(name, lstmfcn)
+        ]
+
+    long_sets = [name for name in problems if PROBLEMS[name][3]]
+    short_sets = [name for name in problems if not PROBLEMS[name][3]]
+    others = [variant for variant in VARIANTS if variant != "default"]
+    jobs = (
+        rnn_jobs(problems, ["default"])
+        + lstmfcn_jobs(long_sets)
+        + rnn_jobs(short_sets, others)
+        + lstmfcn_jobs(short_sets)
+        + rnn_jobs(long_sets, others)
+    )
     runs_file = _common.RESULTS / "classification_accuracy_runs.jsonl"
     wanted = {_job_key(job) for job in jobs}
     recorded = []
