@@ -70,6 +70,23 @@ def write_results(name, title, rows, *, notes="", extra=None):
     return table
 
 
+def run_in_fresh_process(code, *args):
+    """Run Python ``code`` in a new interpreter; return the JSON of its last line.
+
+    Each run pays its own start-up (TensorFlow's import included) and shares
+    no TensorFlow state with the caller or the other runs.
+    """
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def timed(func, *args, **kwargs):
     start = time.perf_counter()
     result = func(*args, **kwargs)

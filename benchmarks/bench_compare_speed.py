@@ -23,11 +23,8 @@ Run: python benchmarks/bench_compare_speed.py [--quick]
 """
 
 import argparse
-import json
-import subprocess
-import sys
 
-from _common import write_results
+from _common import run_in_fresh_process, write_results
 
 RUN = """
 import json, sys, time
@@ -67,13 +64,7 @@ print(json.dumps({"seconds": seconds, "n": len(y), "mase": mase}))
 
 
 def _run(which, quick):
-    out = subprocess.run(
-        [sys.executable, "-c", RUN, which, "1" if quick else "0"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_in_fresh_process(RUN, which, "1" if quick else "0")
 
 
 def main():

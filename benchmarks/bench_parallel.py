@@ -11,12 +11,9 @@ Run: python benchmarks/bench_parallel.py [--quick]
 """
 
 import argparse
-import json
-import subprocess
-import sys
 
 import numpy as np
-from _common import write_results
+from _common import run_in_fresh_process, write_results
 
 SEARCH = """
 import json, sys, time
@@ -45,13 +42,7 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 
 
 def _run(n_jobs, threads, epochs):
-    out = subprocess.run(
-        [sys.executable, "-c", SEARCH, str(n_jobs), str(threads), str(epochs)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_in_fresh_process(SEARCH, n_jobs, threads, epochs)
 
 
 def main():
