@@ -19,11 +19,8 @@ python benchmarks/bench_memory.py [--quick]
 """
 
 import argparse
-import json
-import subprocess
-import sys
 
-from _common import write_results
+from _common import run_in_fresh_process, write_results
 
 FITS = """
 import gc, json, sys
@@ -115,16 +112,6 @@ print(json.dumps({"rss_first_MiB": first, "rss_before_MiB": before,
 """
 
 
-def _run(code, *args):
-    out = subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def growth_per_fit(rss, warmup):
     """Least-squares slope of RSS over the fits after warm-up (MiB per fit)."""
     import numpy as np
@@ -141,7 +128,7 @@ def main():
 
     rows = []
     for path in ("keras", "skrnn"):
-        rss = _run(FITS, n_fits, path)
+        rss = run_in_fresh_process(FITS, n_fits, path)
         rows.append(
             {
                 "path": "raw Keras, new model per fit"
@@ -153,7 +140,7 @@ def main():
                 "growth per fit after warm-up (MiB)": growth_per_fit(rss, warmup),
             }
         )
-    grid = _run(GRID, "quick" if args.quick else "full")
+    grid = run_in_fresh_process(GRID, "quick" if args.quick else "full")
     rows.append(
         {
             "path": f"skrnn GridSearchCV, {grid['candidates']} candidates x 2 folds",
@@ -168,7 +155,7 @@ def main():
         }
     )
     n_cycle = 40 if args.quick else 200
-    cycle = {k: _run(CYCLE, n_cycle, k) for k in (1, 20)}
+    cycle = {k: run_in_fresh_process(CYCLE, n_cycle, k) for k in (1, 20)}
     for k, result in cycle.items():
         rows.append(
             {
