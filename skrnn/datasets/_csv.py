@@ -14,6 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# Every number exactly as written: before pandas 3.1 the default parser could
+# be off in the last bit; 3.1 parses exactly and deprecates the option.
+_PANDAS_VERSION = tuple(map(int, re.match(r"(\d+)\.(\d+)", pd.__version__).groups()))
+_EXACT_NUMBERS = {} if _PANDAS_VERSION >= (3, 1) else {"float_precision": "round_trip"}
+
 __all__ = ["FILL_METHODS", "read_csv_series"]
 
 FILL_METHODS = ("interpolate", "ffill")
@@ -131,9 +136,7 @@ def _read(path, target, date_column, date_format, fill, names):
     if not path.is_file():
         raise ValueError(f"{path}: no such file. Check the path.")
     try:
-        # round_trip: every number exactly as written (pandas' fast parser
-        # can be off in the last bit).
-        frame = pd.read_csv(path, float_precision="round_trip")
+        frame = pd.read_csv(path, **_EXACT_NUMBERS)
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors too
         raise ValueError(f"{path}: cannot be read as CSV ({exc}).") from exc
     columns = ", ".join(map(str, frame.columns))
