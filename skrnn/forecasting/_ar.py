@@ -181,7 +181,15 @@ class ARForecaster(BaseForecaster):
             trend=self.trend, seasonal=self.seasonal, period=self.period, exog=exog
         )
         centred = "c" in self.trend or self.seasonal
-        self.y_center_, self.y_scale_ = _standardisation(y, center=centred)
+        # A panel's series start at different rows (NaN before): each is
+        # fitted on its own observed part.
+        starts = len(y) - (~np.isnan(y)).sum(axis=0)
+        scales = [
+            _standardisation(y[start:, [j]], center=centred)
+            for j, start in enumerate(starts)
+        ]
+        self.y_center_ = np.concatenate([center for center, _ in scales])
+        self.y_scale_ = np.concatenate([scale for _, scale in scales])
         y = (y - self.y_center_) / self.y_scale_
         n_exog = 0 if exog is None else exog.shape[1]
         self.exog_center_, self.exog_scale_ = (
@@ -189,12 +197,13 @@ class ARForecaster(BaseForecaster):
             if n_exog
             else (np.zeros(0), np.ones(0))
         )
-        if n_exog:
-            common["exog"] = self._scaled_exog(exog)
+        scaled_exog = self._scaled_exog(exog)
         self.results_, self.ar_lags_ = [], []
-        for series in y.T:
+        for series, start in zip(y.T, starts, strict=True):
+            series = series[start:]
+            common["exog"] = None if exog is None else scaled_exog[start:]
             if isinstance(self.lags, str):
-                maxlag = self._maxlag(len(series), 0 if exog is None else exog.shape[1])
+                maxlag = self._maxlag(len(series), n_exog)
                 selection = ar_select_order(series, maxlag, ic=self.lags, **common)
                 lags = list(selection.ar_lags or [])
             else:
@@ -202,7 +211,6 @@ class ARForecaster(BaseForecaster):
             result = AutoReg(series, lags=lags or 0, **common).fit()
             self.results_.append(result)
             self.ar_lags_.append(lags)
-        self._n_train = len(y)
 
     def _scaled_exog(self, exog):
         if exog is None:
@@ -210,9 +218,10 @@ class ARForecaster(BaseForecaster):
         return (exog - self.exog_center_) / self.exog_scale_
 
     def _prediction(self, result, steps, exog):
+        n_train = result.model.endog.shape[0]
         return result.get_prediction(
-            start=self._n_train,
-            end=self._n_train + steps - 1,
+            start=n_train,
+            end=n_train + steps - 1,
             exog_oos=self._scaled_exog(exog),
         )
 

@@ -69,12 +69,37 @@ def differenced(y, differences, seasonal_period):
 
 
 def ar_order(z, *, maxlag=None):
-    """The largest lag AR(aic) selects on each column of ``z`` (at least 1)."""
+    """The largest lag AR(aic) selects on ``z`` (at least 1); for several
+    columns, the median of theirs, rounded up."""
     from ._ar import ARForecaster
 
     with _quiet_statsmodels():
         ar = ARForecaster("aic", maxlag=maxlag).fit(None, z)
-    return max([max(lags or [1]) for lags in ar.ar_lags_])
+    orders = [max(lags or [1]) for lags in ar.ar_lags_]
+    return int(np.ceil(np.median(orders)))
+
+
+def choice_sample(y, *, max_series=20):
+    """What the "auto" choices of a panel look at: its longest series, cut to
+    their common observed span, so that the choices cost a few AR fits
+    whatever the number of series.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_timesteps, n_series)
+        Series that end at the last row, NaN before a series starts.
+
+    Returns
+    -------
+    sample : ndarray of shape (n_span, min(n_series, max_series))
+        Without NaN.
+    """
+    lengths = (~np.isnan(y)).sum(axis=0)
+    if y.shape[1] <= max_series and (lengths == len(y)).all():
+        return y
+    columns = np.sort(np.argsort(-lengths, kind="stable")[:max_series])
+    span = int(lengths[columns].min())
+    return y[len(y) - span :, columns]
 
 
 def _linear_forecast(y, differences, seasonal_period, steps):

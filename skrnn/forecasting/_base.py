@@ -7,6 +7,7 @@ forecasts the rows of ``X``, which lie after the end of the training data.
 """
 
 import warnings
+from dataclasses import replace
 from numbers import Integral
 
 import numpy as np
@@ -15,7 +16,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from .._state import restore_on_error
-from ._checks import check_exog, check_series, check_time_index
+from ._checks import check_exog, check_time_index
+from ._panel import Target, parse_target
 
 __all__ = ["BaseForecaster"]
 
@@ -148,21 +150,18 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 f"{name} requires y to be passed, but the target y is None. "
                 "Call fit(None, y) with the series as y."
             )
-        y_values = check_series(y, input_name="y")
+        target = parse_target(y, input_name="y")
+        y_values = target.values
         n = len(y_values)
-        minimum = self.min_train_size()
-        if n < minimum:
-            # n_samples= is sklearn's wording for the count, which users know.
-            raise ValueError(
-                f"y has {n} time points, but {type(self).__name__} with these "
-                f"parameters needs at least {minimum} (got n_samples={n}). "
-                f"{self._min_train_hint()}"
-            )
-        index = _time_index(X)
-        if index is None:
-            index = _time_index(y)
+        self._check_lengths(target)
+        if isinstance(y, dict):
+            index = target.index
+        else:
+            index = _time_index(X)
+            if index is None:
+                index = _time_index(y)
         if index is not None and isinstance(X, pd.DataFrame | pd.Series):
-            y_index = _time_index(y)
+            y_index = target.index
             if y_index is not None and not y_index.equals(X.index):
                 raise ValueError(
                     "X and y have different indexes; X must have one row per "
@@ -170,18 +169,41 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 )
         self.time_axis_ = check_time_index(index)
         exog = self._validate_exog(X, n_rows=n, reset=True)
-        self.y_train_ = y.copy() if hasattr(y, "copy") else np.array(y)
-        self.n_series_ = 1 if y_values.ndim == 1 else y_values.shape[1]
-        self._y_is_1d = y_values.ndim == 1
-        self._y_names = (
-            y.name
-            if isinstance(y, pd.Series)
-            else list(y.columns)
-            if isinstance(y, pd.DataFrame)
-            else None
-        )
-        self._y_is_pandas = isinstance(y, pd.Series | pd.DataFrame)
-        return y_values.reshape(n, -1), exog
+        if exog is not None and target.lags.any():
+            j = int(np.argmax(target.lags))
+            raise ValueError(
+                f"The series of y end at different time points ({target.label(j)} "
+                f"ends {target.lags[j]} before the last), and X has exogenous "
+                "columns: their rows after a series' end would be both known "
+                "and forecast. With exogenous regressors, give series that "
+                "all end at the last time point (cut the panel at a common end)."
+            )
+        if isinstance(y, dict):
+            self.y_train_ = {key: value.copy() for key, value in y.items()}
+        else:
+            self.y_train_ = y.copy() if hasattr(y, "copy") else np.array(y)
+        self.n_series_ = y_values.shape[1]
+        self._target = replace(target, values=None)  # the layout, not the data
+        self._y_is_1d = target.kind == "1d"
+        self._y_names = target.names
+        self._y_is_pandas = target.index is not None or target.kind == "dict"
+        return y_values, exog
+
+    def _check_lengths(self, target):
+        """Refuse a series shorter than the parameters can fit."""
+        lengths = target.lengths
+        minimum = self.min_train_size()
+        if lengths.min() < minimum:
+            j = int(np.argmin(lengths))
+            n = int(lengths[j])
+            which = f"{target.label(j)} of y has" if target.ragged else "y has"
+            # n_samples= is sklearn's wording for the count, which users know.
+            raise ValueError(
+                f"{which} {n} time points, but {type(self).__name__} with these "
+                f"parameters needs at least {minimum} (got n_samples={n}). "
+                f"{self._min_train_hint()}"
+                + (" Or drop the short series from the panel." if target.ragged else "")
+            )
 
     def min_train_size(self):
         """The shortest training series these parameters can fit.
@@ -338,25 +360,39 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             The forecasts; pandas with X's time index when y was pandas.
         """
         positions, index, exog = self._prepare_predict(X)
-        values = self._forecast(int(positions[-1]), exog)[positions - 1]
-        return self._wrap(values, index)
+        # Each series' own steps: a series that ended earlier is further ahead.
+        steps = positions[:, None] + self._series_lags()
+        values = self._forecast(int(steps.max()), exog)
+        return self._wrap(np.take_along_axis(values, steps - 1, axis=0), index)
 
-    def forecast(self, steps=1, X=None):
+    def forecast(self, steps=1, X=None, *, y=None):
         """Forecast the next ``steps`` time points, with their future index.
 
         Parameters
         ----------
         steps : int, default=1
-            Number of time points after the end of the training data.
+            Number of time points after the end of the training data (after
+            the end of each series, for a panel whose series end at
+            different time points).
         X : array-like of shape (steps, n_exog), default=None
             Future values of the exogenous regressors; needed only when the
             forecaster was fitted with some.
+        y : array-like or dict, default=None
+            Other series to forecast instead of the training series, in any
+            form ``fit`` takes: the fitted model continues each from its end
+            (its own history sets its differencing and scale). Only for a
+            global model (:class:`RecursiveForecaster`) without exogenous
+            regressors; the fitted state is left as it is.
 
         Returns
         -------
-        y_pred : Series, DataFrame or ndarray
-            Forecasts indexed by the future time points (a continued
-            DatetimeIndex, PeriodIndex or RangeIndex) when y was pandas.
+        y_pred : Series, DataFrame, dict or ndarray
+            Forecasts shaped like y: indexed by the future time points (a
+            continued DatetimeIndex, PeriodIndex or RangeIndex) when y was
+            pandas; a dict of Series when y was a dict. For a wide panel
+            whose series end at different time points, the frame runs from
+            the earliest forecast time point to the latest, NaN where a
+            series has no forecast.
         """
         check_is_fitted(self)
         self._check_unchanged()
@@ -365,6 +401,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 "steps must be a positive int, the number of time points to "
                 f"forecast. Got {steps!r} instead."
             )
+        if y is not None:
+            return self._forecast_other(int(steps), X, y)
         if X is None:
             if self.n_features_in_:
                 raise ValueError(
@@ -375,16 +413,91 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         elif _num_samples(X) != steps:
             raise ValueError(f"X has {_num_samples(X)} rows but steps is {steps}.")
         exog = self._validate_exog(X, n_rows=steps, reset=False)
-        return self._wrap(
-            self._forecast(int(steps), exog), self.time_axis_.future(steps)
+        values = self._forecast(int(steps), exog)
+        target = getattr(self, "_target", None)
+        if target is None or not target.lags.any():
+            return self._wrap(values, self.time_axis_.future(steps))
+        return _place_ragged(values, target, self.time_axis_)
+
+    def _forecast_other(self, steps, X, y):
+        name = type(self).__name__
+        if X is not None or self.n_features_in_:
+            raise ValueError(
+                f"forecast(y=...) continues other series without exogenous "
+                f"regressors, but X was given or {name} was fitted with some. "
+                "Fit the forecaster on those series (with their regressors) "
+                "instead."
+            )
+        target = parse_target(y, input_name="y")
+        axis = check_time_index(target.index)
+        values = self._forecast_from(target.values, steps)
+        if target.lags.any():
+            return _place_ragged(values, target, axis)
+        return _shape_like(values, axis.future(steps), target)
+
+    def _forecast_from(self, y, steps):
+        """Forecasts (steps, n_series) continuing the series ``y`` (laid out
+        as in ``_fit``) with the fitted model; global models override."""
+        raise ValueError(
+            f"{type(self).__name__} fits one model per series, so it cannot "
+            "forecast series it was not fitted on: fit it on them instead. "
+            "RecursiveForecaster, one model for all series, can."
         )
+
+    def _series_lags(self):
+        """How many time points each series ends before the last one."""
+        target = getattr(self, "_target", None)
+        if target is None:  # fitted by an older skrnn: aligned columns
+            return np.zeros(self.n_series_, dtype=np.int64)
+        return target.lags
 
     def _wrap(self, values, index):
         """Shape forecasts like y: 1-D for one series, pandas if y was pandas."""
-        if self._y_is_1d:
-            values = values[:, 0]
-        if not self._y_is_pandas:
-            return values
-        if self._y_is_1d:
-            return pd.Series(values, index=index, name=self._y_names)
-        return pd.DataFrame(values, index=index, columns=self._y_names)
+        target = getattr(self, "_target", None)
+        if target is None:  # fitted by an older skrnn
+            kind = "1d" if self._y_is_1d else "2d"
+            target = Target(None, None, kind, self._y_names, None)
+            if not self._y_is_pandas:
+                index = None
+        return _shape_like(values, index, target)
+
+
+def _shape_like(values, index, target):
+    """Forecasts (n_rows, n_series) in the container the target came in."""
+    if target.kind == "dict":
+        return {
+            key: pd.Series(values[:, j], index=index, name=key)
+            for j, key in enumerate(target.names)
+        }
+    if target.kind == "1d":
+        values = values[:, 0]
+    if index is None:
+        return values
+    if target.kind == "1d":
+        return pd.Series(values, index=index, name=target.names)
+    return pd.DataFrame(values, index=index, columns=target.names)
+
+
+def _place_ragged(values, target, axis):
+    """Forecasts of series that end at different time points, each after its
+    own end: a dict of Series, or one frame (array) from the earliest
+    forecast time point to the latest, NaN where a series has none."""
+    steps, n_series = values.shape
+    back = int(target.lags.max())
+    # Row r of the frame is the time point r - back + 1 after the last one.
+    frame = np.full((steps + back, n_series), np.nan)
+    rows = back - target.lags[None, :] + np.arange(steps)[:, None]
+    frame[rows, np.arange(n_series)] = values
+    index = None
+    if axis.has_time:
+        index = axis.index[len(axis.index) - back :].append(axis.future(steps))
+    if target.kind == "dict":
+        return {
+            key: pd.Series(
+                values[:, j],
+                index=None if index is None else index[rows[:, j]],
+                name=key,
+            )
+            for j, key in enumerate(target.names)
+        }
+    return _shape_like(frame, index, target)

@@ -116,9 +116,12 @@ class NaiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         if self.strategy == "seasonal_last":
             self._state = y[-self.period :]
         elif self.strategy == "mean":
-            self._state = y.mean(axis=0)
+            self._state = np.nanmean(y, axis=0)
         elif self.strategy == "drift":
-            self._state = (y[-1], (y[-1] - y[0]) / (len(y) - 1))
+            # A panel's series start at different rows (NaN before).
+            lengths = (~np.isnan(y)).sum(axis=0)
+            first = y[len(y) - lengths, np.arange(y.shape[1])]
+            self._state = (y[-1], (y[-1] - first) / (lengths - 1))
         else:
             self._state = y[-1]
 

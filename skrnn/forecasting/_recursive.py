@@ -11,7 +11,7 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..preprocessing import Differencer, WindowLayout
-from ._auto import ar_order, choose_differencing, season_from_index
+from ._auto import ar_order, choice_sample, choose_differencing, season_from_index
 from ._base import BaseForecaster
 from ._intervals import ConformalIntervalsMixin
 
@@ -256,64 +256,84 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             if season is not None
             else [False]
         )
+        sample = choice_sample(y)
         candidates = [
             (d, s)
             for s in seasonal
             for d in regular
-            if len(y) >= d + (season if s else 0) + 4
+            if len(sample) >= d + (season if s else 0) + 4
         ] or [(regular[0], seasonal[0])]
-        d, s = choose_differencing(y, candidates, season)
+        d, s = choose_differencing(sample, candidates, season)
         self.seasonal_period_ = season
         self.differences_, self.seasonal_differences_ = int(d), int(s)
         lost = d + (season if s else 0)
-        if len(y) - lost < 4:
+        shortest = int((~np.isnan(y)).sum(axis=0).min())
+        if shortest - lost < 4:
+            which = "y has" if y.shape[1] == 1 else "The shortest series of y has"
             raise ValueError(
-                f"y has {len(y)} time points; differencing (differences={d}"
+                f"{which} {shortest} time points; differencing (differences={d}"
                 + (f", at the season {season}" if s else "")
-                + f") leaves {len(y) - lost}, too few to fit. "
+                + f") leaves {shortest - lost}, too few to fit. "
                 + self._min_train_hint()
             )
         return lost
 
     def _choose_window(self, z):
         """The "auto" window on the transformed (scaled) series ``z``."""
+        sample = choice_sample(z)
         if self.window != "auto":
             window = self.window
         else:
             # AR(aic) needs some data to choose from; below that, 2 lags.
-            window = max(ar_order(z), 2) if len(z) >= 12 else 2
+            window = max(ar_order(sample), 2) if len(sample) >= 12 else 2
             season = self.seasonal_period_
-            if season is not None and season <= len(z) // 3:
+            if season is not None and season <= len(sample) // 3:
                 window = max(window, season)
-            window = min(window, len(z) - 2)
-        if len(z) < window + 2:
+            window = min(window, len(sample) - 2)
+        shortest = int((~np.isnan(z)).sum(axis=0).min())
+        if shortest < window + 2:
+            which = "y has" if z.shape[1] == 1 else "the shortest series of y has"
             raise ValueError(
-                f"After differencing, y has {len(z)} time points, but a window "
-                f"of {window} needs at least {window + 2}. " + self._min_train_hint()
+                f"After differencing, {which} {shortest} time points, but a "
+                f"window of {window} needs at least {window + 2}. "
+                + self._min_train_hint()
             )
         self.window_ = int(window)
         return self.window_
 
-    def _fit(self, y, exog):
-        lost = self._choose_structure(y)
-        self.differencer_ = None
-        z = y
+    def _transform_target(self, y, lost):
+        """Differenced and scaled ``y``: ``(z, differencer, scaler)``.
+
+        ``y`` may start with NaN in some columns (a panel's later starts);
+        they stay NaN in ``z``, and each column is scaled by its own
+        observed values.
+        """
+        differencer, z = None, y
         if lost:
-            self.differencer_ = Differencer(
+            differencer = Differencer(
                 self.differences_,
                 seasonal_period=(
                     self.seasonal_period_ if self.seasonal_differences_ else None
                 ),
             )
-            z = self.differencer_.fit_transform(y)[lost:]
-            exog = None if exog is None else exog[lost:]
-        self.target_scaler_ = self.exog_scaler_ = None
+            # Differences of the back-filled start are placeholders, NaN below.
+            z = differencer.fit_transform(_backfill(y))[lost:]
+            z[np.isnan(y[: len(y) - lost])] = np.nan
+        scaler = None
         if self.scale:
-            self.target_scaler_ = StandardScaler().fit(z)
-            z = self.target_scaler_.transform(z)
-            if exog is not None:
-                self.exog_scaler_ = StandardScaler().fit(exog)
-                exog = self.exog_scaler_.transform(exog)
+            scaler = StandardScaler().fit(z)  # NaN are ignored
+            z = scaler.transform(z)
+        return z, differencer, scaler
+
+    def _fit(self, y, exog):
+        lost = self._choose_structure(y)
+        z, self.differencer_, self.target_scaler_ = self._transform_target(y, lost)
+        if exog is not None:
+            exog = exog[lost:]
+        self.exog_scaler_ = None
+        if self.scale and exog is not None:
+            self.exog_scaler_ = StandardScaler().fit(exog)
+            exog = self.exog_scaler_.transform(exog)
         if exog is None:
             exog = np.empty((len(z), 0))
 
@@ -325,6 +345,11 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         self._three_d = get_tags(estimator).input_tags.three_d_array
         self.layout_ = WindowLayout(self._choose_window(z), n_exog=exog.shape[1])
         X_windows, y_windows = self.layout_.training_windows(z, exog)
+        # Windows that reach before a series' start (panels) are left out.
+        target = X_windows[..., self.layout_.target_position]
+        complete = np.isfinite(y_windows) & np.isfinite(target).all(axis=1)
+        if not complete.all():
+            X_windows, y_windows = X_windows[complete], y_windows[complete]
         self.estimator_ = estimator.fit(self._as_input(X_windows), y_windows)
         history = getattr(self.estimator_, "history_", None)
         self.history_ = (
@@ -340,22 +365,44 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
     def _forecast(self, steps, exog):
         if exog is not None and self.exog_scaler_ is not None:
             exog = self.exog_scaler_.transform(exog)
+        z = self._recurse(self._last_targets, self._known_rows, steps, exog)
+        return self._to_levels(z, self.differencer_, self.target_scaler_)
+
+    def _forecast_from(self, y, steps):
+        """Continue other series with the fitted model (see ``forecast``)."""
+        lost = self.differences_ + (
+            self.seasonal_period_ if self.seasonal_differences_ else 0
+        )
+        lengths = (~np.isnan(y)).sum(axis=0)
+        needed = lost + self.window_
+        if lengths.min() < needed:
+            raise ValueError(
+                f"forecast(y=...): a series of y has {int(lengths.min())} time "
+                f"points, but the fitted model (window {self.window_}, losing "
+                f"{lost} to differencing) continues series of at least {needed}."
+            )
+        z, differencer, scaler = self._transform_target(y, lost)
+        targets, rows = self.layout_.last_state(z)
+        return self._to_levels(
+            self._recurse(targets, rows, steps, None), differencer, scaler
+        )
+
+    def _recurse(self, last_targets, known_rows, steps, exog):
+        """Forecasts (steps, n_series) of the transformed target."""
         layout = self.layout_
-        rows = layout.forecast_rows(self._known_rows, exog, steps=steps)
+        rows = layout.forecast_rows(known_rows, exog, steps=steps)
         if _runs_the_recursion(self.estimator_):
             w = layout.window
             z = self.estimator_.predict_recursive(
-                layout.assemble(self._last_targets, rows[:w]),
+                layout.assemble(last_targets, rows[:w]),
                 steps,
                 exog=rows[w : w + steps - 1] if layout.n_exog else None,
                 target_index=layout.target_position,
             )
-            z = np.asarray(z, dtype=np.float64).reshape(-1, steps).T
-        else:
-            z = self._forecast_step_by_step(rows, steps)
-        return self._to_levels(z)
+            return np.asarray(z, dtype=np.float64).reshape(-1, steps).T
+        return self._forecast_step_by_step(last_targets, rows, steps)
 
-    def _forecast_step_by_step(self, rows, steps):
+    def _forecast_step_by_step(self, history, rows, steps):
         """The generic recursion: one ``predict`` call per step, all series at once.
 
         A series whose prediction is not finite leaves the recursion (the
@@ -363,7 +410,7 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         other series go on.
         """
         layout = self.layout_
-        w, history = layout.window, self._last_targets
+        w = layout.window
         out = np.full((steps, len(history)), np.nan)
         alive = np.arange(len(history))
         for step in range(steps):
@@ -381,18 +428,17 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             )
         return out
 
-    def _to_levels(self, z):
+    def _to_levels(self, z, differencer, scaler):
         """Undo scaling and differencing, in float64; warn of a forecast that
         is not finite, naming the step where it stops being finite."""
         finite = np.isfinite(z)
         # Each inverse step is causal: a value depends only on those before it.
         levels = np.where(finite, z, 0.0)
         with np.errstate(over="ignore", invalid="ignore"):  # reported below
-            if self.target_scaler_ is not None:
-                scaler = self.target_scaler_
+            if scaler is not None:
                 levels = levels * scaler.scale_ + scaler.mean_
-            if self.differencer_ is not None:
-                levels = self.differencer_.inverse_transform_forecast(levels)
+            if differencer is not None:
+                levels = differencer.inverse_transform_forecast(levels)
         broken = np.logical_or.accumulate(~finite, axis=0) | ~np.isfinite(levels)
         if broken.any():
             levels = np.where(np.logical_or.accumulate(broken, axis=0), np.nan, levels)
@@ -414,6 +460,15 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
                 stacklevel=4,
             )
         return levels
+
+
+def _backfill(y):
+    """``y`` with each column's leading NaN set to its first observed value."""
+    observed = ~np.isnan(y)
+    if observed.all():
+        return y
+    first = np.argmax(observed, axis=0)
+    return np.where(observed, y, y[first, np.arange(y.shape[1])])
 
 
 def _runs_the_recursion(estimator):

@@ -1,0 +1,210 @@
+"""The target of a forecaster: one series, aligned columns, or a ragged panel.
+
+A panel is several series that may start and end at different time points:
+a wide table whose columns are series, NaN before a series starts and after
+it ends, or a dict of series with their own indexes. Forecasters see it as
+one float array (n_timesteps, n_series) in which every series *ends at the
+last row* (its own time: a series that ended earlier is shifted down) and
+NaN only comes before a series starts. ``Target`` keeps what is needed to
+put forecasts back on the user's time axis.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._checks import check_series, check_time_index
+
+__all__ = ["Target", "parse_target"]
+
+
+@dataclass
+class Target:
+    """A validated forecasting target.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_timesteps, n_series)
+        Every series ends at the last row; NaN only before a series starts.
+    lags : ndarray of shape (n_series,)
+        Time points between each series' end and the last time point of the
+        index (0 when it ends last), i.e. how far it was shifted down.
+    kind : {"1d", "2d", "dict"}
+        The container y came in, and forecasts go out in.
+    names : object
+        The Series name, the column labels or the dict keys; None for arrays.
+    index : pandas.Index or None
+        The common time index of y (the union of a dict's indexes).
+    """
+
+    values: np.ndarray
+    lags: np.ndarray
+    kind: str
+    names: object
+    index: object
+
+    @property
+    def lengths(self):
+        """Number of observed time points of each series."""
+        return (~np.isnan(self.values)).sum(axis=0)
+
+    @property
+    def ragged(self):
+        """Whether some series start or end at other time points."""
+        return bool(self.lags.any() or np.isnan(self.values[0]).any())
+
+    def label(self, j):
+        """How messages name series ``j``."""
+        if self.kind == "1d":
+            return "y"
+        if self.names is None:
+            return f"series {j}"
+        return f"series {list(self.names)[j]!r}"
+
+
+def _dict_to_frame(y, input_name):
+    """A dict of series as one wide frame on the union of their time indexes."""
+    if not y:
+        raise ValueError(f"{input_name} is an empty dict: give at least one series.")
+    series = list(y.values())
+    if all(isinstance(s, pd.Series) for s in series):
+        axes = [check_time_index(s.index, require_freq=True) for s in series]
+        freqs = {str(axis.freq) for axis in axes if axis.freq is not None}
+        steps = {axis.step for axis in axes}
+        if len(freqs) > 1 or len(steps) > 1:
+            raise ValueError(
+                f"The series of {input_name} have different frequencies "
+                f"({', '.join(sorted(freqs)) or steps}). A panel needs one: "
+                "resample them to a common frequency first."
+            )
+        kinds = {type(s.index) for s in series}
+        if len(kinds) > 1 and not all(
+            pd.api.types.is_integer_dtype(s.index.dtype) for s in series
+        ):
+            raise ValueError(
+                f"The series of {input_name} have different kinds of index "
+                f"({', '.join(sorted(k.__name__ for k in kinds))}). Give them "
+                "all the same kind (e.g. all PeriodIndex)."
+            )
+        grid = _grid(series, axes[0])
+        for key, s in y.items():
+            if not s.index.isin(grid).all():
+                raise ValueError(
+                    f"Series {key!r} of {input_name} has time points off the "
+                    f"common grid of the others ({axes[0].freq or axes[0].step}): "
+                    "e.g. month starts against month ends. Put them on one grid."
+                )
+        return pd.DataFrame({key: s.reindex(grid) for key, s in y.items()}, index=grid)
+    if any(isinstance(s, pd.Series | pd.DataFrame) for s in series):
+        raise ValueError(
+            f"{input_name} mixes pandas Series and arrays. Give all series as "
+            "Series with their time indexes, or all as 1-D arrays (then they "
+            "are taken to end at the same time point)."
+        )
+    arrays = [
+        check_series(np.asarray(s), input_name=f"{input_name}[{key!r}]")
+        for key, s in y.items()
+    ]
+    if any(a.ndim != 1 for a in arrays):
+        raise ValueError(f"Each series of {input_name} must be 1-D.")
+    n = max(len(a) for a in arrays)
+    values = np.full((n, len(arrays)), np.nan)
+    for j, a in enumerate(arrays):
+        values[n - len(a) :, j] = a
+    return pd.DataFrame(values, columns=list(y))
+
+
+def _grid(series, axis):
+    """Every time point from the first start to the last end, on one frequency."""
+    first = min(s.index[0] for s in series)
+    last = max(s.index[-1] for s in series)
+    index = series[0].index
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(first, last, freq=axis.freq, name=index.name)
+    if isinstance(index, pd.DatetimeIndex):
+        return pd.date_range(first, last, freq=axis.freq, name=index.name)
+    return pd.RangeIndex(first, last + axis.step, axis.step, name=index.name)
+
+
+def parse_target(y, *, input_name="y"):
+    """Validate ``y`` and lay it out as a :class:`Target`.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_timesteps,) or (n_timesteps, n_series), or dict
+        One series (1-D), several (2-D; NaN before a series starts and after
+        it ends make a ragged panel), or a dict of series.
+    input_name : str, default="y"
+        Name of the input in error messages.
+
+    Returns
+    -------
+    target : Target
+    """
+    kind = "2d"
+    if isinstance(y, dict):
+        kind, names = "dict", list(y)
+        y = _dict_to_frame(y, input_name)
+    if isinstance(y, pd.DataFrame) or _float_table_with_nan(y):
+        values = _ragged_values(y, input_name)
+    else:
+        values = check_series(y, input_name=input_name)
+    index = getattr(y, "index", None)
+    if values.ndim == 1:
+        kind = "1d"
+        names = y.name if isinstance(y, pd.Series) else None
+        values = values[:, None]
+    elif kind != "dict":
+        names = list(y.columns) if isinstance(y, pd.DataFrame) else None
+    values, lags = _align_ends(values)
+    if not isinstance(index, pd.Index):
+        index = None
+    return Target(values, lags, kind, names, index)
+
+
+def _float_table_with_nan(y):
+    """Whether ``y`` is a 2-D float array-like with NaN (maybe a ragged panel)."""
+    if isinstance(y, pd.Series):
+        return False
+    raw = np.asarray(y)  # array-likes without len() too (sklearn's checks)
+    return raw.ndim == 2 and raw.dtype.kind == "f" and bool(np.isnan(raw).any())
+
+
+def _ragged_values(y, input_name):
+    """The values of a 2-D target; NaN allowed only before and after a series."""
+    frame = y if isinstance(y, pd.DataFrame) else pd.DataFrame(np.asarray(y))
+    missing = frame.isna().to_numpy()
+    if not missing.any():
+        return check_series(y, input_name=input_name)
+    observed = ~missing
+    empty = ~observed.any(axis=0)
+    if empty.any():
+        column = frame.columns[int(np.argmax(empty))]
+        raise ValueError(
+            f"Column {column!r} of {input_name} has no values (all NaN). Drop it."
+        )
+    # Before the first and after the last observed value of each column.
+    outside = (
+        ~np.logical_or.accumulate(observed, axis=0)
+        | ~np.logical_or.accumulate(observed[::-1], axis=0)[::-1]
+    )
+    # Interior NaN are refused by check_series, whose message names them.
+    values = check_series(frame.mask(outside, 0.0), input_name=input_name).copy()
+    values[outside] = np.nan
+    return values
+
+
+def _align_ends(values):
+    """Shift each column down so that it ends at the last row."""
+    observed = ~np.isnan(values)
+    n = len(values)
+    last = n - 1 - np.argmax(observed[::-1], axis=0)
+    lags = (n - 1 - last).astype(np.int64)
+    if not lags.any():
+        return values, lags
+    aligned = np.full_like(values, np.nan)
+    for j in np.flatnonzero(lags):
+        aligned[lags[j] :, j] = values[: n - lags[j], j]
+    aligned[:, lags == 0] = values[:, lags == 0]
+    return aligned, lags
