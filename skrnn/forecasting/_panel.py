@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._checks import check_series, check_time_index
 
-__all__ = ["Target", "parse_target"]
+__all__ = ["Target", "from_long", "parse_target", "to_long"]
 
 
 @dataclass
@@ -208,3 +208,84 @@ def _align_ends(values):
         aligned[lags[j] :, j] = values[: n - lags[j], j]
     aligned[:, lags == 0] = values[:, lags == 0]
     return aligned, lags
+
+
+def from_long(data, *, id, time, value):
+    """A long table (one row per series and time point) as a wide panel.
+
+    The shape neuralforecast and many databases use (``unique_id, ds, y``)
+    becomes the wide frame every skrnn forecaster takes: one column per
+    series, one row per time point, NaN before a series starts and after it
+    ends.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The long table.
+    id, time, value : str
+        Its columns naming the series, the time point and the value.
+
+    Returns
+    -------
+    panel : DataFrame of shape (n_timesteps, n_series)
+        Sorted by time; a DatetimeIndex gets its frequency when one fits.
+
+    See Also
+    --------
+    to_long : The inverse.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(
+            f"from_long takes a DataFrame. Got a {type(data).__name__} instead."
+        )
+    missing = [c for c in (id, time, value) if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"No column {missing[0]!r} in the table; its columns are "
+            f"{', '.join(map(str, data.columns))}."
+        )
+    duplicated = data.duplicated([id, time])
+    if duplicated.any():
+        row = data[duplicated].iloc[0]
+        raise ValueError(
+            f"Series {row[id]!r} has several rows at {row[time]}. Give one row "
+            "per series and time point (aggregate duplicates first)."
+        )
+    panel = data.pivot(index=time, columns=id, values=value).sort_index()
+    panel.columns.name = None
+    if isinstance(panel.index, pd.DatetimeIndex) and len(panel) >= 3:
+        freq = pd.infer_freq(panel.index)
+        if freq is not None:
+            panel = panel.asfreq(freq)
+    return panel
+
+
+def to_long(y, *, id="id", time="time", value="value"):
+    """A wide panel (or dict of series) as a long table; the inverse of
+    :func:`from_long`.
+
+    Parameters
+    ----------
+    y : DataFrame or dict of Series
+        One column (entry) per series; NaN outside a series is dropped.
+    id, time, value : str, default="id", "time", "value"
+        Names of the columns of the long table.
+
+    Returns
+    -------
+    data : DataFrame
+        Columns ``id``, ``time`` and ``value``, one row per observed value,
+        series by series in time order.
+    """
+    if isinstance(y, dict):
+        y = pd.DataFrame(y)
+    if not isinstance(y, pd.DataFrame):
+        raise ValueError(
+            "to_long takes a DataFrame (one column per series) or a dict of "
+            f"Series. Got a {type(y).__name__} instead."
+        )
+    frames = [
+        pd.DataFrame({id: key, time: column.index, value: column.to_numpy()})
+        for key, column in ((key, y[key].dropna()) for key in y.columns)
+    ]
+    return pd.concat(frames, ignore_index=True)

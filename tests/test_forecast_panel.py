@@ -1,0 +1,242 @@
+"""Panels: several series of different lengths, one global model (issue 13)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.lib.stride_tricks import sliding_window_view
+from numpy.testing import assert_allclose
+from sklearn.linear_model import LinearRegression
+
+from skrnn import RNNRegressor
+from skrnn.forecasting import (
+    ARForecaster,
+    NaiveForecaster,
+    RecursiveForecaster,
+    from_long,
+    to_long,
+)
+
+
+def _series(n, start, seed, freq="M"):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = 5 + seed + np.sin(2 * np.pi * t / 12 + seed) + 0.2 * rng.normal(size=n)
+    index = pd.period_range(start, periods=n, freq=freq)
+    return pd.Series(values, index=index, name=f"s{seed}")
+
+
+@pytest.fixture
+def panel():
+    """Three monthly series: a late start, a full one, an early end."""
+    return {
+        "late": _series(40, "2003-05", 0),
+        "full": _series(76, "2000-01", 1),
+        "early": _series(60, "2000-01", 2),
+    }
+
+
+def _wide(panel):
+    return pd.DataFrame(panel)
+
+
+def _linear(**params):
+    return RecursiveForecaster(
+        LinearRegression(),
+        window=3,
+        differences=0,
+        seasonal_differences=0,
+        **params,
+    )
+
+
+@pytest.mark.parametrize(
+    "forecaster",
+    [ARForecaster(), NaiveForecaster("drift"), NaiveForecaster("mean")],
+    ids=["ar", "drift", "mean"],
+)
+def test_per_series_models_fit_each_series_on_its_own(panel, forecaster):
+    wide = _wide(panel)
+    forecast = forecaster.fit(None, wide).forecast(5)
+    for key, series in panel.items():
+        alone = type(forecaster)(**forecaster.get_params()).fit(None, series)
+        expected = alone.forecast(5)
+        # Each series continues after its own end.
+        assert_allclose(forecast[key].loc[expected.index], expected)
+        assert forecast[key].drop(expected.index).isna().all()
+
+
+def test_wide_forecast_spans_the_earliest_to_the_latest_forecast(panel):
+    forecast = _linear().fit(None, _wide(panel)).forecast(4)
+    # "late" ends last, in 2006-08; "early" 20 months before.
+    assert forecast.index[0] == pd.Period("2005-01", "M")
+    assert forecast.index[-1] == pd.Period("2006-12", "M")
+    assert forecast["early"].notna().sum() == 4
+    assert forecast["full"].first_valid_index() == pd.Period("2006-05", "M")
+
+
+def test_dict_in_dict_out_each_with_its_own_future_index(panel):
+    forecast = _linear().fit(None, panel).forecast(3)
+    assert list(forecast) == list(panel)
+    for key, series in panel.items():
+        expected = pd.period_range(series.index[-1] + 1, periods=3, freq="M")
+        assert forecast[key].index.equals(expected)
+        assert forecast[key].name == key
+
+
+def test_one_global_model_is_fitted_on_the_windows_of_all_series(panel):
+    forecaster = _linear(scale=False).fit(None, panel)
+    windows = np.concatenate(
+        [sliding_window_view(s.to_numpy(), 4) for s in panel.values()]
+    )
+    pooled = LinearRegression().fit(windows[:, :3], windows[:, 3])
+    assert_allclose(forecaster.estimator_.coef_, pooled.coef_, rtol=1e-8)
+    assert_allclose(forecaster.estimator_.intercept_, pooled.intercept_, rtol=1e-8)
+
+
+def test_a_fitted_model_forecasts_other_series(panel):
+    training = {key: panel[key] for key in ("late", "full")}
+    forecaster = _linear(scale=False).fit(None, training)
+    other = forecaster.forecast(6, y={"early": panel["early"]})
+    # Unscaled and undifferenced, a new series is read as the training ones
+    # are: forecasting a training series as "other" gives its own forecast.
+    same = forecaster.forecast(6, y={"full": panel["full"]})
+    assert_allclose(same["full"], forecaster.forecast(6)["full"])
+    assert other["early"].index[0] == panel["early"].index[-1] + 1
+    assert np.isfinite(other["early"]).all()
+    # The fitted state is left as it was.
+    assert forecaster.n_series_ == 2
+
+
+def test_other_series_are_scaled_and_differenced_on_their_own_history(panel):
+    forecaster = RecursiveForecaster(
+        LinearRegression(), window=12, differences=1, seasonal_differences=0
+    ).fit(None, panel)
+    series = panel["full"]
+    shifted = forecaster.forecast(4, y=series * 10 + 100)
+    plain = forecaster.forecast(4, y=series)
+    assert_allclose(shifted, plain * 10 + 100)
+
+
+def test_predict_places_each_series_at_the_rows_of_x(panel):
+    forecaster = _linear().fit(None, _wide(panel))
+    forecast = forecaster.forecast(23)  # "early" is 20 months behind
+    future = pd.DataFrame(index=pd.period_range("2006-09", periods=3, freq="M"))
+    predicted = forecaster.predict(future)
+    for key in panel:
+        expected = forecast[key].dropna()
+        assert_allclose(predicted[key], expected.loc[future.index])
+
+
+def test_a_late_start_only_panel_forecasts_on_the_common_future(panel):
+    wide = _wide(panel).iloc[:60]  # every series now ends in 2004-12
+    forecast = RecursiveForecaster(LinearRegression()).fit(None, wide).forecast(2)
+    assert forecast.index.equals(pd.period_range("2005-01", periods=2, freq="M"))
+    assert np.isfinite(forecast.to_numpy()).all()
+
+
+def test_the_global_rnn_trains_and_forecasts_a_panel(panel):
+    forecaster = RecursiveForecaster(
+        RNNRegressor(units=4, epochs=2, random_state=0)
+    ).fit(None, panel)
+    forecast = forecaster.forecast(12)
+    assert all(np.isfinite(f).all() and len(f) == 12 for f in forecast.values())
+
+
+def test_the_input_is_left_untouched(panel):
+    wide = _wide(panel)
+    before = wide.copy()
+    _linear().fit(None, wide).forecast(2)
+    pd.testing.assert_frame_equal(wide, before)
+
+
+def test_a_numpy_panel_with_nan_at_the_ends_is_ragged():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=(50, 2)).cumsum(axis=0)
+    y[:10, 0] = np.nan
+    y[-5:, 1] = np.nan
+    forecast = _linear().fit(None, y).forecast(3)
+    assert forecast.shape == (8, 2)
+    assert np.isnan(forecast[:5, 0]).all()
+    assert np.isnan(forecast[3:, 1]).all()
+
+
+# -- errors ---------------------------------------------------------------
+
+
+def test_nan_inside_a_series_is_refused_with_fill_gaps(panel):
+    wide = _wide(panel)
+    wide.iloc[30, 1] = np.nan
+    with pytest.raises(ValueError, match="fill_gaps"):
+        _linear().fit(None, wide)
+
+
+def test_a_series_without_values_is_refused(panel):
+    wide = _wide(panel).assign(empty=np.nan)
+    with pytest.raises(ValueError, match="'empty' of y has no values"):
+        _linear().fit(None, wide)
+
+
+def test_a_too_short_series_is_named(panel):
+    panel = {**panel, "tiny": _series(4, "2006-01", 3)}
+    with pytest.raises(ValueError, match="series 'tiny' of y has 4 time points"):
+        RecursiveForecaster(LinearRegression(), window=6).fit(None, panel)
+
+
+def test_exog_with_series_ending_at_different_times_is_refused(panel):
+    wide = _wide(panel)
+    X = pd.DataFrame({"x": np.arange(len(wide), dtype=float)}, index=wide.index)
+    with pytest.raises(ValueError, match="end at different time points"):
+        _linear().fit(X, wide)
+
+
+def test_series_on_different_frequencies_are_refused(panel):
+    panel = {**panel, "weekly": _series(50, "2000-01-03", 4, freq="W")}
+    with pytest.raises(ValueError, match="different frequencies"):
+        _linear().fit(None, panel)
+
+
+def test_per_series_models_do_not_forecast_other_series(panel):
+    forecaster = ARForecaster().fit(None, panel)
+    with pytest.raises(ValueError, match="one model per series"):
+        forecaster.forecast(2, y=panel["full"])
+
+
+def test_other_series_too_short_for_the_window_are_refused(panel):
+    forecaster = _linear().fit(None, panel)
+    with pytest.raises(ValueError, match="at least 3"):
+        forecaster.forecast(2, y=panel["full"].iloc[:2])
+
+
+# -- long tables ----------------------------------------------------------
+
+
+def test_from_long_and_to_long_are_inverses(panel):
+    long = to_long(panel, id="unique_id", time="ds", value="y")
+    assert list(long.columns) == ["unique_id", "ds", "y"]
+    assert len(long) == sum(len(s) for s in panel.values())
+    wide = from_long(long, id="unique_id", time="ds", value="y")
+    pd.testing.assert_frame_equal(
+        wide[list(panel)], _wide(panel), check_freq=False, check_names=False
+    )
+
+
+def test_from_long_gives_dates_their_frequency():
+    long = pd.DataFrame(
+        {
+            "id": ["a"] * 5 + ["b"] * 3,
+            "date": list(pd.date_range("2020-01-01", periods=5, freq="D"))
+            + list(pd.date_range("2020-01-03", periods=3, freq="D")),
+            "v": np.arange(8.0),
+        }
+    )
+    wide = from_long(long, id="id", time="date", value="v")
+    assert wide.index.freqstr == "D"
+    assert wide["b"].isna().sum() == 2
+
+
+def test_from_long_refuses_duplicates_and_unknown_columns():
+    long = pd.DataFrame({"id": ["a", "a"], "t": [1, 1], "v": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="several rows at 1"):
+        from_long(long, id="id", time="t", value="v")
+    with pytest.raises(ValueError, match="No column 'y'"):
+        from_long(long, id="id", time="t", value="y")
