@@ -75,6 +75,14 @@ BENCHMARKS = {
         "accuracy",
         False,
     ),
+    "panels": (
+        "issue 13: global vs per-series RNN, AR(aic) and seasonal naive on "
+        "macro's 12 quarterly series (ragged) and 1,000 synthetic series; "
+        "mean/median MASE and fit time",
+        ["panels"],
+        "accuracy",
+        False,
+    ),
     "forecast_peers": (
         "issue 12 peers: hold-out MASE of the tutorial loop, sktime's "
         "make_reduction(SimpleRNNRegressor) and skforecast's ForecasterRnn on "
