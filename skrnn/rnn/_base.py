@@ -15,7 +15,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from .._state import restore_on_error
-from .._validation import check_sequences, empty_sequences, padding_mask
+from .._validation import (
+    _is_sequence_list,
+    check_sequences,
+    empty_sequences,
+    padding_mask,
+)
 from ._spec import NetworkSpec
 
 ACTIVATIONS = {
@@ -108,14 +113,34 @@ _NETWORK_PARAMETERS_DOC = """
     network : callable, default=None
         Your own network body, for architectures the knobs above cannot
         express. Called with the masked Keras input tensor of shape
-        (batch, n_timesteps, n_features), it must return a 2-D tensor;
-        skrnn adds the output layer. When given, ``cell``, ``units``,
+        (batch, n_timesteps, n_features), it must return a 2-D tensor
+        (3-D, one state per time step, with ``return_sequences``); skrnn
+        adds the output layer. When given, ``cell``, ``units``,
         ``bidirectional``, ``dropout``, ``recurrent_dropout``,
         ``layer_dropout``, ``activation``, ``dense_units``,
         ``dense_activation``, ``attention`` and the ``conv_*`` knobs are not
         used. A body that needs the number of time steps (``Flatten``,
         ``TimeDistributed``) is built for the fitted length and then reads
         only that length.
+
+    return_sequences : bool, default=False
+        One output per time step (Keras's ``return_sequences``), for
+        sequence labelling (tagging) and for returning the whole output
+        sequence, instead of one output per sequence. y then holds a target
+        for every time step of X: shape (n_samples, n_timesteps) or, for the
+        regressor, (n_samples, n_timesteps, n_outputs); with X a list of
+        sequences of different lengths, a list of arrays of the same
+        lengths. Entries of y at padded steps of X are ignored (NaN, None or
+        any value) and left out of the loss. The recurrent layers return
+        every state and the dense and output layers read each one; with
+        ``bidirectional`` the output at a step reads the whole sequence, and
+        ``conv_filters`` join their features step by step (a kernel reads
+        up to ``kernel_size // 2`` steps ahead). ``conv_strides`` must be 1
+        ("auto" means 1), since a stride drops steps, and ``attention``,
+        which pools the steps into one vector, must be False; the
+        regressor's ``linear_skip`` reads the inputs of the same step.
+        ``sample_weight`` weighs whole sequences, every step of one alike.
+        ``predict`` returns one output per step (see Notes).
 
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
 default="adam"
@@ -353,7 +378,135 @@ def _conv_layers(estimator, n_timesteps, previous=None):
                     f"`conv_filters` ({len(filters)}). Got {value!r} instead."
                 )
         per_block.append(widths)
-    return filters, per_block[0], per_block[1]
+    kernels, strides = per_block
+    if estimator.return_sequences:
+        if isinstance(estimator.conv_strides, str):
+            # "auto" downsamples long sequences; per step, every step is kept.
+            strides = (1,) * len(filters)
+        elif any(stride > 1 for stride in strides):
+            raise ValueError(
+                "`conv_strides` above 1 keep only every s-th time step, but "
+                "return_sequences=True needs one output per time step. Set "
+                'conv_strides=1 (or "auto") or return_sequences=False. Got '
+                f"conv_strides={estimator.conv_strides!r} instead."
+            )
+    return filters, kernels, strides
+
+
+_PER_STEP_SHAPES = {
+    True: "(n_samples, n_timesteps) of labels",
+    False: "(n_samples, n_timesteps) or (n_samples, n_timesteps, n_outputs)",
+}
+
+
+def step_targets(y, X, X_input, name, *, labels):
+    """y with one entry per time step of X, as an array aligned with X.
+
+    ``X`` is the checked (padded) 3-D array made from ``X_input``. A list
+    ``y`` holds one array per sequence of a list ``X_input``, of its length,
+    and is padded like it (at the start). Returns an array of shape
+    (n_samples, n_timesteps) (labels: of their own dtype, object where a list
+    was padded) or, for values, float64 (n_samples, n_timesteps, n_outputs)
+    with the output axis kept only when y had it; entries at padded steps are
+    what y held there (NaN or None where a list was padded).
+    """
+    n_samples, n_timesteps = X.shape[:2]
+    shapes = _PER_STEP_SHAPES[labels]
+    if y is None:
+        raise ValueError(
+            f"With return_sequences=True, {name} must give a target for every "
+            f"time step of X, of shape {shapes}. Got None instead."
+        )
+    ragged_x = (
+        _is_sequence_list(X_input) and len({np.shape(seq)[0] for seq in X_input}) > 1
+    )
+    if isinstance(y, (list, tuple)) and _is_sequence_list(X_input):
+        if len(y) != n_samples:
+            raise ValueError(
+                f"{name} must hold one array per sequence of X ({n_samples}). "
+                f"Got {len(y)} arrays instead."
+            )
+        arrays = [np.asarray(seq) if labels else _as_float(seq, name) for seq in y]
+        if any(a.ndim == 0 for a in arrays):
+            raise ValueError(
+                f"With return_sequences=True, {name} must give a target for "
+                "every time step: one array per sequence of X. Got a scalar "
+                f"for sequence {next(i for i, a in enumerate(arrays) if a.ndim == 0)}"
+                ". For one target per sequence, set return_sequences=False."
+            )
+        trailing = {a.shape[1:] for a in arrays}
+        max_ndim = 1 if labels else 2
+        if len(trailing) > 1 or any(a.ndim < 1 or a.ndim > max_ndim for a in arrays):
+            raise ValueError(
+                f"Each array of {name} must be 1-D (n_timesteps,)"
+                + ("" if labels else " or 2-D (n_timesteps, n_outputs), all alike")
+                + f". Got arrays of shapes {sorted({a.shape for a in arrays})} "
+                "instead."
+            )
+        for i, (seq, arr) in enumerate(zip(X_input, arrays, strict=True)):
+            if len(arr) != np.shape(seq)[0]:
+                raise ValueError(
+                    f"{name} must give one target per time step of each "
+                    f"sequence of X. Sequence {i} has {np.shape(seq)[0]} time "
+                    f"steps, but {name}[{i}] has {len(arr)}."
+                )
+        out = (
+            np.empty((n_samples, n_timesteps), dtype=object)
+            if labels
+            else np.full((n_samples, n_timesteps, *trailing.pop()), np.nan)
+        )
+        for i, arr in enumerate(arrays):
+            if len(arr):
+                out[i, n_timesteps - len(arr) :] = arr
+        return out
+    if ragged_x:
+        raise ValueError(
+            f"X is a list of sequences of different lengths, so {name} must be "
+            "a list too, one array per sequence of its length (padded like X, "
+            f"at the start). Got {type(y).__name__} instead."
+        )
+    y = np.asarray(y) if labels else _as_float(y, name)
+    max_ndim = 2 if labels else 3
+    if y.ndim < 2 or y.ndim > max_ndim:
+        raise ValueError(
+            f"With return_sequences=True, {name} must give a target for every "
+            f"time step of X, of shape {shapes}. Got {name} of shape "
+            f"{y.shape} instead. For one target per sequence, set "
+            "return_sequences=False."
+        )
+    if y.shape[:2] != (n_samples, n_timesteps):
+        raise ValueError(
+            f"{name} must give one target per time step of X: its first two "
+            f"axes must be (n_samples, n_timesteps) = {(n_samples, n_timesteps)}"
+            f" like X's. Got {name} of shape {y.shape} instead."
+        )
+    return y
+
+
+def _as_float(y, name):
+    try:
+        return np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must hold numbers (one target per time step). Could not "
+            f"read it as floats: {exc}."
+        ) from exc
+
+
+def check_observed_values(y, observed, name):
+    """Per-step float targets finite at the observed steps; padding to 0."""
+    values = y[observed]
+    if not np.isfinite(values).all():
+        bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+        sample, step = np.argwhere(observed)[np.flatnonzero(bad)[0]]
+        raise ValueError(
+            f"{name} is NaN or infinite at an observed time step of X (first at "
+            f"sample {sample}, time step {step}). Only the padded steps of X "
+            "may hold NaN in y; give a finite target for every observed step."
+        )
+    y = y.copy()
+    y[~observed] = 0.0
+    return y.astype(np.float32)
 
 
 def _warn_unmasked_layers(estimator, model, X, validation_data):
@@ -480,6 +633,7 @@ class _BaseRNN(BaseEstimator):
             StrOptions({"auto"}),
         ],
         "network": [callable, None],
+        "return_sequences": ["boolean"],
         "optimizer": [
             StrOptions({"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"})
         ],
@@ -521,6 +675,7 @@ class _BaseRNN(BaseEstimator):
         conv_kernel_size=8,
         conv_strides=1,
         network=None,
+        return_sequences=False,
         optimizer="adam",
         learning_rate=1e-3,
         clipnorm=None,
@@ -553,6 +708,7 @@ class _BaseRNN(BaseEstimator):
         self.conv_kernel_size = conv_kernel_size
         self.conv_strides = conv_strides
         self.network = network
+        self.return_sequences = return_sequences
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.clipnorm = clipnorm
@@ -692,6 +848,12 @@ class _BaseRNN(BaseEstimator):
         units = _as_layer_widths(
             self.units, "units", allow_empty=bool(self.conv_filters)
         )
+        if self.return_sequences and self.attention:
+            raise ValueError(
+                "`attention` pools the states of all time steps into one "
+                "vector, but return_sequences=True needs one output per time "
+                "step. Set attention=False or return_sequences=False."
+            )
         if not units and self.attention:
             raise ValueError(
                 "`attention` pools the states of the recurrent layers, but "
@@ -709,12 +871,24 @@ class _BaseRNN(BaseEstimator):
         warm = self.warm_start and hasattr(self, "model_")
         previous_spec = self._spec if warm else None
         previous_shape = self.sequence_shape_ if warm else None
-        X, y = check_sequences(self, X, y, reset=True, **self._validate_y_kwargs)
+        if self.return_sequences:
+            X_input = X
+            X = check_sequences(self, X, reset=True)
+            y = step_targets(y, X, X_input, "y", labels=self._labels)
+        else:
+            X, y = check_sequences(self, X, y, reset=True, **self._validate_y_kwargs)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float32, ensure_non_negative=True
             )
-        y, sample_weight, n_outputs = self._encode_targets(y, sample_weight, warm=warm)
+        if self.return_sequences:
+            y, sample_weight, n_outputs = self._encode_step_targets(
+                y, ~padding_mask(X), sample_weight, warm=warm
+            )
+        else:
+            y, sample_weight, n_outputs = self._encode_targets(
+                y, sample_weight, warm=warm
+            )
 
         observed = ~padding_mask(X).all(axis=1)
         if not observed.any():
@@ -764,6 +938,7 @@ class _BaseRNN(BaseEstimator):
             conv_kernel_size=conv[1],
             conv_strides=conv[2],
             normalize=self._normalize(),
+            return_sequences=self.return_sequences,
         )
         initial_weights = None
         if warm:
@@ -780,7 +955,11 @@ class _BaseRNN(BaseEstimator):
         if metrics:
 
             def epoch_metrics(predict, x, y_encoded, w):
-                y_pred = self._decode_outputs(predict(x))
+                raw = predict(x)
+                if spec.return_sequences:  # over the observed steps
+                    observed = ~padding_mask(x)
+                    raw, y_encoded = raw[observed], y_encoded[observed]
+                y_pred = self._decode_outputs(raw)
                 y_true = self._decode_targets(y_encoded)
                 return {name: float(fn(y_true, y_pred)) for name, fn in metrics}
 
@@ -832,16 +1011,21 @@ class _BaseRNN(BaseEstimator):
 
     def _validation_data(self, X_val, y_val, sample_weight_val):
         """``X_val``, ``y_val`` checked against the fit and encoded like y."""
+        X_input = X_val
         X_val = check_sequences(
             self, X_val, reset=False, any_length=self._reads_any_length
         )
-        y_val = self._check_validation_targets(y_val, len(X_val))
+        y_val = self._encoded_targets(
+            y_val, X_val, X_input, "y_val", per_step=self.return_sequences
+        )
         if sample_weight_val is not None:
             sample_weight_val = _check_sample_weight(
                 sample_weight_val, X_val, dtype=np.float32, ensure_non_negative=True
             )
         else:
             sample_weight_val = np.ones(len(X_val), np.float32)
+        if self.return_sequences:
+            sample_weight_val = sample_weight_val[:, np.newaxis] * ~padding_mask(X_val)
         if padding_mask(X_val).all(axis=1).any():
             raise ValueError(
                 "X_val has sequences that are entirely padding (all NaN); drop "
@@ -849,12 +1033,52 @@ class _BaseRNN(BaseEstimator):
             )
         return X_val, y_val, sample_weight_val
 
+    def _encoded_targets(self, y, X, X_input, name, per_step=None):
+        """Targets of the checked sequences ``X`` (made from ``X_input``),
+        encoded as in training: for a validation set or a diagnostic.
+        ``per_step`` defaults to the fitted network's."""
+        if per_step is None:
+            per_step = self._per_step()
+        if not per_step:
+            return self._check_validation_targets(y, len(X), name=name)
+        y = step_targets(y, X, X_input, name, labels=self._labels)
+        return self._check_step_targets(y, ~padding_mask(X), name)
+
+    def _per_step(self):
+        """Whether the fitted network outputs one value per time step."""
+        return getattr(getattr(self, "_spec", None), "return_sequences", False)
+
+    def _step_weights(self, observed, sample_weight):
+        """Per-step weights: the sequence's weight at its observed steps."""
+        weights = observed.astype(np.float32)
+        if sample_weight is not None:
+            weights *= np.asarray(sample_weight, np.float32)[:, np.newaxis]
+        return weights
+
+    def _observed_steps(self, X, y, sample_weight):
+        """``(y_true, y_pred, weights)`` at the observed steps of X, as
+        ``predict`` gives them, for ``score``."""
+        X_input = X
+        raw, X = self._predict_raw(X, return_X=True)
+        y = self._encoded_targets(y, X, X_input, "y")
+        observed = ~padding_mask(X)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            sample_weight = np.broadcast_to(
+                sample_weight[:, np.newaxis], observed.shape
+            )[observed]
+        return (
+            self._decode_targets(y[observed]),
+            self._decode_outputs(raw[observed]),
+            sample_weight,
+        )
+
     def _keras_seed(self):
         if self.random_state is None:
             return None
         return int(check_random_state(self.random_state).randint(2**31 - 1))
 
-    def _predict_raw(self, X):
+    def _predict_raw(self, X, return_X=False):
         check_is_fitted(self)
         empty = empty_sequences(X)
         if empty:
@@ -889,7 +1113,8 @@ class _BaseRNN(BaseEstimator):
             with _quiet_mask_warning(True):
                 raw = _keras.predict(self._spec, self.model_, X)
             _warn_unmasked_layers(self, self.model_, X, None)
-        return np.asarray(raw, dtype=np.float64)
+        raw = np.asarray(raw, dtype=np.float64)
+        return (raw, X) if return_X else raw
 
     def __getstate__(self):
         state = dict(super().__getstate__())

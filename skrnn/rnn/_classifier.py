@@ -9,6 +9,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
+from .._validation import padding_mask
 from ._base import (
     _LENGTH_NOTES_DOC,
     _SHARED_ATTRIBUTES_DOC,
@@ -77,6 +78,19 @@ default="sparse_categorical_crossentropy"
     (n_samples, n_timesteps, n_features) arrays, NaN-padded 3-D arrays or lists
     of arrays of different lengths: a time step whose features are all NaN is
     padding and is masked inside the network.
+
+    With ``return_sequences=True`` the classifier labels every time step:
+    ``classes_`` are the labels of all observed steps of y, ``class_weight``
+    weighs steps, ``predict`` returns (n_samples, n_timesteps) labels and
+    ``predict_proba`` (n_samples, n_timesteps, n_classes). At the padded
+    steps of X (a list of sequences is padded at the start), probabilities
+    are NaN and labels are missing: NaN where the labels are numbers
+    (integer and boolean labels are then returned as floats), None for
+    object labels and ``""`` for strings. ``score`` is the accuracy over the
+    observed steps. ``normalize="sequence"`` and a bidirectional network let
+    each step's label depend on the whole sequence; for labels that may
+    depend only on the steps so far, use ``normalize=None``, no
+    ``conv_filters`` and a unidirectional network.
 {_LENGTH_NOTES_DOC}
     Examples
     --------
@@ -101,6 +115,7 @@ default="sparse_categorical_crossentropy"
 
     _output_activation = "softmax"
     _validate_y_kwargs = {"y_numeric": False, "multi_output": False}
+    _labels = True
     _metric_functions = {
         "accuracy": accuracy_score,
         "balanced_accuracy": balanced_accuracy_score,
@@ -123,6 +138,7 @@ default="sparse_categorical_crossentropy"
         conv_kernel_size=(8, 5, 3),
         conv_strides="auto",
         network=None,
+        return_sequences=False,
         optimizer="adam",
         learning_rate=1e-3,
         clipnorm=None,
@@ -158,6 +174,7 @@ default="sparse_categorical_crossentropy"
             conv_kernel_size=conv_kernel_size,
             conv_strides=conv_strides,
             network=network,
+            return_sequences=return_sequences,
             optimizer=optimizer,
             learning_rate=learning_rate,
             clipnorm=clipnorm,
@@ -181,6 +198,30 @@ default="sparse_categorical_crossentropy"
 
     def _normalize(self):
         return self.normalize
+
+    def _encode_step_targets(self, y, observed, sample_weight, *, warm=False):
+        """Per-step labels (n_samples, n_timesteps) from ``step_targets``:
+        class indices (0 at padded steps) and per-step weights that leave
+        the padded steps out of the loss."""
+        labels = y[observed]
+        if labels.dtype == object:  # a padded list: the labels' own dtype
+            labels = np.asarray(labels.tolist())
+        weights = self._step_weights(observed, sample_weight)
+        codes, step_weight, n_classes = self._encode_targets(
+            labels, weights[observed], warm=warm
+        )
+        y_encoded = np.zeros(observed.shape, np.int32)
+        y_encoded[observed] = codes
+        weights[observed] = step_weight
+        return y_encoded, weights, n_classes
+
+    def _check_step_targets(self, y, observed, name):
+        labels = y[observed]
+        if labels.dtype == object:
+            labels = np.asarray(labels.tolist())
+        y_encoded = np.zeros(observed.shape, np.int32)
+        y_encoded[observed] = self._check_validation_targets(labels, len(labels), name)
+        return y_encoded
 
     def _encode_targets(self, y, sample_weight, *, warm=False):
         y = _check_labels(y, "y")
@@ -246,8 +287,15 @@ default="sparse_categorical_crossentropy"
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Class probabilities, columns in the order of ``classes_``.
+            Class probabilities, columns in the order of ``classes_``. With
+            ``return_sequences=True``, of shape (n_samples, n_timesteps,
+            n_classes), NaN at the padded steps of X.
         """
+        if self._per_step():
+            proba, X = self._predict_raw(X, return_X=True)
+            proba /= proba.sum(axis=-1, keepdims=True)
+            proba[padding_mask(X)] = np.nan
+            return proba
         proba = self._predict_raw(X)
         return proba / proba.sum(axis=1, keepdims=True)
 
@@ -262,7 +310,8 @@ default="sparse_categorical_crossentropy"
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, columns in the order of ``classes_``.
+            Log-probabilities, columns in the order of ``classes_``
+            ((n_samples, n_timesteps, n_classes) with ``return_sequences``).
         """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
@@ -278,10 +327,58 @@ default="sparse_categorical_crossentropy"
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            Predicted labels, of the type of ``classes_``.
+            Predicted labels, of the type of ``classes_``. With
+            ``return_sequences=True``, of shape (n_samples, n_timesteps),
+            missing at the padded steps of X (see Notes).
         """
         proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        if not self._per_step():
+            return self.classes_[np.argmax(proba, axis=1)]
+        padded = np.isnan(proba).any(axis=-1)
+        labels = self.classes_[np.argmax(np.nan_to_num(proba), axis=-1)]
+        return _with_missing(labels, padded)
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of the predictions.
+
+        With ``return_sequences=True`` it is the accuracy over the observed
+        (unpadded) time steps of X, each weighted by its sequence's
+        ``sample_weight``; otherwise as in scikit-learn's ``ClassifierMixin``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences in any of the forms accepted by ``fit``.
+        y : array-like
+            True labels, in the form of y in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the sequences.
+
+        Returns
+        -------
+        score : float
+            Accuracy of ``predict(X)`` against y.
+        """
+        if not self._per_step():
+            return super().score(X, y, sample_weight=sample_weight)
+        y_true, y_pred, weights = self._observed_steps(X, y, sample_weight)
+        return float(accuracy_score(y_true, y_pred, sample_weight=weights))
+
+
+def _with_missing(labels, missing):
+    """Per-step labels with the padded steps marked missing: NaN for numbers
+    (as floats), "" for strings, None for objects."""
+    kind = labels.dtype.kind
+    if kind in "US":
+        labels = labels.copy()
+        labels[missing] = ""
+    elif kind == "O":
+        labels = labels.copy()
+        labels[missing] = None
+    else:
+        labels = labels.astype(np.float64)
+        labels[missing] = np.nan
+    return labels
 
 
 def _check_labels(y, name):

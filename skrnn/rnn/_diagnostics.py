@@ -56,13 +56,14 @@ def time_step_gradients(estimator, X, y, *, average=True):
     (12,)
     """
     check_is_fitted(estimator, "model_")
+    X_input = X
     X = check_sequences(
         estimator,
         X,
         reset=False,
         any_length=getattr(estimator, "_reads_any_length", True),
     )
-    y = estimator._check_validation_targets(y, len(X), name="y")
+    y = estimator._encoded_targets(y, X, X_input, "y")
     from . import _keras
 
     norms = _keras.input_gradient_norms(estimator._spec, estimator.model_, X, y)

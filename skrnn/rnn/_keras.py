@@ -292,7 +292,18 @@ def _call_body(spec, x):
             if agnostic:  # e.g. Flatten then Dense: needs the number of steps
                 raise _NeedsFixedLength from exc
             raise
-    if len(x.shape) != 2:
+    if spec.return_sequences:
+        steps = spec.input_shape[0]
+        if len(x.shape) != 3 or (
+            steps is not None and x.shape[1] is not None and x.shape[1] != steps
+        ):
+            raise ValueError(
+                "With return_sequences=True the `network` callable must return "
+                "a 3-D tensor (batch, n_timesteps, n_hidden) with one state per "
+                f"input time step ({steps}). Got a tensor of shape "
+                f"{tuple(x.shape)} instead."
+            )
+    elif len(x.shape) != 2:
         raise ValueError(
             "The `network` callable must return a 2-D tensor (batch, "
             f"n_hidden). Got a tensor of shape {tuple(x.shape)} instead."
@@ -333,7 +344,7 @@ def build_network(spec, seed=None):
                 activation=spec.activation,
                 dropout=spec.dropout,
                 recurrent_dropout=spec.recurrent_dropout,
-                return_sequences=spec.attention or not last,
+                return_sequences=spec.return_sequences or spec.attention or not last,
                 **seeds.recurrent(),
                 **kwargs,
             )
@@ -360,7 +371,14 @@ def build_network(spec, seed=None):
                 x = ConvBlock(
                     filters, size, stride, seed=seeds.draw(), name=f"conv_{i}"
                 )(x)
-            pooled = layers.GlobalAveragePooling1D(name="conv_pool")(x)
+            # Per step, the convolution features of each step join the
+            # recurrent state of that step; otherwise their average over time
+            # joins the last state.
+            pooled = (
+                x
+                if spec.return_sequences
+                else layers.GlobalAveragePooling1D(name="conv_pool")(x)
+            )
         for i, width in enumerate(spec.units):
             layer = recurrent(i, width, name=f"{spec.cell}_{i}")
             if spec.bidirectional:
@@ -391,7 +409,12 @@ def build_network(spec, seed=None):
                 **seeds.kernel(),
             )(x)
             x = layer_dropout(f"dense_{i}_dropout")(x)
-    if spec.linear_steps:
+    if spec.linear_steps and spec.return_sequences:
+        # Per step, the output at each step is linear in the network's
+        # features there and the input values of that step.
+        skip = NaNMasking(name="linear_skip")(inputs)
+        x = layers.Concatenate(name="with_linear_skip")([x, skip])
+    elif spec.linear_steps:
         # The output layer is linear in [network features, last steps]: an
         # AR-like linear part beside the network (LSTNet's "highway").
         skip = LastSteps(spec.linear_steps, name="linear_skip")(inputs)
@@ -566,11 +589,13 @@ class _Template:
         self.initial_optimizer_state = [v.numpy() for v in model.optimizer.variables]
 
         x_spec = tf.TensorSpec([None, *spec.input_shape], tf.float32)
+        # Per step, targets and weights get a time axis.
+        steps = [None] if spec.return_sequences else []
         if spec.output_activation == "softmax":  # classes as integer indices
-            y_spec = tf.TensorSpec([None], tf.int32)
+            y_spec = tf.TensorSpec([None, *steps], tf.int32)
         else:
-            y_spec = tf.TensorSpec([None, spec.n_outputs], tf.float32)
-        w_spec = tf.TensorSpec([None], tf.float32)
+            y_spec = tf.TensorSpec([None, *steps, spec.n_outputs], tf.float32)
+        w_spec = tf.TensorSpec([None, *steps], tf.float32)
         index_spec = tf.TensorSpec([None], tf.int32)
         scalar = tf.TensorSpec([], tf.int32)
 
@@ -828,8 +853,17 @@ def _start_at_least_squares(model, n_steps, X, y, w):
     with early stopping on a later validation tail, the linear start is the
     fallback (zero-initialised residual branches, as in ReZero and Fixup).
     """
-    last = np.nan_to_num(X[:, -n_steps:, :].reshape(len(X), -1)).astype(np.float64)
-    targets = y.reshape(len(y), -1).astype(np.float64)
+    if y.ndim == 3:
+        # Per step (return_sequences): y_t on the inputs of step t, over the
+        # observed steps.
+        observed = ~np.isnan(X).all(axis=-1)
+        last = X[observed].astype(np.float64)
+        targets = y[observed].astype(np.float64)
+        w = w[observed]
+    else:
+        last = np.nan_to_num(X[:, -n_steps:, :].reshape(len(X), -1))
+        last = last.astype(np.float64)
+        targets = y.reshape(len(y), -1).astype(np.float64)
     weights = w.astype(np.float64) / max(float(w.sum()), 1e-12)
     x_mean, y_mean = weights @ last, weights @ targets
     centred = (last - x_mean) * np.sqrt(weights)[:, None]

@@ -14,11 +14,12 @@ from sklearn.metrics import (
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from .._validation import check_sequences
+from .._validation import check_sequences, padding_mask
 from ._base import (
     _LENGTH_NOTES_DOC,
     _SHARED_ATTRIBUTES_DOC,
     _BaseRNN,
+    check_observed_values,
     network_parameters_doc,
     training_parameters_doc,
 )
@@ -89,13 +90,16 @@ or callable, default="linear"
         towards the linear model. The skip reads the last observed steps
         wherever the padding is: a sequence with fewer observed steps reads
         zeros before them, a longer one is read in full by the network and by
-        its last steps in the skip. False gives the plain network.
+        its last steps in the skip. With ``return_sequences``, the output at
+        each step is linear in the network's features and the inputs of that
+        step, started at the least-squares fit over the observed steps.
+        False gives the plain network.
 {_TRAINING_DOC}
     Attributes
     ----------
 {_SHARED_ATTRIBUTES_DOC}
     n_outputs_ : int
-        Number of targets.
+        Number of targets (per time step, with ``return_sequences``).
 
     See Also
     --------
@@ -110,6 +114,13 @@ or callable, default="linear"
     of arrays of different lengths: a time step whose features are all NaN is
     padding and is masked inside the network. Targets are not scaled; scale
     them yourself (``TransformedTargetRegressor``) when their range is large.
+
+    With ``return_sequences=True``, ``predict`` returns one prediction per
+    time step of X, shape (n_samples, n_timesteps) or (n_samples,
+    n_timesteps, n_outputs) like y in ``fit``, NaN at the padded steps (a
+    list of sequences is padded at the start, so sequence i's predictions
+    are the last ``len(X[i])`` entries of row i). ``score`` is the R² over
+    the observed steps, and ``metrics`` are computed over them.
 {_LENGTH_NOTES_DOC}
     Networks of the same architecture share one compiled graph across fits,
     and a whole epoch runs as one compiled call; both only change speed, not
@@ -138,6 +149,7 @@ or callable, default="linear"
     }
 
     _validate_y_kwargs = {"y_numeric": True, "multi_output": True}
+    _labels = False
     _metric_functions = _REGRESSION_METRICS
 
     def __init__(
@@ -157,6 +169,7 @@ or callable, default="linear"
         conv_kernel_size=8,
         conv_strides=1,
         network=None,
+        return_sequences=False,
         optimizer="adam",
         learning_rate=1e-3,
         clipnorm=None,
@@ -192,6 +205,7 @@ or callable, default="linear"
             conv_kernel_size=conv_kernel_size,
             conv_strides=conv_strides,
             network=network,
+            return_sequences=return_sequences,
             optimizer=optimizer,
             learning_rate=learning_rate,
             clipnorm=clipnorm,
@@ -222,13 +236,34 @@ or callable, default="linear"
         return self.output_activation
 
     def _linear_steps(self):
-        return self.sequence_shape_[0] if self.linear_skip else 0
+        if not self.linear_skip:
+            return 0
+        # Per step, the skip reads the inputs of the step it outputs for.
+        return 1 if self.return_sequences else self.sequence_shape_[0]
 
     def _encode_targets(self, y, sample_weight, *, warm=False):
         self._y_is_1d = y.ndim == 1
         y = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
         return y, sample_weight, self.n_outputs_
+
+    def _encode_step_targets(self, y, observed, sample_weight, *, warm=False):
+        """Per-step targets (n_samples, n_timesteps[, n_outputs]) from
+        ``step_targets``: float32 with an output axis, 0 at padded steps,
+        and per-step weights that leave the padded steps out of the loss."""
+        self._y_is_1d = y.ndim == 2
+        y = check_observed_values(y.reshape(*y.shape[:2], -1), observed, "y")
+        self.n_outputs_ = y.shape[2]
+        return y, self._step_weights(observed, sample_weight), self.n_outputs_
+
+    def _check_step_targets(self, y, observed, name):
+        y = y.reshape(*y.shape[:2], -1)
+        if y.shape[2] != self.n_outputs_:
+            raise ValueError(
+                f"{name} must have {self.n_outputs_} output(s) per time step, "
+                f"like y in fit. Got {y.shape[2]} instead."
+            )
+        return check_observed_values(y, observed, name)
 
     def _check_validation_targets(self, y_val, n_samples, name="y_val"):
         y_val = check_array(
@@ -261,10 +296,43 @@ or callable, default="linear"
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, 1-D when ``y`` was 1-D in ``fit``.
+            Predictions, 1-D when ``y`` was 1-D in ``fit``. With
+            ``return_sequences=True``, one per time step: shape (n_samples,
+            n_timesteps) or (n_samples, n_timesteps, n_outputs) like y in
+            ``fit``, NaN at the padded steps of X.
         """
+        if self._per_step():
+            y_pred, X = self._predict_raw(X, return_X=True)
+            y_pred[padding_mask(X)] = np.nan
+            return y_pred[..., 0] if self._y_is_1d else y_pred
         y_pred = self._predict_raw(X)
         return y_pred.ravel() if self._y_is_1d else y_pred
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of the predictions.
+
+        With ``return_sequences=True`` it is computed over the observed
+        (unpadded) time steps of X, each weighted by its sequence's
+        ``sample_weight``; otherwise as in scikit-learn's ``RegressorMixin``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences in any of the forms accepted by ``fit``.
+        y : array-like
+            True targets, in the form of y in ``fit``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the sequences.
+
+        Returns
+        -------
+        score : float
+            R² of ``predict(X)`` against y.
+        """
+        if not self._per_step():
+            return super().score(X, y, sample_weight=sample_weight)
+        y_true, y_pred, weights = self._observed_steps(X, y, sample_weight)
+        return float(r2_score(y_true, y_pred, sample_weight=weights))
 
     def predict_recursive(self, X, steps, *, exog=None, target_index=0):
         """Forecast ``steps`` values ahead by feeding each prediction back.
@@ -299,6 +367,13 @@ or callable, default="linear"
             The forecasts, float64 (computed in float32 inside the network).
         """
         check_is_fitted(self)
+        if self._per_step():
+            raise ValueError(
+                "Recursive forecasting feeds one predicted value per sequence "
+                "back; this RNNRegressor was fitted with return_sequences=True "
+                "and predicts one value per time step. Fit it with "
+                "return_sequences=False."
+            )
         if self.n_outputs_ != 1:
             raise ValueError(
                 "Recursive forecasting feeds one predicted value back per step; "

@@ -85,6 +85,9 @@ class NetworkSpec:
     conv_strides: tuple = ()
     # "sequence": z-normalise every sequence per feature inside the network.
     normalize: Any = None
+    # One output per time step (Keras's return_sequences): the recurrent
+    # layers return every state and the output layer reads each of them.
+    return_sequences: bool = False
 
     def _identity(self):
         return tuple(
