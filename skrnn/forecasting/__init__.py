@@ -5,8 +5,15 @@ for them.
 """
 
 from ._ar import ARForecaster
+from ._direct import DirectForecaster
 from ._gaps import fill_gaps
 from ._naive import NaiveForecaster
 from ._recursive import RecursiveForecaster
 
-__all__ = ["ARForecaster", "NaiveForecaster", "RecursiveForecaster", "fill_gaps"]
+__all__ = [
+    "ARForecaster",
+    "DirectForecaster",
+    "NaiveForecaster",
+    "RecursiveForecaster",
+    "fill_gaps",
+]
