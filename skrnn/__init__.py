@@ -21,6 +21,7 @@ _LAZY = {
     "SequenceScaler": "preprocessing",
     "make_windows": "preprocessing",
     "RecursiveForecaster": "forecasting",
+    "DirectForecaster": "forecasting",
     "ARForecaster": "forecasting",
     "NaiveForecaster": "forecasting",
     "fill_gaps": "forecasting",

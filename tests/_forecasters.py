@@ -7,7 +7,13 @@ forecaster is checked by adding one line to ``FORECASTERS``.
 
 from sklearn.linear_model import LinearRegression
 
-from skrnn import ARForecaster, NaiveForecaster, RecursiveForecaster, RNNRegressor
+from skrnn import (
+    ARForecaster,
+    DirectForecaster,
+    NaiveForecaster,
+    RecursiveForecaster,
+    RNNRegressor,
+)
 
 # One line per forecaster: (id, a fast instance).
 FORECASTERS = [
@@ -22,6 +28,16 @@ FORECASTERS = [
         "recursive-rnn",
         RecursiveForecaster(
             RNNRegressor(units=4, epochs=3, random_state=0), window=4, differences=1
+        ),
+    ),
+    ("direct-linear", DirectForecaster(LinearRegression(), horizon=3, window=4)),
+    (
+        "direct-rnn",
+        DirectForecaster(
+            RNNRegressor(units=4, epochs=3, random_state=0),
+            horizon=3,
+            window=4,
+            differences=1,
         ),
     ),
 ]

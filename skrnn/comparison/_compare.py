@@ -90,12 +90,13 @@ def _display_name(model):
     """A short readable name for a model given without one."""
     kind = type(model).__name__
     params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
-    if kind == "RecursiveForecaster":
+    if kind in ("RecursiveForecaster", "DirectForecaster"):
         inner = params.get("estimator")
         cell = getattr(inner, "cell", None) if inner is not None else "lstm"
         if type(inner).__name__ in ("RNNRegressor", "NoneType") and cell in _CELL_NAMES:
-            return _CELL_NAMES[cell]
-        return f"Recursive({type(inner).__name__})"
+            name = _CELL_NAMES[cell]
+            return name if kind == "RecursiveForecaster" else f"Direct({name})"
+        return f"{kind.removesuffix('Forecaster')}({type(inner).__name__})"
     if kind == "ARForecaster":
         return f"AR({params.get('lags')})"
     if kind == "NaiveForecaster":

@@ -6,6 +6,7 @@ and back.
 """
 
 from ._ar import ARForecaster
+from ._direct import DirectForecaster
 from ._gaps import fill_gaps
 from ._naive import NaiveForecaster
 from ._panel import from_long, to_long
@@ -13,6 +14,7 @@ from ._recursive import RecursiveForecaster
 
 __all__ = [
     "ARForecaster",
+    "DirectForecaster",
     "NaiveForecaster",
     "RecursiveForecaster",
     "fill_gaps",
