@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval
 
-from ..preprocessing import Differencer, WindowLayout
+from ..preprocessing import WindowLayout
 from ._recursive import RecursiveForecaster, _default_estimator
 
 __all__ = ["DirectForecaster"]
@@ -283,10 +283,12 @@ class DirectForecaster(RecursiveForecaster):
     def _choose_window(self, z):
         horizon = self.horizon
         window = 2 if self.window == "auto" else self.window
-        if len(z) < window + horizon + 1:
+        shortest = int((~np.isnan(z)).sum(axis=0).min())
+        if shortest < window + horizon + 1:
+            which = "y has" if z.shape[1] == 1 else "the shortest series of y has"
             raise ValueError(
-                f"After differencing, y has {len(z)} time points, but a window "
-                f"of {window} with horizon={horizon} needs at least "
+                f"After differencing, {which} {shortest} time points, but a "
+                f"window of {window} with horizon={horizon} needs at least "
                 f"{window + horizon + 1} (two windows with {horizon} values "
                 "after each). " + self._min_train_hint()
             )
@@ -295,24 +297,13 @@ class DirectForecaster(RecursiveForecaster):
 
     def _fit(self, y, exog):
         lost = self._choose_structure(y)
-        self.differencer_ = None
-        z = y
-        if lost:
-            self.differencer_ = Differencer(
-                self.differences_,
-                seasonal_period=(
-                    self.seasonal_period_ if self.seasonal_differences_ else None
-                ),
-            )
-            z = self.differencer_.fit_transform(y)[lost:]
-            exog = None if exog is None else exog[lost:]
-        self.target_scaler_ = self.exog_scaler_ = None
-        if self.scale:
-            self.target_scaler_ = StandardScaler().fit(z)
-            z = self.target_scaler_.transform(z)
-            if exog is not None:
-                self.exog_scaler_ = StandardScaler().fit(exog)
-                exog = self.exog_scaler_.transform(exog)
+        z, self.differencer_, self.target_scaler_ = self._transform_target(y, lost)
+        if exog is not None:
+            exog = exog[lost:]
+        self.exog_scaler_ = None
+        if self.scale and exog is not None:
+            self.exog_scaler_ = StandardScaler().fit(exog)
+            exog = self.exog_scaler_.transform(exog)
         if exog is None:
             exog = np.empty((len(z), 0))
         # Regressors of time points X does not give: their (scaled) mean.
@@ -329,6 +320,11 @@ class DirectForecaster(RecursiveForecaster):
             estimator = MultiOutputRegressor(estimator)
         self.layout_ = WindowLayout(self._choose_window(z), n_exog=exog.shape[1])
         X_windows, Y = direct_windows(self.layout_, z, exog, self.horizon)
+        # Windows that reach before a series' start (panels) are left out.
+        past = X_windows[:, : self.layout_.window, self.layout_.target_position]
+        complete = np.isfinite(Y).all(axis=1) & np.isfinite(past).all(axis=1)
+        if not complete.all():
+            X_windows, Y = X_windows[complete], Y[complete]
         self.estimator_ = estimator.fit(
             self._as_input(X_windows), Y[:, 0] if self.horizon == 1 else Y
         )
@@ -340,9 +336,8 @@ class DirectForecaster(RecursiveForecaster):
         )
         self._last_targets, self._known_rows = self.layout_.last_state(z, exog)
 
-    def _forecast(self, steps, exog):
-        if exog is not None and self.exog_scaler_ is not None:
-            exog = self.exog_scaler_.transform(exog)
+    def _recurse(self, last_targets, known_rows, steps, exog):
+        """Forecasts (steps, n_series) of the transformed target, by blocks."""
         layout, horizon = self.layout_, self.horizon
         w = layout.window
         total = math.ceil(steps / horizon) * horizon
@@ -356,12 +351,12 @@ class DirectForecaster(RecursiveForecaster):
                 "which changes the forecasts. Give X a multiple of "
                 f"horizon={horizon} rows (and keep the forecasts you need).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             fill = np.broadcast_to(self._exog_fill, (total - steps, layout.n_exog))
             exog = np.concatenate([exog, fill])
-        rows = layout.forecast_rows(self._known_rows, exog, steps=total)
-        history = self._last_targets
+        rows = layout.forecast_rows(known_rows, exog, steps=total)
+        history = last_targets
         out = np.full((total, len(history)), np.nan)
         alive = np.arange(len(history))
         for start in range(0, total, horizon):
@@ -378,7 +373,7 @@ class DirectForecaster(RecursiveForecaster):
             if not len(alive):
                 break
             history = np.concatenate([history[finite], block[finite]], axis=1)[:, -w:]
-        return self._to_levels(out[:steps])
+        return out[:steps]
 
     def _origin_errors(self, origin):
         # The calibration forecasts to the end of the training series, which
