@@ -201,7 +201,7 @@ def test_zero_weight_sequences_are_ignored():
 
 def test_bidirectional_convolutions_and_dense_layers_keep_every_step():
     rng = np.random.default_rng(8)
-    X = rng.normal(size=(16, 450, 1))
+    X = rng.normal(size=(16, 20, 1))
     y = X[..., 0] > 0
     clf = RNNClassifier(
         "gru",
@@ -209,25 +209,26 @@ def test_bidirectional_convolutions_and_dense_layers_keep_every_step():
         bidirectional=True,
         conv_filters=(4,),
         conv_kernel_size=3,
-        conv_strides="auto",  # 450 steps would stride by 2 per sequence
         dense_units=(3,),
-        normalize=None,
         epochs=1,
         random_state=0,
         return_sequences=True,
     ).fit(X, y)
-    assert clf._spec.conv_strides == (1,)
-    assert clf.predict_proba(X).shape == (16, 450, 2)
-    # A fully convolutional network (no recurrent layer) labels steps too.
+    assert clf.predict_proba(X).shape == (16, 20, 2)
+    # A fully convolutional network (no recurrent layer) labels steps too;
+    # conv_strides="auto" keeps every step (450 steps would stride by 2).
+    long = rng.normal(size=(4, 450, 1))
     fcn = RNNClassifier(
         units=(),
         conv_filters=(4,),
         conv_kernel_size=3,
+        conv_strides="auto",
         epochs=1,
         random_state=0,
         return_sequences=True,
-    ).fit(X[:, :20], y[:, :20])
-    assert fcn.predict(X[:, :20]).shape == (16, 20)
+    ).fit(long, long[..., 0] > 0)
+    assert fcn._spec.conv_strides == (1,)
+    assert fcn.predict(long).shape == (4, 450)
 
 
 def test_validation_set_early_stopping_and_metrics(ragged_regressor):
@@ -271,7 +272,7 @@ def test_grid_search_scores_per_step():
     y = _running_sign(X)
     search = GridSearchCV(
         RNNClassifier(return_sequences=True, **TINY_CLF),
-        {"return_sequences": [True], "units": [2, 4]},
+        {"return_sequences": [True], "learning_rate": [1e-2, 1e-3]},
         cv=2,
     ).fit(X, y)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
