@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..forecasting._time import infer_freq
+
 # Every number exactly as written: before pandas 3.1 the default parser could
 # be off in the last bit; 3.1 parses exactly and deprecates the option.
 _PANDAS_VERSION = tuple(map(int, re.match(r"(\d+)\.(\d+)", pd.__version__).groups()))
@@ -330,14 +332,6 @@ def _day_or_month_first(text, parts, names):
     return pd.DatetimeIndex(parsed[fits[0]])
 
 
-def _infer_freq(index):
-    with warnings.catch_warnings():
-        # pandas 3 warns that infer_freq will return an offset; either works.
-        warnings.simplefilter("ignore")
-        freq = pd.infer_freq(index)
-    return getattr(freq, "freqstr", freq)
-
-
 def _likely_freq(index):
     """The frequency of most runs of three consecutive dates, or None.
 
@@ -346,7 +340,7 @@ def _likely_freq(index):
     starts = np.unique(np.linspace(0, len(index) - 3, num=min(len(index) - 2, 200)))
     counts = {}
     for start in starts.astype(int):
-        freq = _infer_freq(index[start : start + 3])
+        freq = infer_freq(index[start : start + 3])
         if freq is not None:
             counts[freq] = counts.get(freq, 0) + 1
     if counts:
@@ -380,7 +374,7 @@ def _regular(y, label, fill, names):
                 f"{label}: {len(index)} dates are too few to infer their frequency; "
                 "give at least 3 rows."
             )
-        freq = _infer_freq(index)
+        freq = infer_freq(index)
         if freq is not None:
             return pd.Series(
                 y.to_numpy(), index=pd.DatetimeIndex(index, freq=freq), name=y.name

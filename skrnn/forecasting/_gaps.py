@@ -13,6 +13,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..preprocessing._table import _refuse_non_numeric
+from ._time import infer_freq
 
 __all__ = ["fill_gaps"]
 
@@ -40,7 +41,7 @@ def _infer_grid(index):
     if index.freq is not None:
         return pd.date_range(index[0], index[-1], freq=index.freq, name=index.name)
     if len(index) >= 3:
-        freq = pd.infer_freq(index)
+        freq = infer_freq(index)
         if freq is not None:
             return pd.date_range(index[0], index[-1], freq=freq, name=index.name)
     steps = np.diff(index.as_unit("ns").asi8)

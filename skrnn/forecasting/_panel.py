@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_series, check_time_index
+from ._time import infer_freq
 
 __all__ = ["Target", "from_long", "parse_target", "to_long"]
 
@@ -233,6 +234,25 @@ def from_long(data, *, id, time, value):
     See Also
     --------
     to_long : The inverse.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrnn.forecasting import from_long
+    >>> data = pd.DataFrame({
+    ...     "store": ["a", "a", "a", "b", "b"],
+    ...     "month": pd.to_datetime(
+    ...         ["2024-01", "2024-02", "2024-03", "2024-02", "2024-03"]
+    ...     ),
+    ...     "sales": [10.0, 12.0, 11.0, 5.0, 6.0],
+    ... })
+    >>> from_long(data, id="store", time="month", value="sales")
+    ... # doctest: +NORMALIZE_WHITESPACE
+                   a    b
+    month
+    2024-01-01  10.0  NaN
+    2024-02-01  12.0  5.0
+    2024-03-01  11.0  6.0
     """
     if not isinstance(data, pd.DataFrame):
         raise ValueError(
@@ -254,7 +274,7 @@ def from_long(data, *, id, time, value):
     panel = data.pivot(index=time, columns=id, values=value).sort_index()
     panel.columns.name = None
     if isinstance(panel.index, pd.DatetimeIndex) and len(panel) >= 3:
-        freq = pd.infer_freq(panel.index)
+        freq = infer_freq(panel.index)
         if freq is not None:
             panel = panel.asfreq(freq)
     return panel
@@ -276,6 +296,20 @@ def to_long(y, *, id="id", time="time", value="value"):
     data : DataFrame
         Columns ``id``, ``time`` and ``value``, one row per observed value,
         series by series in time order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skrnn.forecasting import to_long
+    >>> panel = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [np.nan, 5.0, 6.0]})
+    >>> to_long(panel)
+      id  time  value
+    0  a     0    1.0
+    1  a     1    2.0
+    2  a     2    3.0
+    3  b     1    5.0
+    4  b     2    6.0
     """
     if isinstance(y, dict):
         y = pd.DataFrame(y)

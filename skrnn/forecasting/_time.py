@@ -1,14 +1,25 @@
 """Time indexes: where rows of X lie relative to the end of the training data."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["TimeAxis"]
+__all__ = ["TimeAxis", "infer_freq"]
 
 _FILL_GAPS = (
     "skrnn.forecasting.fill_gaps(y) puts y on its regular grid and fills the "
     "missing time points"
 )
+
+
+def infer_freq(index):
+    """pandas.infer_freq as a string (or None), on every pandas version."""
+    with warnings.catch_warnings():
+        # pandas 3.1 warns that infer_freq will return an offset; either works.
+        warnings.simplefilter("ignore")
+        freq = pd.infer_freq(index)
+    return getattr(freq, "freqstr", freq)
 
 
 class TimeAxis:
@@ -51,7 +62,7 @@ class TimeAxis:
         elif isinstance(index, pd.DatetimeIndex):
             # Slicing (e.g. by TimeSeriesSplit) drops .freq; infer it again.
             self.freq = index.freq or (
-                pd.infer_freq(index) if len(index) >= 3 else None
+                infer_freq(index) if len(index) >= 3 else None
             )
         elif len(index) >= 2:
             steps = np.diff(index.to_numpy())
