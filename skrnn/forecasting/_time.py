@@ -61,9 +61,7 @@ class TimeAxis:
             self.freq = index.freq
         elif isinstance(index, pd.DatetimeIndex):
             # Slicing (e.g. by TimeSeriesSplit) drops .freq; infer it again.
-            self.freq = index.freq or (
-                infer_freq(index) if len(index) >= 3 else None
-            )
+            self.freq = index.freq or (infer_freq(index) if len(index) >= 3 else None)
         elif len(index) >= 2:
             steps = np.diff(index.to_numpy())
             if not (steps == steps[0]).all():
