@@ -267,7 +267,6 @@ def test_progress_false_is_silent(capsys):
         (dict(models=[object()], y=_series()), TypeError, r"fit\(X, y\)"),
         (dict(y=None), ValueError, r"compare\(y=y\)"),
         (dict(y=_series(), cv=KFold(3)), ValueError, "contiguous block"),
-        (dict(y=_series().to_frame().assign(b=1.0)), ValueError, "2 columns"),
         (
             dict(y=_series().where(lambda s: s.index.month != 5)),
             ValueError,

@@ -306,8 +306,11 @@ def _fitted_facts(estimator, history):
     if history:
         facts["epochs run"] = str(len(next(iter(history.values()))))
     lags = getattr(estimator, "ar_lags_", None)
-    if lags is not None:
+    if lags is not None and len(lags) <= 3:
         facts["AR lags"] = " | ".join(_lag_text(series) for series in lags)
+    elif lags is not None:  # a panel: the range of the orders, not each one
+        orders = [max(series, default=0) for series in lags]
+        facts["AR order"] = f"{min(orders)}-{max(orders)}"
     return facts
 
 
@@ -361,12 +364,9 @@ class _Ticker(threading.Thread):
             self.bar.refresh()
 
 
-def _run(tasks, y, X, n_jobs, progress, coverage=None):
-    """Results of the tasks, in the order of ``tasks`` whatever ``n_jobs``."""
-    jobs = (
-        delayed(_fit_predict)(name, fold, model, y, X, train, test, coverage)
-        for name, fold, model, train, test in tasks
-    )
+def _run(tasks, jobs, n_jobs, progress):
+    """Results of the jobs (delayed calls, one per (model, fold) task), in the
+    order of ``tasks`` whatever ``n_jobs``."""
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     if not progress:
         return list(results)
@@ -738,6 +738,26 @@ default=("mase", "rmse", "mae", "smape")
     >>> report.forecasts.shape
     (72, 6)
     """
+    from ._panels import compare_panel, is_panel  # imports this module
+
+    if is_panel(y):
+        if coverage is not None:
+            raise ValueError(
+                "coverage= (prediction intervals) is not supported on several "
+                "series yet. Leave it out, or compare the series one by one."
+            )
+        return compare_panel(
+            models,
+            y,
+            X,
+            horizon=horizon,
+            cv=cv,
+            metrics=metrics,
+            baseline=baseline,
+            seasonal_period=seasonal_period,
+            n_jobs=n_jobs,
+            progress=progress,
+        )
     setup = _prepare(
         models, y, X, horizon, cv, metrics, baseline, seasonal_period, coverage
     )
@@ -746,5 +766,11 @@ default=("mase", "rmse", "mae", "smape")
         for name, model in setup.named
         for fold, (train, test) in enumerate(setup.splits)
     ]
-    results = _run(tasks, setup.y, setup.X, n_jobs, progress, setup.coverage)
+    jobs = (
+        delayed(_fit_predict)(
+            name, fold, model, setup.y, setup.X, train, test, setup.coverage
+        )
+        for name, fold, model, train, test in tasks
+    )
+    results = _run(tasks, jobs, n_jobs, progress)
     return _make_report(setup, tasks, results)

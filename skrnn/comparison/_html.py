@@ -11,7 +11,7 @@ import pandas as pd
 from ._metrics import METRICS, TIMINGS, format_number
 from ._plots import model_colors
 
-__all__ = ["render", "summary_table"]
+__all__ = ["render", "render_panel", "summary_table"]
 
 CSS = """
 body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
@@ -360,6 +360,150 @@ def render(report):
         f"<style>{CSS}</style></head><body><main>"
         "<h1>Forecast comparison</h1>"
         f'<p class="meta">{_meta(report)}</p><nav>{nav}</nav>'
+        f'<p class="headline">{escape(report._headline())}</p>'
+        + "".join(sections)
+        + f"<footer>Made with skrnn {escape(__version__)} on {today}. This file is "
+        "self-contained: figures are embedded and nothing is loaded from the "
+        "network.</footer></main></body></html>"
+    )
+
+
+# Rows of the per-series table; more series are summarised, not listed.
+_MAX_SERIES_ROWS = 500
+
+
+def _panel_howto(report):
+    metric = METRICS[report.metrics[0]]
+    naive = "seasonal naive" if report.seasonal_period > 1 else "naive"
+    items = [
+        "Each series is cut at its own last points, fold by fold (the same "
+        "dates when the series end together); each model is fitted once per "
+        "fold on all series: one network for all of them, AR and naive "
+        "baselines series by series.",
+        f"A series' score is the mean over its folds; the table gives the "
+        f"mean and the median over series. <b>wins</b>: the number of series "
+        f"on which the model's {metric.label} is below "
+        f"{escape(report.baseline)}'s.",
+        *(
+            [
+                f"<b>{metric.label} &lt; 1</b> on a series means the forecasts "
+                f"beat the in-sample {naive} forecast there."
+            ]
+            if metric.scaled
+            else []
+        ),
+        "<b>DM p &lt; 0.05</b>: the model's squared errors differ "
+        f"significantly from those of {escape(report.baseline)} (Diebold-Mariano "
+        "test on the errors of all series pooled, each divided by its series' "
+        "in-sample naive error so that no series weighs by its unit).",
+    ]
+    return (
+        '<div class="howto"><b>How to read this.</b><ul>'
+        + "".join(f"<li>{item}</li>" for item in items)
+        + "</ul></div>"
+    )
+
+
+def _panel_series_table(report):
+    scores = report.series_scores()
+    note = ""
+    if len(scores) > _MAX_SERIES_ROWS:
+        note = (
+            f"<p>The first {_MAX_SERIES_ROWS} of {len(scores)} series; "
+            "report.series_scores() has them all.</p>"
+        )
+        scores = scores.iloc[:_MAX_SERIES_ROWS]
+    rows = []
+    for key, values in scores.iterrows():
+        best = values.idxmin() if values.notna().any() else None
+        cells = "".join(
+            ('<td class="best">' if model == best else "<td>")
+            + escape(format_number(value))
+            + "</td>"
+            for model, value in values.items()
+        )
+        rows.append(f"<tr><td>{escape(str(key))}</td>{cells}</tr>")
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in ["series", *scores.columns])
+    return (
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        f"</table>{note}"
+    )
+
+
+def _panel_meta(report):
+    summary = report.data_summary()
+    return (
+        f"<b>{summary['series']}</b> series of {summary['shortest']} to "
+        f"{summary['longest']} time points ({escape(_time_label(summary['first']))} "
+        f"to {escape(_time_label(summary['last']))}) · {report.n_folds} folds, "
+        f"forecasting {report.horizon} steps ahead · seasonal period "
+        f"{report.seasonal_period} · baseline <b>{escape(report.baseline)}</b>"
+    )
+
+
+_PANEL_NAV = [
+    ("summary", "Summary"),
+    ("series", "Representative series"),
+    ("tests", "Tests"),
+    ("per-series", "Per series"),
+    ("setup", "Models and data"),
+]
+
+
+def render_panel(report):
+    """The page of a comparison on several series, as a string."""
+    from .. import __version__
+
+    figures = report.plot()
+    try:
+        chosen = report.representative_series()
+        top = report.summary().index[0]
+        series_body = (
+            f"<p>The series on which {escape(top)} (ranked first) does best, at "
+            "its median and worst; every series' scores are in the per-series "
+            "table.</p>"
+            + "".join(
+                f"<h3>{which.capitalize()}: {escape(str(chosen[which]))}</h3>"
+                + _png(figures[which])
+                for which in ("best", "median", "worst")
+            )
+        )
+        sections = [
+            _section(
+                "summary",
+                "Summary",
+                summary_table(report) + _panel_howto(report) + _png(figures["summary"]),
+            ),
+            _section("series", "Representative series", series_body),
+            _section(
+                "tests",
+                f"Diebold-Mariano tests against {report.baseline}",
+                _dm_table(report),
+            ),
+            _section(
+                "per-series",
+                f"{METRICS[report.metrics[0]].label} per series",
+                "<p>Mean over the folds; the best model of each series in "
+                "bold.</p>" + _panel_series_table(report),
+            ),
+            _section(
+                "setup",
+                "Models and data",
+                _settings_table(report) + _data_table(report),
+            ),
+        ]
+    finally:
+        for figure in figures.values():
+            figure.clear()
+    nav = "".join(f'<a href="#{anchor}">{label}</a>' for anchor, label in _PANEL_NAV)
+    today = datetime.date.today().isoformat()
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>skrnn comparison: {report.y.shape[1]} series</title>"
+        f"<style>{CSS}</style></head><body><main>"
+        "<h1>Forecast comparison on a panel</h1>"
+        f'<p class="meta">{_panel_meta(report)}</p><nav>{nav}</nav>'
         f'<p class="headline">{escape(report._headline())}</p>'
         + "".join(sections)
         + f"<footer>Made with skrnn {escape(__version__)} on {today}. This file is "

@@ -15,9 +15,10 @@ from matplotlib.patches import Patch
 
 from ._metrics import get_metric
 
-__all__ = ["KINDS", "model_colors", "plot"]
+__all__ = ["KINDS", "PANEL_KINDS", "model_colors", "plot", "plot_panel"]
 
 KINDS = ("summary", "forecasts", "error_by_step", "training")
+PANEL_KINDS = ("summary", "best", "median", "worst")
 # Tableau 10: distinct, colour-blind-friendly enough, and familiar.
 PALETTE = [
     "#4e79a7",
@@ -311,3 +312,83 @@ def plot(report, kind=None):
             return figure
         figures = {name: plotter(report) for name, plotter in _PLOTTERS.items()}
     return {name: fig for name, fig in figures.items() if fig is not None}
+
+
+def plot_panel_summary(report):
+    """Box plots of each model's per-series score, best model on top."""
+    table = report.summary()
+    metric = get_metric(report.metrics[0])
+    colors = model_colors(report.models)
+    scores = report.series_scores()
+    models = [m for m in table.index[::-1] if scores[m].notna().any()]
+    fig = Figure(figsize=(7.5, 0.42 * len(models) + 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    values = [scores[m].dropna().to_numpy() for m in models]
+    boxes = ax.boxplot(
+        values,
+        orientation="horizontal",
+        widths=0.6,
+        patch_artist=True,
+        showfliers=True,
+        flierprops={"ms": 2.5, "alpha": 0.5},
+        medianprops={"color": ACTUAL},
+    )
+    for patch, model in zip(boxes["boxes"], models, strict=True):
+        patch.set(facecolor=colors[model], alpha=0.75, lw=0.8)
+    labels = [_plain(f"{m}  (baseline)" if m == report.baseline else m) for m in models]
+    ax.set_yticks(range(1, len(models) + 1), labels=labels)
+    ax.grid(axis="y", visible=False)
+    every = np.concatenate(values) if values else np.array([1.0])
+    if metric.scaled and (every > 0).all():
+        ax.set_xscale("log")  # scores spread over orders of magnitude
+        plain = mpl.ticker.FuncFormatter(lambda value, _: f"{value:g}")
+        ax.xaxis.set_major_formatter(plain)
+        if every.max() < 10 * every.min():  # less than a decade: few ticks
+            ax.xaxis.set_minor_formatter(plain)
+    if metric.reference is not None:
+        ax.axvline(metric.reference, color="#555555", lw=1, ls="--")
+    n = report.y.shape[1]
+    ax.set_xlabel(
+        _plain(
+            f"{metric.label} of each of the {n} series (mean over "
+            f"{report.n_folds} folds); box: quartiles, line: median"
+        )
+    )
+    ax.set_title(f"{metric.label} per series (lower is better)")
+    return fig
+
+
+def plot_panel_series(report, which):
+    """The forecasts of one representative series ("best", "median", "worst")."""
+    series = report.representative_series()[which]
+    single = report.series_report(series)
+    fig = plot_forecasts(single)
+    top = report.summary().index[0]
+    fig.suptitle(
+        _plain(
+            f"The {which} series for {top}: {series}. Forecasts vs actual; "
+            "shaded: the test window of each fold"
+        ),
+        x=0.01,
+        ha="left",
+        fontsize=10,
+    )
+    return fig
+
+
+def plot_panel(report, kind=None):
+    """The figure of ``kind`` for a panel report, or a dict of all of them."""
+    if kind is not None and kind not in PANEL_KINDS:
+        raise ValueError(
+            f"`kind` must be one of {', '.join(map(repr, PANEL_KINDS))} or None. "
+            f"Got {kind!r} instead."
+        )
+    kinds = PANEL_KINDS if kind is None else (kind,)
+    with mpl.rc_context(STYLE), np.errstate(all="ignore"):
+        figures = {
+            name: plot_panel_summary(report)
+            if name == "summary"
+            else plot_panel_series(report, name)
+            for name in kinds
+        }
+    return figures if kind is None else figures[kind]

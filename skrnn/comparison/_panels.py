@@ -1,0 +1,317 @@
+"""compare on a panel: several series, each model fitted once per fold on all.
+
+Each series is cut at its own last ``horizon`` points, fold by fold (the
+same dates when the series end together), so that series that end at
+different times are all scored on their most recent data. A global model
+(one RecursiveForecaster over all series) is fitted once per fold; AR and
+naive baselines fit each series on its own, under the same contract.
+"""
+
+import time
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from joblib import delayed
+from sklearn.base import clone
+
+from ..forecasting._panel import _dict_to_frame, parse_target
+from ..forecasting._time import TimeAxis
+from ._compare import (
+    _check_horizon,
+    _check_metrics,
+    _check_models,
+    _failures_table,
+    _fitted_facts,
+    _min_train_size,
+    _run,
+    _settings_table,
+    _training_history,
+)
+from ._metrics import METRICS
+from ._panel_report import PanelComparisonReport
+
+__all__ = ["compare_panel", "is_panel"]
+
+
+def is_panel(y):
+    """Whether ``y`` holds several series (a dict, or a table of columns)."""
+    if isinstance(y, dict):
+        return True
+    if isinstance(y, pd.DataFrame):
+        return y.shape[1] > 1
+    if isinstance(y, pd.Series) or y is None:
+        return False
+    shape = np.shape(y)
+    return len(shape) == 2 and shape[1] > 1
+
+
+@dataclass(frozen=True)
+class _PanelSetup:
+    """Checked inputs of a comparison on a panel."""
+
+    y: pd.DataFrame
+    X: pd.DataFrame  # no columns without exogenous regressors
+    named: list
+    metrics: list
+    baseline: str
+    starts: np.ndarray  # first observed row of each series
+    cuts: np.ndarray  # (n_folds, n_series): first test row of each series
+    horizon: int
+    seasonal_period: int
+    aligned: bool  # every series ends on the last row
+
+
+def _check_panel(y, X):
+    """y as a wide float DataFrame (NaN outside each series) and X on its rows."""
+    if isinstance(y, dict):
+        y = _dict_to_frame(y, "`y`")
+    elif not isinstance(y, pd.DataFrame):
+        y = pd.DataFrame(np.asarray(y))
+    try:
+        y = y.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"`y` must contain numbers. Got a column that does not convert to "
+            f"float instead ({exc})."
+        ) from exc
+    if y.columns.has_duplicates:
+        raise ValueError(
+            "`y` has several series called "
+            f"{y.columns[y.columns.duplicated()][0]!r}. Give each a unique name."
+        )
+    target = parse_target(y, input_name="`y`")  # gaps, inf, empty columns
+    axis = TimeAxis(y.index)  # refuses unsorted or duplicated time points
+    if isinstance(y.index, pd.DatetimeIndex) and axis.freq is None:
+        raise ValueError(
+            "`y` has a DatetimeIndex without a regular frequency, so forecasts "
+            "cannot be placed in time. Give it one (e.g. y.asfreq('MS'))."
+        )
+    if X is not None:
+        if target.lags.any():
+            late = int(np.argmax(target.lags))
+            raise ValueError(
+                "Exogenous regressors `X` need every series to end at the same "
+                f"time point, but {target.label(late)} ends "
+                f"{int(target.lags[late])} time points before the last. Cut y "
+                "to a common end (e.g. y.dropna()), or leave X out."
+            )
+        if not isinstance(X, pd.DataFrame):
+            X = pd.DataFrame(np.asarray(X), index=y.index)
+        if len(X) != len(y):
+            raise ValueError(
+                f"`X` must have one row per time point of y ({len(y)}). Got "
+                f"{len(X)} rows instead."
+            )
+    else:
+        X = pd.DataFrame(index=y.index)
+    return y, X, target
+
+
+def _panel_cuts(y, target, cv, horizon):
+    """First observed row and, per fold, first test row of every series."""
+    if cv is not None and not (isinstance(cv, Integral) and not isinstance(cv, bool)):
+        raise ValueError(
+            "On a panel, `cv` must be None or an int, the number of folds: "
+            "each series is cut at its own last `horizon` points, fold by fold. "
+            f"Got {cv!r} instead."
+        )
+    n_splits = 3 if cv is None else int(cv)
+    if n_splits < 1:
+        raise ValueError(f"`cv` as an int must be at least 1. Got {cv} instead.")
+    observed = y.notna().to_numpy()
+    starts = observed.argmax(axis=0)
+    ends = len(y) - target.lags  # one past each series' last observed row
+    lengths = ends - starts
+    needed = n_splits * horizon + 2
+    short = int(np.argmin(lengths))
+    if lengths[short] < needed:
+        raise ValueError(
+            f"{target.label(short).capitalize()} of `y` is too short for "
+            f"{n_splits} folds of horizon {horizon}: that needs at least "
+            f"{needed} time points. It has {int(lengths[short])}; use a smaller "
+            "horizon or fewer splits, or leave the shortest series out."
+        )
+    back = horizon * np.arange(n_splits, 0, -1)
+    return starts, ends[None, :] - back[:, None]
+
+
+def _check_train_sizes(named, setup_cuts, starts, target):
+    """Refuse up front what a model would refuse for the shortest series."""
+    lengths = setup_cuts[0] - starts
+    short = int(np.argmin(lengths))
+    for name, model in named:
+        minimum = _min_train_size(model)
+        if minimum is not None and lengths[short] < minimum:
+            raise ValueError(
+                f"Model {name!r} needs at least {minimum} training points, but "
+                f"{target.label(short)} trains on {int(lengths[short])} in the "
+                "first fold. Use a smaller horizon or fewer splits, leave the "
+                "shortest series out, or give the model a smaller window."
+            )
+
+
+def _prepare_panel(models, y, X, horizon, cv, metrics, baseline, seasonal_period):
+    horizon = _check_horizon(horizon)
+    metrics = _check_metrics(metrics)
+    y, X, target = _check_panel(y, X)
+    named = _check_models(models, seasonal_period)
+    names = [name for name, _ in named]
+    if baseline is None:
+        baseline = "AR(aic)" if "AR(aic)" in names else names[0]
+    elif baseline not in names:
+        raise ValueError(
+            f"`baseline` must be the name of one of the models ({', '.join(names)}). "
+            f"Got {baseline!r} instead."
+        )
+    starts, cuts = _panel_cuts(y, target, cv, horizon)
+    _check_train_sizes(named, cuts, starts, target)
+    return _PanelSetup(
+        y,
+        X,
+        named,
+        metrics,
+        baseline,
+        starts,
+        cuts,
+        horizon,
+        int(seasonal_period or 1),
+        aligned=not target.lags.any(),
+    )
+
+
+def _fit_forecast(name, fold, model, setup):
+    """Clone, fit on every series' training part, forecast their next points."""
+    y, h, cuts = setup.y, setup.horizon, setup.cuts[fold]
+    estimator = clone(model)
+    start = time.perf_counter()
+    try:
+        if setup.aligned:  # one cut for all: exogenous rows can follow it
+            cut = int(cuts[0])
+            estimator.fit(setup.X.iloc[:cut], y.iloc[:cut])
+            fitted = time.perf_counter()
+            y_pred = estimator.predict(setup.X.iloc[cut : cut + h])
+        else:  # each series forecasts the points after its own end
+            train = {
+                key: y[key].iloc[begin:cut]
+                for key, begin, cut in zip(y.columns, setup.starts, cuts, strict=True)
+            }
+            estimator.fit(None, train)
+            fitted = time.perf_counter()
+            out = estimator.forecast(h)
+            y_pred = np.column_stack([np.asarray(out[key]) for key in y.columns])
+        done = time.perf_counter()
+    except ValueError as exc:
+        raise ValueError(f"Model {name!r} failed on fold {fold}: {exc}") from exc
+    y_pred = np.asarray(y_pred, dtype=np.float64).reshape(h, y.shape[1])
+    bad = int((~np.isfinite(y_pred)).sum())
+    history = _training_history(estimator)
+    return {
+        "y_pred": y_pred,
+        "fit_seconds": fitted - start,
+        "predict_seconds": done - fitted,
+        "history": history,
+        "facts": _fitted_facts(estimator, history),
+        "failure": f"{bad} of {y_pred.size} forecasts are NaN or infinite"
+        if bad
+        else None,
+    }
+
+
+def _folds_table(setup):
+    """One row per (series, fold): the training and test rows, as times."""
+    index, h = setup.y.index, setup.horizon
+    rows = []
+    for j, key in enumerate(setup.y.columns):
+        for fold, cuts in enumerate(setup.cuts):
+            cut, begin = int(cuts[j]), int(setup.starts[j])
+            train = (index[begin], index[cut - 1], cut - begin)
+            rows.append((key, fold, *train, index[cut], index[cut + h - 1], h))
+    columns = ["series", "fold", "train_start", "train_end", "n_train"]
+    return pd.DataFrame(rows, columns=[*columns, "test_start", "test_end", "n_test"])
+
+
+def _make_panel_report(setup, tasks, results):
+    failures = _failures_table(tasks, results)
+    names = [name for name, _ in setup.named]
+    if set(failures["model"]) == set(names):
+        first = failures.iloc[0]
+        raise ValueError(
+            "Every model failed, so there is nothing to compare: e.g. "
+            f"{first['model']!r} on fold {first['fold']}: {first['reason']}. Check "
+            "the series (their scale, their last values) and the models' settings."
+        )
+    values, h, m = setup.y.to_numpy(), setup.horizon, setup.seasonal_period
+    scores, forecasts, timings, histories = [], [], [], []
+    for (name, fold, *_), result in zip(tasks, results, strict=True):
+        timings.append((name, fold, result["fit_seconds"], result["predict_seconds"]))
+        for j, key in enumerate(setup.y.columns):
+            cut, begin = int(setup.cuts[fold, j]), int(setup.starts[j])
+            y_true, y_pred = values[cut : cut + h, j], result["y_pred"][:, j]
+            for metric in setup.metrics:
+                value = np.nan
+                if result["failure"] is None:
+                    value = METRICS[metric].score(
+                        y_true, y_pred, values[begin:cut, j], m
+                    )
+                scores.append((name, key, fold, metric, value))
+            forecasts.append(
+                pd.DataFrame(
+                    {
+                        "model": name,
+                        "series": key,
+                        "fold": fold,
+                        "time": setup.y.index[cut : cut + h],
+                        "step": np.arange(1, h + 1),
+                        "y_true": y_true,
+                        "y_pred": y_pred,
+                    }
+                )
+            )
+        if result["history"]:
+            curves = pd.DataFrame(result["history"])
+            curves.insert(0, "epoch", np.arange(1, len(curves) + 1))
+            curves.insert(0, "fold", fold)
+            curves.insert(0, "model", name)
+            histories.append(curves)
+    return PanelComparisonReport(
+        scores=pd.DataFrame(
+            scores, columns=["model", "series", "fold", "metric", "value"]
+        ),
+        forecasts=pd.concat(forecasts, ignore_index=True),
+        timings=pd.DataFrame(
+            timings, columns=["model", "fold", "fit_seconds", "predict_seconds"]
+        ),
+        histories=pd.concat(histories, ignore_index=True)
+        if histories
+        else pd.DataFrame(columns=["model", "fold", "epoch", "loss", "val_loss"]),
+        folds=_folds_table(setup),
+        y=setup.y,
+        models=names,
+        metrics=setup.metrics,
+        baseline=setup.baseline,
+        seasonal_period=setup.seasonal_period,
+        horizon=h,
+        settings=_settings_table(setup, tasks, results),
+        failures=failures,
+    )
+
+
+def compare_panel(
+    models, y, X, *, horizon, cv, metrics, baseline, seasonal_period, n_jobs, progress
+):
+    """:func:`~skrnn.compare` on several series; see its documentation."""
+    setup = _prepare_panel(
+        models, y, X, horizon, cv, metrics, baseline, seasonal_period
+    )
+    tasks = [
+        (name, fold, model)
+        for name, model in setup.named
+        for fold in range(len(setup.cuts))
+    ]
+    jobs = (
+        delayed(_fit_forecast)(name, fold, model, setup) for name, fold, model in tasks
+    )
+    results = _run(tasks, jobs, n_jobs, progress)
+    return _make_panel_report(setup, tasks, results)

@@ -1,0 +1,267 @@
+"""compare on several series: own cuts, one fit per fold, scores per series."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LinearRegression
+from sklearn.model_selection import TimeSeriesSplit
+
+from skrnn import RecursiveForecaster, compare
+from skrnn.comparison import ComparisonReport
+from skrnn.comparison._panel_report import PanelComparisonReport
+from skrnn.forecasting import ARForecaster, NaiveForecaster
+from skrnn.metrics import mase
+
+HORIZON = 4
+
+
+def _panel(n=48, seed=0):
+    """Four monthly series; 'late' starts 10 months in, 'early' ends 3 early."""
+    rng = np.random.default_rng(seed)
+    index = pd.period_range("2010-01", periods=n, freq="M", name="month")
+    t = np.arange(n)[:, None]
+    values = (
+        5
+        + np.sin(2 * np.pi * t / 6 + np.arange(4))
+        + rng.normal(scale=0.2, size=(n, 4)).cumsum(axis=0)
+    )
+    y = pd.DataFrame(values, index=index, columns=["a", "b", "late", "early"])
+    y.iloc[:10, 2] = np.nan
+    y.iloc[-3:, 3] = np.nan
+    return y
+
+
+def _models():
+    return {
+        "Global": RecursiveForecaster(LinearRegression(), window=6, differences=0),
+        "AR(1)": ARForecaster(1),
+        "Naive": NaiveForecaster(),
+    }
+
+
+@pytest.fixture(scope="module")
+def report():
+    return compare(_models(), _panel(), horizon=HORIZON, progress=False)
+
+
+def test_a_panel_gets_a_panel_report_and_one_column_does_not(report):
+    assert isinstance(report, PanelComparisonReport)
+    one = compare([NaiveForecaster()], _panel()[["a"]], horizon=HORIZON, progress=False)
+    assert isinstance(one, ComparisonReport)
+
+
+def test_each_series_is_cut_at_its_own_last_points(report):
+    y = _panel()
+    folds = report.folds
+    assert folds.shape[0] == 4 * 3  # series x folds
+    for key in y.columns:
+        observed = y[key].dropna()
+        own = folds[folds["series"] == key].sort_values("fold")
+        assert own["train_start"].iloc[0] == observed.index[0]
+        assert own["test_end"].iloc[-1] == observed.index[-1]
+        assert (own["n_test"] == HORIZON).all()
+        # Each fold trains up to the point before its test window.
+        ends = [observed.index.get_loc(t) for t in own["train_end"]]
+        assert np.diff(ends).tolist() == [HORIZON, HORIZON]
+    early = folds[folds["series"] == "early"]["test_end"].iloc[-1]
+    assert early == y.index[-4]
+
+
+def test_the_global_model_is_fitted_once_per_fold_on_every_series(report):
+    y = _panel()
+    assert len(report.timings) == 3 * 3  # models x folds
+    fold = 1
+    train = {}
+    for key in y.columns:
+        row = report.folds[
+            (report.folds["series"] == key) & (report.folds["fold"] == fold)
+        ]
+        observed = y[key].dropna()
+        end = observed.index.get_loc(row["train_end"].iloc[0])
+        train[key] = observed.iloc[: end + 1]
+    by_hand = clone(_models()["Global"]).fit(None, train).forecast(HORIZON)
+    rows = report.forecasts[
+        (report.forecasts["model"] == "Global") & (report.forecasts["fold"] == fold)
+    ]
+    for key in y.columns:
+        own = rows[rows["series"] == key]
+        np.testing.assert_allclose(own["y_pred"], np.asarray(by_hand[key]))
+        np.testing.assert_allclose(own["y_true"], y[key].loc[own["time"]].to_numpy())
+
+
+def test_scores_are_per_series_and_recomputed_from_the_forecasts(report):
+    scores = report.series_scores("mase")
+    assert scores.index.tolist() == ["a", "b", "late", "early"]
+    assert scores.columns.tolist() == ["Global", "AR(1)", "Naive"]
+    for key in ["late", "early"]:
+        values = []
+        for fold in range(3):
+            rows = report.forecasts[
+                (report.forecasts["model"] == "Naive")
+                & (report.forecasts["series"] == key)
+                & (report.forecasts["fold"] == fold)
+            ]
+            values.append(
+                mase(
+                    rows["y_true"],
+                    rows["y_pred"],
+                    y_train=report.train_values(key, fold),
+                )
+            )
+        assert scores.loc[key, "Naive"] == pytest.approx(np.mean(values))
+
+
+def test_summary_gives_mean_median_and_wins_over_the_baseline(report):
+    report.baseline = "Naive"
+    try:
+        summary = report.summary()
+        scores = report.series_scores()
+    finally:
+        report.baseline = "AR(1)"
+    assert summary.loc["Global", "mase_mean"] == pytest.approx(scores["Global"].mean())
+    assert summary.loc["Global", "mase_median"] == pytest.approx(
+        scores["Global"].median()
+    )
+    assert summary.loc["Global", "wins"] == (scores["Global"] < scores["Naive"]).sum()
+    assert pd.isna(summary.loc["Naive", "wins"])
+    assert (summary["n_series"] == 4).all()
+    assert summary["rank"].tolist() == sorted(summary["rank"].tolist())
+
+
+def test_diebold_mariano_pools_the_scaled_errors_of_every_series(report):
+    tests = report.diebold_mariano()
+    assert tests.index.tolist() == ["Global", "Naive"]
+    assert (tests["n_points"] == 4 * 3 * HORIZON).all()
+    # Scaling a series leaves its scaled errors, so the test, unchanged.
+    y = _panel()
+    y["a"] *= 1000.0
+    scaled = compare(
+        {"AR(1)": ARForecaster(1), "Naive": NaiveForecaster()},
+        y,
+        horizon=HORIZON,
+        progress=False,
+    ).diebold_mariano()
+    assert scaled.loc["Naive", "statistic"] == pytest.approx(
+        tests.loc["Naive", "statistic"], rel=1e-6
+    )
+
+
+def test_a_dict_of_series_is_compared_like_the_wide_frame(report):
+    y = _panel()
+    as_dict = {key: y[key].dropna() for key in y.columns}
+    again = compare(_models(), as_dict, horizon=HORIZON, progress=False)
+    pd.testing.assert_frame_equal(again.series_scores(), report.series_scores())
+
+
+def test_exogenous_columns_reach_every_series():
+    rng = np.random.default_rng(1)
+    index = pd.period_range("2000-01", periods=60, freq="M")
+    x = pd.DataFrame({"price": rng.normal(size=60)}, index=index)
+    y = pd.DataFrame(
+        {
+            f"s{j}": (j + 1) * x["price"] + rng.normal(scale=0.05, size=60)
+            for j in range(3)
+        }
+    )
+    models = {"AR(1)": ARForecaster(1), "Naive": NaiveForecaster()}
+    with_x = compare(models, y, x, horizon=HORIZON, progress=False)
+    without = compare(models, y, horizon=HORIZON, progress=False)
+    ar_with = with_x.series_scores()["AR(1)"]
+    ar_without = without.series_scores()["AR(1)"]
+    assert (ar_with < 0.2 * ar_without).all()
+
+
+def test_the_report_renders_html_markdown_and_figures(report, tmp_path):
+    path = tmp_path / "panel.html"
+    report.to_html(path)
+    page = path.read_text(encoding="utf-8")
+    for text in ["Representative series", "MASE per series", "late", "early"]:
+        assert text in page
+    assert page.count("<img") == 4  # the spread, then best, median and worst
+    assert report.to_markdown().splitlines()[0].startswith("| model | rank | MASE mean")
+    chosen = report.representative_series()
+    assert set(chosen) == {"best", "median", "worst"}
+    top = report.series_scores()[report.summary().index[0]]
+    assert top[chosen["best"]] == top.min()
+    assert top[chosen["worst"]] == top.max()
+    assert "over 4 series" in report._headline()
+    with pytest.raises(ValueError, match="`kind` must be one of"):
+        report.plot("forecasts")
+
+
+def test_one_series_opens_as_a_single_series_report(report):
+    single = report.series_report("late")
+    assert isinstance(single, ComparisonReport)
+    assert single.y.index[0] == _panel()["late"].dropna().index[0]
+    assert single.summary().loc["Naive", "mase_mean"] == pytest.approx(
+        report.series_scores().loc["late", "Naive"]
+    )
+    with pytest.raises(ValueError, match="No series 'z'"):
+        report.series_report("z")
+
+
+class _Diverging(NaiveForecaster):
+    """Naive forecasts, but infinite after training on more than 40 points."""
+
+    def fit(self, X, y):
+        self.longest_ = max(len(series) for series in y.values())
+        return super().fit(X, y)
+
+    def forecast(self, steps, X=None, *, y=None):
+        out = super().forecast(steps, X, y=y)
+        if self.longest_ > 40:
+            out = {key: series * np.inf for key, series in out.items()}
+        return out
+
+
+def test_a_model_that_fails_on_some_fold_is_not_ranked():
+    report = compare(
+        {"AR(1)": ARForecaster(1), "Bad": _Diverging()},
+        _panel(),
+        horizon=HORIZON,
+        progress=False,
+    )
+    summary = report.summary()
+    assert pd.isna(summary.loc["Bad", "rank"])
+    assert summary.loc["Bad", "failed_folds"] >= 1
+    assert report.series_scores()["Bad"].isna().all()
+    assert "Failed, so not ranked: Bad" in report._headline()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(cv=TimeSeriesSplit(3)), "On a panel, `cv` must be None or an int"),
+        (dict(coverage=0.9), "not supported on several series"),
+        (dict(horizon=15), "Series 'late' of `y` is too short for 3 folds"),
+        (
+            dict(X=pd.DataFrame({"x": np.zeros(48)})),
+            "need every series to end at the same time point, but series 'early'",
+        ),
+        (dict(baseline="ARIMA"), "Got 'ARIMA'"),
+    ],
+)
+def test_bad_input_is_refused_before_any_fit(kwargs, message):
+    kwargs.setdefault("horizon", HORIZON)
+    with pytest.raises(ValueError, match=message):
+        compare(_models(), _panel(), **kwargs, progress=False)
+
+
+def test_gaps_and_duplicated_names_are_refused():
+    y = _panel()
+    y.iloc[20, 0] = np.nan
+    with pytest.raises(ValueError, match="fill_gaps"):
+        compare(_models(), y, horizon=HORIZON, progress=False)
+    y = _panel()
+    y.columns = ["a", "a", "late", "early"]
+    with pytest.raises(ValueError, match="several series called 'a'"):
+        compare(_models(), y, horizon=HORIZON, progress=False)
+
+
+def test_a_model_too_long_for_the_shortest_series_is_named():
+    model = RecursiveForecaster(LinearRegression(), window=30, differences=0)
+    with pytest.raises(
+        ValueError, match=r"Model 'Long' needs at least \d+ .* series 'late'"
+    ):
+        compare({"Long": model}, _panel(), horizon=HORIZON, progress=False)
