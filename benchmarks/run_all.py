@@ -83,6 +83,13 @@ BENCHMARKS = {
         "accuracy",
         False,
     ),
+    "panel_scale": (
+        "issue 13: one global RNN on panels of 1,000 and 10,000 series of 20 "
+        "to 500 points: fit and forecast time per series, peak memory",
+        ["panel_scale"],
+        "speed",
+        False,
+    ),
     "forecast_peers": (
         "issue 12 peers: hold-out MASE of the tutorial loop, sktime's "
         "make_reduction(SimpleRNNRegressor) and skforecast's ForecasterRnn on "

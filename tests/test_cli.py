@@ -491,7 +491,7 @@ def test_no_tensorflow_lines_on_the_console(csv, tmp_path):
 
 def test_settings_tell_demo_and_quick_demo_apart():
     from skrnn._cli import _models
-    from skrnn.comparison._compare import _settings_text
+    from skrnn.comparison._tasks import _settings_text
 
     quick = _settings_text(_models(None, 12, None, quick=True)["LSTM"])
     full = _settings_text(_models(None, 12, None, quick=False)["LSTM"])

@@ -203,13 +203,13 @@ def test_default_models_are_rnns_against_ar_and_naive_baselines():
 def test_compare_without_models_runs_the_defaults_and_tests_against_ar(monkeypatch):
     # Replace the defaults by fast stand-ins: what matters is that compare
     # asks default_models for them and picks "AR(aic)" as the baseline.
-    from skrnn.comparison import _compare
+    from skrnn.comparison import _inputs
 
     def fast_defaults(seasonal_period=None, random_state=0):
         assert seasonal_period == 6
         return {"Naive": NaiveForecaster(), "AR(aic)": ARForecaster("aic")}
 
-    monkeypatch.setattr(_compare, "default_models", fast_defaults)
+    monkeypatch.setattr(_inputs, "default_models", fast_defaults)
     report = compare(y=_series(), horizon=HORIZON, seasonal_period=6, progress=False)
     assert report.models == ["Naive", "AR(aic)"]
     assert report.baseline == "AR(aic)"

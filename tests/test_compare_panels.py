@@ -8,8 +8,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import TimeSeriesSplit
 
 from skrnn import RecursiveForecaster, compare
-from skrnn.comparison import ComparisonReport
-from skrnn.comparison._panel_report import PanelComparisonReport
+from skrnn.comparison import ComparisonReport, PanelComparisonReport
 from skrnn.forecasting import ARForecaster, NaiveForecaster
 from skrnn.metrics import mase
 

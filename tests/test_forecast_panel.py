@@ -40,13 +40,8 @@ def _wide(panel):
 
 
 def _linear(**params):
-    return RecursiveForecaster(
-        LinearRegression(),
-        window=3,
-        differences=0,
-        seasonal_differences=0,
-        **params,
-    )
+    fixed = {"window": 3, "differences": 0, "seasonal_differences": 0}
+    return RecursiveForecaster(LinearRegression(), **{**fixed, **params})
 
 
 @pytest.mark.parametrize(
@@ -176,10 +171,27 @@ def test_a_series_without_values_is_refused(panel):
         _linear().fit(None, wide)
 
 
-def test_a_too_short_series_is_named(panel):
+def test_a_series_too_short_for_its_own_model_is_named(panel):
     panel = {**panel, "tiny": _series(4, "2006-01", 3)}
     with pytest.raises(ValueError, match="series 'tiny' of y has 4 time points"):
-        RecursiveForecaster(LinearRegression(), window=6).fit(None, panel)
+        ARForecaster(3).fit(None, panel)
+
+
+def test_the_global_model_forecasts_series_shorter_than_its_window(panel):
+    tiny = _series(4, "2006-01", 3)
+    forecaster = _linear(scale=False, window=6).fit(None, {**panel, "tiny": tiny})
+    # It trains on the windows of the long series only ...
+    alone = _linear(scale=False, window=6).fit(None, panel)
+    assert_allclose(forecaster.estimator_.coef_, alone.estimator_.coef_)
+    # ... and forecasts the short one from its history, its first value
+    # repeated before its start.
+    padded = np.r_[[tiny.iloc[0]] * 2, tiny.to_numpy()]
+    expected = alone.estimator_.predict(padded[None, :])[0]
+    forecast = forecaster.forecast(3)["tiny"]
+    assert forecast.index[0] == tiny.index[-1] + 1
+    assert forecast.iloc[0] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="longest series of y has 4 time points"):
+        _linear(window=6).fit(None, {"a": tiny, "b": tiny + 1})
 
 
 def test_exog_with_series_ending_at_different_times_is_refused(panel):
@@ -201,10 +213,12 @@ def test_per_series_models_do_not_forecast_other_series(panel):
         forecaster.forecast(2, y=panel["full"])
 
 
-def test_other_series_too_short_for_the_window_are_refused(panel):
-    forecaster = _linear().fit(None, panel)
-    with pytest.raises(ValueError, match="at least 3"):
-        forecaster.forecast(2, y=panel["full"].iloc[:2])
+def test_other_series_too_short_to_difference_are_refused(panel):
+    forecaster = RecursiveForecaster(
+        LinearRegression(), window=3, differences=1, seasonal_differences=0
+    ).fit(None, panel)
+    with pytest.raises(ValueError, match="continues series of at least 2"):
+        forecaster.forecast(2, y=panel["full"].iloc[:1])
 
 
 # -- long tables ----------------------------------------------------------

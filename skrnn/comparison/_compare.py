@@ -1,157 +1,35 @@
 """compare: fit several forecasters on the same time-series splits."""
 
-import threading
 import time
 from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 
 from ..forecasting._intervals import check_coverage
 from ..forecasting._time import TimeAxis
+from ._inputs import (
+    _check_horizon,
+    _check_metrics,
+    _check_models,
+    _min_train_size,
+)
 from ._metrics import METRICS, TIMINGS
+from ._panels import compare_panel, is_panel
 from ._report import ComparisonReport
+from ._tasks import (
+    _failures_table,
+    _fitted_facts,
+    _run,
+    _settings_table,
+    _training_history,
+)
 
-__all__ = ["compare", "default_models"]
-
-_CELL_NAMES = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
-
-
-def default_models(seasonal_period=None, random_state=0):
-    """The models :func:`~skrnn.compare` runs when none are given.
-
-    Three recurrent networks (SimpleRNN, LSTM, GRU), each a
-    :class:`~skrnn.RecursiveForecaster` with its defaults (window,
-    differencing and season chosen on each training fold; the network's
-    linear skip and early stopping), against the baselines they should beat:
-    AR(p) with p chosen by AIC, AR(1), the last value, and (when the season
-    is known) the value one season ago.
-
-    Parameters
-    ----------
-    seasonal_period : int, default=None
-        Season length (12 for monthly data with a yearly season). When given,
-        the networks use it (else they read it from the time index), and the
-        "Seasonal naive" baseline is added.
-
-    random_state : int, default=0
-        Seed of every network, so that a comparison can be repeated exactly.
-
-    Returns
-    -------
-    models : dict of str to forecaster
-        Unfitted forecasters by display name, in the order "SimpleRNN",
-        "LSTM", "GRU", "AR(aic)", "AR(1)", "Naive" and "Seasonal naive".
-
-    See Also
-    --------
-    skrnn.compare : Fits these (or your) models on the same splits.
-
-    Examples
-    --------
-    >>> from skrnn.comparison import default_models
-    >>> models = default_models(seasonal_period=12)
-    >>> list(models)
-    ['SimpleRNN', 'LSTM', 'GRU', 'AR(aic)', 'AR(1)', 'Naive', 'Seasonal naive']
-    >>> models["LSTM"].seasonal_period
-    12
-
-    Every network knob is an ordinary parameter, e.g. for a quicker run:
-
-    >>> models["LSTM"].set_params(estimator__epochs=20).estimator.epochs
-    20
-    """
-    from ..forecasting import ARForecaster, NaiveForecaster, RecursiveForecaster
-    from ..rnn import RNNRegressor
-
-    season = seasonal_period if seasonal_period and seasonal_period > 1 else None
-    # The defaults of RecursiveForecaster and RNNRegressor are the ones chosen
-    # on the forecasting development suite (benchmarks/results/forecast_suite.md).
-    models = {
-        name: RecursiveForecaster(
-            RNNRegressor(cell, random_state=random_state),
-            seasonal_period=season or "auto",
-        )
-        for cell, name in _CELL_NAMES.items()
-    }
-    models["AR(aic)"] = ARForecaster("aic")
-    models["AR(1)"] = ARForecaster(1)
-    models["Naive"] = NaiveForecaster("last")
-    if season:
-        models["Seasonal naive"] = NaiveForecaster("seasonal_last", period=season)
-    return models
-
-
-def _display_name(model):
-    """A short readable name for a model given without one."""
-    kind = type(model).__name__
-    params = model.get_params(deep=False) if hasattr(model, "get_params") else {}
-    if kind in ("RecursiveForecaster", "DirectForecaster"):
-        inner = params.get("estimator")
-        cell = getattr(inner, "cell", None) if inner is not None else "lstm"
-        if type(inner).__name__ in ("RNNRegressor", "NoneType") and cell in _CELL_NAMES:
-            name = _CELL_NAMES[cell]
-            return name if kind == "RecursiveForecaster" else f"Direct({name})"
-        return f"{kind.removesuffix('Forecaster')}({type(inner).__name__})"
-    if kind == "ARForecaster":
-        return f"AR({params.get('lags')})"
-    if kind == "NaiveForecaster":
-        strategy = params.get("strategy")
-        return {"last": "Naive", "seasonal_last": "Seasonal naive"}.get(
-            strategy, f"Naive({strategy})"
-        )
-    return kind
-
-
-def _check_models(models, seasonal_period):
-    if models is None:
-        models = default_models(seasonal_period)
-    if isinstance(models, dict):
-        named = [(str(name), model) for name, model in models.items()]
-    elif isinstance(models, list | tuple):
-        named, seen = [], {}
-        for model in models:
-            base = _display_name(model)
-            seen[base] = seen.get(base, 0) + 1
-            named.append((base if seen[base] == 1 else f"{base} ({seen[base]})", model))
-    else:
-        raise TypeError(
-            "`models` must be a dict of name -> forecaster, a list of "
-            f"forecasters, or None for the defaults. Got a {type(models).__name__} "
-            "instead."
-        )
-    if not named:
-        raise ValueError(
-            "`models` must hold at least one forecaster. Got none; pass "
-            "models=None for the defaults (RNNs, AR and naive baselines)."
-        )
-    for name, model in named:
-        if not (hasattr(model, "fit") and hasattr(model, "predict")):
-            raise TypeError(
-                f"Model {name!r} must be a forecaster with fit(X, y) and "
-                f"predict(X). Got a {type(model).__name__} instead."
-            )
-    return named
-
-
-def _check_metrics(metrics):
-    if isinstance(metrics, str):
-        metrics = (metrics,)
-    metrics = list(metrics)
-    unknown = [m for m in metrics if not isinstance(m, str) or m not in METRICS]
-    if not metrics or unknown:
-        got = repr(unknown[0]) if unknown else "none"
-        raise ValueError(
-            f"`metrics` must name one or more of {', '.join(map(repr, METRICS))}. "
-            f"Got {got} instead."
-        )
-    if len(set(metrics)) != len(metrics):
-        raise ValueError(f"`metrics` must not repeat a name. Got {metrics} instead.")
-    return metrics
+__all__ = ["compare"]
 
 
 def _check_series(y, X):
@@ -207,15 +85,6 @@ def _check_series(y, X):
     return y, X
 
 
-def _check_horizon(horizon):
-    if not isinstance(horizon, Integral) or isinstance(horizon, bool) or horizon < 1:
-        raise ValueError(
-            "`horizon` must be a positive int, the number of time points to "
-            f"forecast in each fold. Got {horizon!r} instead."
-        )
-    return int(horizon)
-
-
 def _splits(cv, horizon, n):
     """The (train, test) row positions of every fold, checked for time order."""
     if cv is None or isinstance(cv, Integral):
@@ -259,14 +128,6 @@ def _splits(cv, horizon, n):
     return splits
 
 
-def _min_train_size(model):
-    """The shortest training series ``model`` accepts, or None if it does not say."""
-    method = getattr(model, "min_train_size", None)
-    if method is None:  # skrnn forecasters before min_train_size was public
-        method = getattr(model, "_min_train_size", None)
-    return None if method is None else int(method())
-
-
 def _check_train_sizes(named, splits):
     """Refuse up front what a model would refuse in its smallest fold."""
     shortest = min(len(train) for train, _ in splits)
@@ -279,39 +140,6 @@ def _check_train_sizes(named, splits):
                 "smaller horizon or fewer splits, or give the model a smaller "
                 "window."
             )
-
-
-def _training_history(estimator):
-    """The training curves of a fitted forecaster's network, or None."""
-    history = getattr(estimator, "history_", None)
-    if history is None:  # a forecaster without history_: its network's own
-        history = getattr(getattr(estimator, "estimator_", None), "history_", None)
-    if not isinstance(history, dict) or not history:
-        return None
-    return {key: list(values) for key, values in history.items()}
-
-
-def _lag_text(lags):
-    lags = [int(lag) for lag in lags]
-    if not lags:
-        return "none"
-    if lags == list(range(lags[0], lags[-1] + 1)) and len(lags) > 2:
-        return f"{lags[0]}-{lags[-1]}"
-    return ",".join(map(str, lags))
-
-
-def _fitted_facts(estimator, history):
-    """What a fit decided: epochs run, AR lags chosen."""
-    facts = {}
-    if history:
-        facts["epochs run"] = str(len(next(iter(history.values()))))
-    lags = getattr(estimator, "ar_lags_", None)
-    if lags is not None and len(lags) <= 3:
-        facts["AR lags"] = " | ".join(_lag_text(series) for series in lags)
-    elif lags is not None:  # a panel: the range of the orders, not each one
-        orders = [max(series, default=0) for series in lags]
-        facts["AR order"] = f"{min(orders)}-{max(orders)}"
-    return facts
 
 
 def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
@@ -350,77 +178,6 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
         if bad
         else None,
     }
-
-
-class _Ticker(threading.Thread):
-    """Redraws a progress bar every second, so a long fit shows time passing."""
-
-    def __init__(self, bar):
-        super().__init__(daemon=True)
-        self.bar, self.stopped = bar, threading.Event()
-
-    def run(self):
-        while not self.stopped.wait(1.0):
-            self.bar.refresh()
-
-
-def _run(tasks, jobs, n_jobs, progress):
-    """Results of the jobs (delayed calls, one per (model, fold) task), in the
-    order of ``tasks`` whatever ``n_jobs``."""
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    if not progress:
-        return list(results)
-    from tqdm.auto import tqdm
-
-    # delay: no bar at all for comparisons that finish in a blink; then the
-    # bar names the fit it waits for and its clock runs during long fits.
-    bar = tqdm(total=len(tasks), desc="compare", unit="fit", delay=1)
-    ticker = _Ticker(bar)
-    ticker.start()
-    collected = []
-    try:
-        for name, fold, *_ in tasks:
-            bar.set_postfix_str(f"{name}, fold {fold}", refresh=False)
-            collected.append(next(results))
-            bar.update()
-    finally:
-        ticker.stopped.set()
-        bar.close()
-    return collected
-
-
-def _settings_text(model):
-    """The parameters that tell two runs of a model apart, as "name=value"."""
-    if not hasattr(model, "get_params"):
-        return {}
-    shown = {}
-    for key, value in model.get_params(deep=False).items():
-        if value is None or hasattr(value, "get_params"):
-            continue
-        shown[key] = value
-    inner = model.get_params(deep=False).get("estimator")
-    if hasattr(inner, "get_params"):
-        params = inner.get_params(deep=False)
-        keys = [key for key in _NETWORK_KEYS if key in params]
-        if keys:
-            shown.update({key: params[key] for key in keys})
-        else:  # a foreign regressor: its repr lists what differs from defaults
-            shown["estimator"] = repr(inner)
-    return {_SHOWN_AS.get(key, key): value for key, value in shown.items()}
-
-
-_NETWORK_KEYS = (
-    "cell",
-    "units",
-    "epochs",
-    "batch_size",
-    "learning_rate",
-    "early_stopping",
-    "patience",
-    "validation_fraction",
-    "random_state",
-)
-_SHOWN_AS = {"random_state": "seed"}
 
 
 @dataclass(frozen=True)
@@ -539,40 +296,6 @@ def _folds_table(setup):
     )
 
 
-def _settings_table(setup, tasks, results):
-    """One row per model: its kind, parameters and what its fits decided."""
-    rows = []
-    for name, model in setup.named:
-        settings = _settings_text(model)
-        facts = {}
-        for task, result in zip(tasks, results, strict=True):
-            if task[0] == name:
-                for key, value in result["facts"].items():
-                    facts.setdefault(key, []).append(value)
-        rows.append(
-            {
-                "model": name,
-                "kind": type(model).__name__,
-                "parameters": ", ".join(f"{k}={v}" for k, v in settings.items()),
-                "fitted": "; ".join(
-                    f"{key} {' / '.join(values)}" for key, values in facts.items()
-                ),
-                "early_stopping": settings.get("early_stopping"),
-                "epochs": settings.get("epochs"),
-            }
-        )
-    return pd.DataFrame(rows).set_index("model")
-
-
-def _failures_table(tasks, results):
-    rows = [
-        (task[0], task[1], result["failure"])
-        for task, result in zip(tasks, results, strict=True)
-        if result["failure"] is not None
-    ]
-    return pd.DataFrame(rows, columns=["model", "fold", "reason"])
-
-
 def _make_report(setup, tasks, results):
     """The report of the fits: scores, forecasts, curves, folds, settings."""
     failures = _failures_table(tasks, results)
@@ -643,12 +366,20 @@ def compare(
         ``seasonal_period``: SimpleRNN, LSTM and GRU against AR(aic), AR(1)
         and naive baselines.
 
-    y : array-like or pandas.Series of shape (n_timesteps,)
+    y : array-like or pandas.Series of shape (n_timesteps,), or a panel
         The series, in time order. Its index (DatetimeIndex with a frequency,
-        PeriodIndex or integer) is kept in the report.
+        PeriodIndex or integer) is kept in the report. Several series (a
+        wide DataFrame whose columns are series, NaN before a series starts
+        and after it ends; a dict of Series; a 2-D array) make a comparison
+        on a panel: each series is cut at its own last points (the same
+        dates when they end together), each model is fitted once per fold
+        on all series, and a :class:`PanelComparisonReport` scores every
+        series (see :ref:`comparison-panels`).
 
     X : DataFrame or array-like of shape (n_timesteps, n_exog), default=None
         Exogenous regressors, one row per time point of ``y``; None for none.
+        On a panel, they are shared by all series, which must then end at
+        the same time point.
 
     horizon : int, default=12
         Time points forecast in each fold by the default ``cv``.
@@ -658,7 +389,8 @@ def compare(
         sets ``n_splits`` (1: one hold-out of the last ``horizon`` points).
         Any scikit-learn splitter whose folds train on a contiguous block of
         rows and test on later rows may be given; the forecast horizon is
-        then its longest distance from a training end.
+        then its longest distance from a training end. On a panel, None or
+        an int only.
 
     metrics : sequence of {"mase", "rmse", "mae", "smape"}, \
 default=("mase", "rmse", "mae", "smape")
@@ -683,7 +415,7 @@ default=("mase", "rmse", "mae", "smape")
         width, interval score) and draws them. Conformal intervals refit the
         model ``calibration_origins + horizon - 1`` times in each fold (see
         :meth:`skrnn.RecursiveForecaster.predict_interval`): for a network,
-        that many trainings more.
+        that many trainings more. Not on panels yet.
 
     n_jobs : int, default=None
         Number of (model, fold) fits run in parallel with joblib; None means
@@ -697,9 +429,10 @@ default=("mase", "rmse", "mae", "smape")
 
     Returns
     -------
-    report : ComparisonReport
+    report : ComparisonReport or PanelComparisonReport
         Scores, forecasts, training curves, summary and Diebold-Mariano
-        tables, each model's settings, plots and HTML output.
+        tables, each model's settings, plots and HTML output; for several
+        series, a :class:`PanelComparisonReport`.
 
     Raises
     ------
@@ -711,6 +444,7 @@ default=("mase", "rmse", "mae", "smape")
     See Also
     --------
     ComparisonReport : What the report holds and renders.
+    PanelComparisonReport : The report on several series.
     skrnn.comparison.default_models : The default models.
     skrnn.comparison.diebold_mariano : The test of each model against the
         baseline.
@@ -738,8 +472,6 @@ default=("mase", "rmse", "mae", "smape")
     >>> report.forecasts.shape
     (72, 6)
     """
-    from ._panels import compare_panel, is_panel  # imports this module
-
     if is_panel(y):
         if coverage is not None:
             raise ValueError(

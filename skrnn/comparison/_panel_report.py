@@ -73,8 +73,9 @@ class PanelComparisonReport:
     ... )
     >>> report.series_scores().shape  # 3 series, 2 models
     (3, 2)
-    >>> report.summary().columns[:4].tolist()
-    ['rank', 'mase_mean', 'mase_median', 'wins']
+    >>> summary = report.summary()  # over series, wins against the baseline
+    >>> int(summary.loc["Naive", "n_series"]), summary.loc["AR(1)", "wins"]
+    (3, <NA>)
     """
 
     def __init__(

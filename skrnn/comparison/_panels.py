@@ -18,19 +18,16 @@ from sklearn.base import clone
 
 from ..forecasting._panel import _dict_to_frame, parse_target
 from ..forecasting._time import TimeAxis
-from ._compare import (
-    _check_horizon,
-    _check_metrics,
-    _check_models,
+from ._inputs import _check_horizon, _check_metrics, _check_models, _min_train_size
+from ._metrics import METRICS
+from ._panel_report import PanelComparisonReport
+from ._tasks import (
     _failures_table,
     _fitted_facts,
-    _min_train_size,
     _run,
     _settings_table,
     _training_history,
 )
-from ._metrics import METRICS
-from ._panel_report import PanelComparisonReport
 
 __all__ = ["compare_panel", "is_panel"]
 

@@ -268,7 +268,8 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         self.differences_, self.seasonal_differences_ = int(d), int(s)
         lost = d + (season if s else 0)
         shortest = int((~np.isnan(y)).sum(axis=0).min())
-        if shortest - lost < 4:
+        # A panel's short series need one difference; their history is padded.
+        if shortest - lost < (4 if y.shape[1] == 1 else 1):
             which = "y has" if y.shape[1] == 1 else "The shortest series of y has"
             raise ValueError(
                 f"{which} {shortest} time points; differencing (differences={d}"
@@ -277,6 +278,21 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
                 + self._min_train_hint()
             )
         return lost
+
+    def _check_lengths(self, target):
+        if target.values.shape[1] == 1:
+            return super()._check_lengths(target)
+        # One global model: the longest series must fit the parameters; the
+        # others are trained on where long enough, and forecast in any case.
+        lengths = target.lengths
+        minimum = self.min_train_size()
+        if lengths.max() < minimum:
+            raise ValueError(
+                f"The longest series of y has {int(lengths.max())} time points, "
+                f"but {type(self).__name__} with these parameters needs at "
+                f"least {minimum}. {self._min_train_hint()}"
+            )
+        return None
 
     def _choose_window(self, z):
         """The "auto" window on the transformed (scaled) series ``z``."""
@@ -290,9 +306,12 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             if season is not None and season <= len(sample) // 3:
                 window = max(window, season)
             window = min(window, len(sample) - 2)
-        shortest = int((~np.isnan(z)).sum(axis=0).min())
+        lengths = (~np.isnan(z)).sum(axis=0)
+        # On a panel, series shorter than the window train nothing but are
+        # still forecast (their history padded); one long series must train.
+        shortest = int(lengths.min() if z.shape[1] == 1 else lengths.max())
         if shortest < window + 2:
-            which = "y has" if z.shape[1] == 1 else "the shortest series of y has"
+            which = "y has" if z.shape[1] == 1 else "the longest series of y has"
             raise ValueError(
                 f"After differencing, {which} {shortest} time points, but a "
                 f"window of {window} needs at least {window + 2}. "
@@ -357,7 +376,8 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             if not isinstance(history, Mapping)
             else {key: list(values) for key, values in history.items()}
         )
-        self._last_targets, self._known_rows = self.layout_.last_state(z, exog)
+        targets, self._known_rows = self.layout_.last_state(z, exog)
+        self._last_targets = _pad_history(targets)
 
     def _as_input(self, windows):
         return windows if self._three_d else windows.reshape(len(windows), -1)
@@ -374,17 +394,17 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             self.seasonal_period_ if self.seasonal_differences_ else 0
         )
         lengths = (~np.isnan(y)).sum(axis=0)
-        needed = lost + self.window_
+        needed = lost + 1
         if lengths.min() < needed:
             raise ValueError(
                 f"forecast(y=...): a series of y has {int(lengths.min())} time "
-                f"points, but the fitted model (window {self.window_}, losing "
-                f"{lost} to differencing) continues series of at least {needed}."
+                f"points, but the fitted model loses {lost} to differencing and "
+                f"continues series of at least {needed}."
             )
         z, differencer, scaler = self._transform_target(y, lost)
         targets, rows = self.layout_.last_state(z)
         return self._to_levels(
-            self._recurse(targets, rows, steps, None), differencer, scaler
+            self._recurse(_pad_history(targets), rows, steps, None), differencer, scaler
         )
 
     def _recurse(self, last_targets, known_rows, steps, exog):
@@ -469,6 +489,12 @@ def _backfill(y):
         return y
     first = np.argmax(observed, axis=0)
     return np.where(observed, y, y[first, np.arange(y.shape[1])])
+
+
+def _pad_history(targets):
+    """The last windows of the series, (n_series, window); a series shorter
+    than the window gets its first value repeated before its start."""
+    return _backfill(targets.T).T
 
 
 def _runs_the_recursion(estimator):
