@@ -435,6 +435,8 @@ def _run(args):
             )
     else:
         y, X, notes = _read_data(args)
+        if X is not None:
+            notes.append(f"exogenous regressors (--exog): {', '.join(X.columns)}")
         horizon, seasonal_period, n_splits = (
             args.horizon,
             args.seasonal_period,
