@@ -294,8 +294,8 @@ def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, 
     for key, column in [("date_column", date_column), ("id_column", id_column)]:
         if column is not None and column in used:
             raise ValueError(
-                f"{names[key]} {column!r} is also the {names[used[column]]} "
-                "column. Give each column one role."
+                f"{names[key]} {column!r} is also {names[used[column]]}. Give "
+                "each column one role."
             )
         used[column] = key
     _check_exog_roles(
