@@ -99,8 +99,8 @@ def _parser():
             "Compare RNN forecasters with AR and naive baselines on a column "
             "of a CSV file (one row per time point, in any order) and write an "
             "HTML report. Several columns, or a file with one row per series "
-            "and date (--id-column), make a panel: the models are fitted on "
-            "all series at once. --exog adds columns of regressors whose "
+            "and date (--id-column), make a panel, compared on all its "
+            "series. --exog adds columns of regressors whose "
             "values are known for the forecast dates."
         ),
         epilog="examples:\n"
@@ -160,9 +160,9 @@ def _parser():
     comparison.add_argument(
         "--fill",
         choices=FILL_METHODS,
-        help="fill empty values and missing dates: interpolate (a straight "
-        "line between neighbours) or ffill (repeat the last value); default: "
-        "refuse them",
+        help="fill empty values and missing dates (inside each series of a "
+        "panel): interpolate (a straight line between neighbours) or ffill "
+        "(repeat the last value); default: refuse them",
     )
     comparison.add_argument(
         "--horizon",
