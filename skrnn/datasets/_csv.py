@@ -334,17 +334,15 @@ def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, 
         )  # fmt: skip
         if sorted_note:
             notes.append(sorted_note)
-    missing = table.index[:0]
     if date_column is not None:
-        table, missing = _regular(table, label, fill, names, refuse_missing=False)
+        table = _regular(table, label, fill, names, refuse_missing=False)
         X, lines = X.reindex(table.index), lines.reindex(table.index)
         for part in (table, X, lines):
             part.index.name = date_column
-    table, X, gaps = _trim_and_check_gaps(
-        table, X, lines, missing, fill, names, label, path
-    )
+    table, X, gaps = _trim_and_check_gaps(table, X, lines, fill, names, label, path)
     if fill is not None and gaps.any(axis=None):
-        inside = gaps & lines.notna()
+        # Empty cells of the file, and time points without a row of the series.
+        empty, absent = gaps & lines.notna(), gaps & lines.isna()
         for column in table.columns:
             if gaps[column].any():
                 table[column] = (
@@ -352,14 +350,11 @@ def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, 
                     if fill == "interpolate"
                     else table[column].ffill(limit_area="inside")
                 )
-        added = int(gaps.loc[gaps.index.isin(missing)].any(axis=1).sum())
-        if added:
-            notes.append(f"{added} missing time points added ({fill})")
-        if inside.any(axis=None):
-            notes.append(
-                f"{int(inside.sum().sum())} empty values inside the series "
-                f"filled ({fill})"
-            )
+        for count, what in [(absent, "missing time points"), (empty, "empty values")]:
+            if count.any(axis=None):
+                notes.append(
+                    f"{int(count.sum().sum())} {what} inside the series filled ({fill})"
+                )
     if exog:
         X = _checked_exog(X, fill, names, lines, path, notes)
     return table, (X if exog else None), notes
@@ -428,7 +423,7 @@ def _long_to_wide(
     return table, X, cell_lines.reindex(columns=table.columns), note
 
 
-def _trim_and_check_gaps(table, X, lines, missing, fill, names, label, path):
+def _trim_and_check_gaps(table, X, lines, fill, names, label, path):
     """The table from the first start to the last end, and where its series
     have gaps (empty values or missing time points between their first and
     last value), refused without ``fill``."""
@@ -463,11 +458,13 @@ def _trim_and_check_gaps(table, X, lines, missing, fill, names, label, path):
                 "file (empty values before a series starts or after it ends are "
                 "fine)."
             )
+        # No empty cell: time points without a row (of the series, or at all).
         column = next(c for c in table.columns if gaps[c].any())
         at = gaps.index[gaps[column].to_numpy()]
+        span = table.index[observed[column].to_numpy()]
         raise ValueError(
             _missing_message(
-                label, at, table.index, table.index, names,
+                label, at, span, table.index, names,
                 within=f" inside series {column!r}",
             )
         )  # fmt: skip
@@ -545,7 +542,7 @@ def _read(path, target, date_column, date_format, fill, names, exog=None):
         if values.index.has_duplicates:
             raise ValueError(_repeated_date_message(label, values.index))
         n_rows = len(values)
-        values, _ = _regular(values, label, fill, names)
+        values = _regular(values, label, fill, names)
         values.index.name = date_column
         if len(values) > n_rows:
             notes.append(f"{len(values) - n_rows} missing time points added ({fill})")
@@ -800,8 +797,8 @@ def _when(value):
 
 
 def _regular(y, label, fill, names, *, refuse_missing=True):
-    """``y`` (a Series or DataFrame) on an evenly spaced index, and the time
-    points that were missing from it (now NaN rows).
+    """``y`` (a Series or DataFrame) on an evenly spaced index: checked, and
+    its missing time points added as NaN rows.
 
     Missing time points are refused without ``fill`` unless
     ``refuse_missing=False`` (a panel, where only those inside a series are
@@ -811,7 +808,7 @@ def _regular(y, label, fill, names, *, refuse_missing=True):
     if isinstance(index, pd.PeriodIndex):
         grid = pd.period_range(index[0], index[-1], freq=index.freq)
         if len(grid) == len(index):
-            return y.set_axis(grid), grid[:0]
+            return y.set_axis(grid)
     else:
         if len(index) < 3:
             raise ValueError(
@@ -821,7 +818,7 @@ def _regular(y, label, fill, names, *, refuse_missing=True):
         freq = infer_freq(index)
         if freq is not None:
             grid = pd.DatetimeIndex(index, freq=freq)
-            return y.set_axis(grid), grid[:0]
+            return y.set_axis(grid)
         freq = _likely_freq(index)
         grid = None if freq is None else pd.date_range(index[0], index[-1], freq=freq)
         if grid is None or not index.isin(grid).all():
@@ -835,7 +832,7 @@ def _regular(y, label, fill, names, *, refuse_missing=True):
     missing = grid.difference(index)
     if fill is None and refuse_missing:
         raise ValueError(_missing_message(label, missing, index, grid, names))
-    return y.reindex(grid), missing
+    return y.reindex(grid)
 
 
 def _missing_message(label, missing, index, grid, names, within=""):
