@@ -255,7 +255,7 @@ def test_exog_gaps_are_refused_or_filled(tmp_path):
     ):
         read_csv_panel(path, ["a", "b"], date_column="month", exog=["price"])
     y, X = read_csv_panel(
-        path, ["a", "b"], date_column="month", exog=["price"], fill="interpolate"
+        path, ["a", "b"], date_column="month", exog="price", fill="interpolate"
     )
     np.testing.assert_allclose(X["price"].to_numpy(), [5, 6, 7])
     np.testing.assert_array_equal(y["b"].to_numpy(), [NAN, 20, 30])

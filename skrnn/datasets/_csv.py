@@ -170,7 +170,7 @@ def read_csv_panel(
         first. Empty values before a series starts and after it ends are not
         gaps: they stay NaN.
 
-    exog : list of str, default=None
+    exog : str or list of str, default=None
         Columns of exogenous regressors, returned as ``X`` on the time index
         of the panel. They may have no gap at all (or ``fill`` fills them). In
         the long layout they are shared by the series: every row of a date
@@ -243,6 +243,8 @@ def read_csv_panel(
     True
     """
     targets = [target] if isinstance(target, str) else list(target)
+    if isinstance(exog, str):  # one column, not its letters
+        exog = [exog]
     y, X, _ = _read_panel(
         path,
         targets,
