@@ -86,7 +86,7 @@ def _parser():
         epilog="examples:\n  skrnn demo --out report.html\n"
         "  skrnn compare sales.csv --target sales --date-column month "
         "--seasonal-period 12\n"
-        "  skrnn compare stores.csv --id-column store --target sales "
+        "  skrnn compare shops_long.csv --id-column shop --target sales "
         "--date-column month\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -257,17 +257,7 @@ def _read_data(args):
 
     try:
         if args.id_column is None and len(args.target) == 1:
-            if not args.exog:
-                y, notes = _read(
-                    args.csv,
-                    args.target[0],
-                    args.date_column,
-                    args.date_format,
-                    args.fill,
-                    _CLI_NAMES,
-                )
-                return y, None, notes
-            return _read(
+            read = _read(
                 args.csv,
                 args.target[0],
                 args.date_column,
@@ -276,6 +266,7 @@ def _read_data(args):
                 _CLI_NAMES,
                 exog=args.exog,
             )
+            return read if args.exog else (read[0], None, read[1])
         return _read_panel(
             args.csv,
             args.target,
