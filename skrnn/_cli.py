@@ -20,9 +20,10 @@ exit status:
   0  success
   1  unexpected failure (please report it, with the message)
   2  usage or data error: bad option, missing file or column, non-numeric
-     target, unparseable or ambiguous dates, gaps or empty values without
-     --fill, --out not writable, series too short for the horizon and
-     splits or too long for the memory
+     target or --exog column, a column given two roles, unparseable or
+     ambiguous dates, repeated dates, gaps or empty values without --fill,
+     --out not writable, series too short for the horizon and splits or too
+     long for the memory
 """
 FILL_METHODS = ("interpolate", "ffill")  # as skrnn.datasets.read_csv_series
 MODELS = {
@@ -63,6 +64,17 @@ def _model_keys(text):
     return list(dict.fromkeys(keys))
 
 
+def _columns(text):
+    """A comma-separated list of column names, in order (the reader refuses
+    one listed twice, naming it)."""
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"must be a column name or a comma-separated list of them; got {text!r}"
+        )
+    return names
+
+
 def _parser():
     parser = argparse.ArgumentParser(
         prog="skrnn",
@@ -73,32 +85,63 @@ def _parser():
         ),
         epilog="examples:\n  skrnn demo --out report.html\n"
         "  skrnn compare sales.csv --target sales --date-column month "
-        "--seasonal-period 12\n\n" + EXIT_CODES,
+        "--seasonal-period 12\n"
+        "  skrnn compare shops_long.csv --id-column shop --target sales "
+        "--date-column month\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     comparison = commands.add_parser(
         "compare",
-        help="compare the models on one column of a CSV file",
+        help="compare the models on one or several series of a CSV file",
         description=textwrap.fill(
-            "Compare RNN forecasters with AR and naive baselines on one column "
-            "of a CSV file (one row per time point, in time order) and write "
-            "an HTML report."
+            "Compare RNN forecasters with AR and naive baselines on a column "
+            "of a CSV file (one row per time point, in any order) and write an "
+            "HTML report. Several columns, or a file with one row per series "
+            "and date (--id-column), make a panel, compared on all its "
+            "series. --exog adds columns of regressors whose "
+            "values are known for the forecast dates."
         ),
         epilog="examples:\n"
         "  skrnn compare sales.csv --target sales --date-column month "
         "--seasonal-period 12\n"
         "  skrnn compare data.csv --target y --horizon 6 --models lstm,ar,naive "
-        "--epochs 50 --out y.html\n\n" + EXIT_CODES,
+        "--epochs 50 --out y.html\n"
+        "  skrnn compare sales.csv --target sales --exog price,promo "
+        "--date-column month\n"
+        "  skrnn compare shops.csv --target north,south,east --date-column "
+        "month\n"
+        "  skrnn compare shops_long.csv --id-column shop --target sales "
+        "--date-column month\n\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     comparison.add_argument("csv", metavar="data.csv", help="the CSV file")
     comparison.add_argument(
         "--target",
         required=True,
-        metavar="COL",
-        help="column holding the series to forecast",
+        type=_columns,
+        metavar="COL[,COL...]",
+        help="column holding the series to forecast; several comma-separated "
+        "columns are a panel, one series each, which may start and end at "
+        "other dates (empty cells before a series starts and after it ends "
+        "are not gaps); with --id-column, the one column of values",
+    )
+    comparison.add_argument(
+        "--id-column",
+        metavar="C",
+        help="column naming the series of each row, for a file with one row "
+        "per series and date (long layout; needs --date-column): each id "
+        "becomes a series of the panel",
+    )
+    comparison.add_argument(
+        "--exog",
+        type=_columns,
+        metavar="COL[,COL...]",
+        help="comma-separated columns of exogenous regressors, known for the "
+        "forecast dates too (prices, holidays): numbers, read like the target "
+        "(--fill fills their empty values); in the long layout one value per "
+        "date, shared by the series",
     )
     comparison.add_argument(
         "--date-column",
@@ -117,9 +160,9 @@ def _parser():
     comparison.add_argument(
         "--fill",
         choices=FILL_METHODS,
-        help="fill empty values and missing dates: interpolate (a straight "
-        "line between neighbours) or ffill (repeat the last value); default: "
-        "refuse them",
+        help="fill empty values and missing dates (inside each series of a "
+        "panel): interpolate (a straight line between neighbours) or ffill "
+        "(repeat the last value); default: refuse them",
     )
     comparison.add_argument(
         "--horizon",
@@ -202,7 +245,40 @@ _CLI_NAMES = {
     "date_column": "--date-column",
     "date_format": "--date-format",
     "fill": "--fill",
+    "exog": "--exog",
+    "id_column": "--id-column",
 }
+
+
+def _read_data(args):
+    """The series (a Series, or a wide DataFrame for a panel), the exogenous
+    columns (or None) and the notes, as the options of ``compare`` say."""
+    from .datasets._csv import _read, _read_panel
+
+    try:
+        if args.id_column is None and len(args.target) == 1:
+            read = _read(
+                args.csv,
+                args.target[0],
+                args.date_column,
+                args.date_format,
+                args.fill,
+                _CLI_NAMES,
+                exog=args.exog,
+            )
+            return read if args.exog else (read[0], None, read[1])
+        return _read_panel(
+            args.csv,
+            args.target,
+            args.id_column,
+            args.date_column,
+            args.date_format,
+            args.fill,
+            args.exog,
+            _CLI_NAMES,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _read_series(path, target, date_column, date_format=None, fill=None):
@@ -274,18 +350,28 @@ def _model_bytes(model, n):
     return 3 * 8 * n
 
 
-def _check_size(models, n):
-    """Refuse up front a series too long for the memory of this machine."""
+def _check_size(models, n, n_series=1):
+    """Refuse up front a series too long for the memory of this machine.
+
+    ``n`` counts the observed time points of all ``n_series`` series: the
+    training windows of a panel are cut from every series.
+    """
     budget = _memory_budget()
     needs = {name: _model_bytes(model, n) for name, model in models.items()}
     too_big = {name: b for name, b in needs.items() if b > budget}
     if too_big:
         name, need = max(too_big.items(), key=lambda item: item[1])
-        fits = max(int(n * budget / need), 1)
+        fits = max(int(n * budget / need) // n_series, 1)
+        what = (
+            f"the series has {n:,} time points"
+            if n_series == 1
+            else f"the {n_series} series have {n:,} time points in all"
+        )
+        rows = "rows" if n_series == 1 else "rows of each series"
         raise UsageError(
-            f"the series has {n:,} time points: fitting {name} would need about "
+            f"{what}: fitting {name} would need about "
             f"{need / 2**30:.1f} GiB of memory, more than the {budget / 2**30:.1f} "
-            f"GiB this comparison may use. Use the last {fits:,} rows or fewer "
+            f"GiB this comparison may use. Use the last {fits:,} {rows} or fewer "
             f"(or aggregate to a coarser frequency), or leave {name} out of "
             "--models."
         )
@@ -331,6 +417,7 @@ def _run(args):
         horizon, seasonal_period, n_splits = 12, 12, 3
         keys = None
         models = _models(keys, seasonal_period, None, args.quick)
+        X = None
         notes.append("log of the monthly airline passengers, 1949-1960")
         if args.quick:
             notes.append(
@@ -338,9 +425,9 @@ def _run(args):
                 f"{QUICK_RNN['epochs']} epochs"
             )
     else:
-        y, notes = _read_with_notes(
-            args.csv, args.target, args.date_column, args.date_format, args.fill
-        )
+        y, X, notes = _read_data(args)
+        if X is not None:
+            notes.append(f"exogenous regressors (--exog): {', '.join(X.columns)}")
         horizon, seasonal_period, n_splits = (
             args.horizon,
             args.seasonal_period,
@@ -348,7 +435,10 @@ def _run(args):
         )
         keys = args.models
         models = _models(keys, seasonal_period, args.epochs, quick=False)
-    _check_size(models, len(y))
+    if y.ndim == 1:
+        _check_size(models, len(y))
+    else:  # a panel: NaN before a series starts and after it ends
+        _check_size(models, int(y.notna().to_numpy().sum()), y.shape[1])
 
     from .comparison import compare
 
@@ -359,6 +449,7 @@ def _run(args):
         report = compare(
             models,
             y,
+            X=X,
             horizon=horizon,
             cv=n_splits,
             seasonal_period=seasonal_period,

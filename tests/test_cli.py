@@ -502,3 +502,133 @@ def test_settings_tell_demo_and_quick_demo_apart():
         assert settings["cell"] == "lstm"
         assert settings["early_stopping"] is True
         assert settings["seed"] == 0
+
+
+# -- exogenous regressors (--exog) ---------------------------------------------
+
+
+@pytest.fixture
+def exog_csv(tmp_path):
+    """Sales that are exactly 3 * price + 1, the price a random walk; the rows
+    shuffled, so that the regressor must be sorted with the target."""
+    n = 60
+    price = np.random.default_rng(1).normal(size=n).cumsum()
+    frame = pd.DataFrame(
+        {
+            "month": pd.date_range("2015-01-01", periods=n, freq="MS").strftime(
+                "%Y-%m-%d"
+            ),
+            "sales": 3 * price + 1,
+            "price": price,
+            "region": ["north"] * n,
+        }
+    )
+    path = tmp_path / "priced.csv"
+    frame.sample(frac=1, random_state=0).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def compare_spy(monkeypatch):
+    """The real compare, recording what the command passed it and returned."""
+    import skrnn.comparison
+
+    calls = []
+    real = skrnn.comparison.compare
+
+    def spy(models, y, **kwargs):
+        call = {"y": y, **kwargs}
+        calls.append(call)
+        call["report"] = real(models, y, **kwargs)
+        return call["report"]
+
+    monkeypatch.setattr(skrnn.comparison, "compare", spy)
+    return calls
+
+
+def _ar_mase(report):
+    scores = report.scores
+    return scores[(scores.model == "AR(aic)") & (scores.metric == "mase")][
+        "value"
+    ].mean()
+
+
+def test_exog_reaches_the_models(exog_csv, tmp_path, capsys, compare_spy):
+    argv = ["compare", exog_csv, "--target", "sales", "--date-column", "month"]
+    argv += ["--models", "ar,naive", "--horizon", "6", "--quiet"]
+    out = tmp_path / "exog.html"
+    code, _, stderr = _run(capsys, *argv, "--exog", "price", "--out", out)
+    assert code == 0, stderr
+    code, _, stderr = _run(capsys, *argv, "--out", tmp_path / "plain.html")
+    assert code == 0, stderr
+    with_exog, without = compare_spy
+    X, y = with_exog["X"], with_exog["y"]
+    assert list(X.columns) == ["price"]
+    pd.testing.assert_index_equal(X.index, y.index)
+    # Sorted with the target: sales is still 3 * price + 1 row by row.
+    np.testing.assert_allclose(y.to_numpy(), 3 * X["price"].to_numpy() + 1)
+    assert without["X"] is None
+    # sales is a linear function of price: AR with it is all but exact.
+    assert _ar_mase(with_exog["report"]) < 1e-6
+    assert _ar_mase(without["report"]) > 0.5
+    page = out.read_text(encoding="utf-8")
+    assert "exogenous regressors (--exog): price" in page
+
+
+def test_exog_empty_values_are_refused_or_filled(exog_csv, tmp_path, capsys):
+    frame = pd.read_csv(exog_csv)
+    frame.loc[5, "price"] = np.nan  # line 7 of the file
+    path = tmp_path / "holes.csv"
+    frame.to_csv(path, index=False)
+    argv = ["compare", path, "--target", "sales", "--date-column", "month"]
+    argv += ["--exog", "price", "--models", "ar,naive", "--horizon", "6", "--quiet"]
+    out = tmp_path / "holes.html"
+    code, _, stderr = _run(capsys, *argv, "--out", out)
+    assert code == 2
+    assert (
+        "--exog 'price' has 1 empty values (first on line 7 of holes.csv). Fill "
+        "them with --fill interpolate or --fill ffill, or in the file." in stderr
+    )
+    assert not out.exists()
+    code, _, stderr = _run(capsys, *argv, "--fill", "interpolate", "--out", out)
+    assert code == 0, stderr
+    assert "1 empty values of price filled (interpolate)" in out.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--exog", "cost"],
+            "--exog 'cost': no such column in priced.csv. Its columns are: "
+            "month, sales, price, region.",
+        ),
+        (
+            ["--exog", "price,sales"],
+            "--exog 'sales' is also --target (the series to forecast); an "
+            "exogenous regressor must be another column. Remove it from --exog.",
+        ),
+        (
+            ["--exog", "month"],
+            "--exog 'month' is also --date-column (the dates)",
+        ),
+        (
+            ["--exog", "region"],
+            "--exog 'region' must hold numbers, but line 2 of priced.csv holds "
+            "'north'. Pick a numeric column or fix the file.",
+        ),
+        (["--exog", "price,price"], "--exog lists 'price' twice. List it once."),
+        (["--exog", "price,"], "argument --exog: must be a column name"),
+    ],
+)
+def test_bad_exog_is_a_usage_error(options, message, exog_csv, tmp_path, capsys):
+    out = tmp_path / "never.html"
+    code, stdout, stderr = _run(
+        capsys, "compare", exog_csv, "--target", "sales", "--date-column", "month",
+        "--models", "ar", "--horizon", "6", "--out", out, *options,
+    )  # fmt: skip
+    assert code == 2
+    assert message in stderr
+    assert "Traceback" not in stderr
+    assert stdout == ""
+    assert not out.exists()

@@ -10,7 +10,9 @@ series' frequency, with float values:
 
 :func:`read_csv_series` reads one column of your own CSV file the way
 ``skrnn compare`` does: rows sorted by date, years and quarters as periods,
-gaps and missing values refused or filled.
+gaps and missing values refused or filled; :func:`read_csv_panel` reads
+several series (columns of one file, or one row per series and date) as one
+wide DataFrame.
 
 ``DATASETS`` is a read-only mapping from each data set's short name to its
 loader, for picking a data set by name (as a command line does):
@@ -23,12 +25,13 @@ loader, for picking a data set by name (as a command line does):
 """
 
 from ._base import DATASETS, load_airline, load_macro, load_sunspots
-from ._csv import read_csv_series
+from ._csv import read_csv_panel, read_csv_series
 
 __all__ = [
     "DATASETS",
     "load_airline",
     "load_macro",
     "load_sunspots",
+    "read_csv_panel",
     "read_csv_series",
 ]

@@ -21,7 +21,7 @@ from ..forecasting._time import infer_freq
 _PANDAS_VERSION = tuple(map(int, re.match(r"(\d+)\.(\d+)", pd.__version__).groups()))
 _EXACT_NUMBERS = {} if _PANDAS_VERSION >= (3, 1) else {"float_precision": "round_trip"}
 
-__all__ = ["FILL_METHODS", "read_csv_series"]
+__all__ = ["FILL_METHODS", "read_csv_panel", "read_csv_series"]
 
 FILL_METHODS = ("interpolate", "ffill")
 
@@ -31,6 +31,8 @@ _PYTHON_NAMES = {
     "date_column": "`date_column`",
     "date_format": "`date_format`",
     "fill": "`fill`",
+    "exog": "`exog`",
+    "id_column": "`id_column`",
 }
 _YEARS = re.compile(r"^\d{1,4}(\.0*)?$")
 _YYYYMMDD = re.compile(r"^\d{8}$")
@@ -123,13 +125,445 @@ def read_csv_series(path, target, *, date_column=None, date_format=None, fill=No
     return y
 
 
-def _read(path, target, date_column, date_format, fill, names):
+def read_csv_panel(
+    path,
+    target,
+    *,
+    id_column=None,
+    date_column=None,
+    date_format=None,
+    fill=None,
+    exog=None,
+):
+    """Read several series (a panel) of a CSV file as one wide DataFrame.
+
+    This is how ``skrnn compare --target a,b,c`` (wide layout) and ``skrnn
+    compare --id-column store --target sales`` (long layout) read their file,
+    for use from Python. Dates are read as by :func:`read_csv_series`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file, with a header row.
+
+    target : str or list of str
+        Without ``id_column`` (wide layout: one row per time point), the
+        columns holding the series, one series each. With ``id_column`` (long
+        layout: one row per series and time point), the one column holding
+        the values.
+
+    id_column : str, default=None
+        The column naming the series of each row (long layout); its values
+        name the columns of the panel. Needs ``date_column``.
+
+    date_column : str, default=None
+        The column of dates, read as by :func:`read_csv_series`. The rows may
+        be in any order: they are sorted by date (within each series in the
+        long layout). None numbers the rows 0, 1, ... (wide layout only).
+
+    date_format : str, default=None
+        The ``strftime`` format of the dates; None infers it.
+
+    fill : {"interpolate", "ffill"}, default=None
+        How to fill the gaps of a series: empty values and missing time points
+        between its first and its last value. None refuses them, naming the
+        first. Empty values before a series starts and after it ends are not
+        gaps: they stay NaN.
+
+    exog : str or list of str, default=None
+        Columns of exogenous regressors, returned as ``X`` on the time index
+        of the panel. They may have no gap at all (or ``fill`` fills them). In
+        the long layout they are shared by the series: every row of a date
+        must hold the same value.
+
+    Returns
+    -------
+    y : pandas.DataFrame of shape (n_timesteps, n_series)
+        Float values, one column per series (named by ``target`` or the ids),
+        NaN before each series starts and after it ends, on a ``PeriodIndex``,
+        a ``DatetimeIndex`` with a frequency or a ``RangeIndex`` running from
+        the first start to the last end.
+
+    X : pandas.DataFrame of shape (n_timesteps, n_exog) or None
+        The ``exog`` columns on the index of ``y``; None without ``exog``.
+
+    Raises
+    ------
+    ValueError
+        For a missing file or column, a non-numeric value, a column used
+        twice, a date that cannot be read, dates not evenly spaced, a series
+        with no value or with gaps without ``fill``, and, in the long layout,
+        a series with two rows at one date or an exogenous column whose value
+        differs between the series at one date; the message names the column,
+        the line of the file and the fix.
+
+    See Also
+    --------
+    read_csv_series : Read one series.
+    skrnn.forecasting.from_long : Turn a long table into a wide panel.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from skrnn.datasets import read_csv_panel
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "wide.csv").write_text(
+    ...     "year,a,b,price\\n1871,1,,5\\n1872,2,20,6\\n1873,3,30,7\\n1874,,40,8\\n"
+    ... )
+    >>> y, X = read_csv_panel(
+    ...     folder / "wide.csv", ["a", "b"], date_column="year", exog=["price"]
+    ... )
+    >>> y
+            a     b
+    year
+    1871  1.0   NaN
+    1872  2.0  20.0
+    1873  3.0  30.0
+    1874  NaN  40.0
+    >>> X["price"].tolist()
+    [5.0, 6.0, 7.0, 8.0]
+
+    The same panel in the long layout, one row per series and year:
+
+    >>> _ = (folder / "long.csv").write_text(
+    ...     "name,year,value\\nb,1872,20\\na,1871,1\\na,1872,2\\nb,1873,30\\n"
+    ...     "a,1873,3\\nb,1874,40\\n"
+    ... )
+    >>> y, X = read_csv_panel(
+    ...     folder / "long.csv", "value", id_column="name", date_column="year"
+    ... )
+    >>> y
+            a     b
+    year
+    1871  1.0   NaN
+    1872  2.0  20.0
+    1873  3.0  30.0
+    1874  NaN  40.0
+    >>> X is None
+    True
+    """
+    targets = [target] if isinstance(target, str) else list(target)
+    if isinstance(exog, str):  # one column, not its letters
+        exog = [exog]
+    y, X, _ = _read_panel(
+        path,
+        targets,
+        id_column,
+        date_column,
+        date_format,
+        fill,
+        exog,
+        _PYTHON_NAMES,
+    )
+    return y, X
+
+
+def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, names):
+    """:func:`read_csv_panel` with the argument names used in messages.
+
+    Returns the panel, the exogenous columns (or None) and notes on what was
+    done (sorted, filled), for the report.
+    """
+    path = Path(path)
+    frame = _load(path, fill, names)
+    exog = list(exog or [])
+    if not targets:
+        raise ValueError(f"{names['target']} must name at least one column.")
+    if len(set(targets)) != len(targets):
+        twice = next(c for c in targets if targets.count(c) > 1)
+        raise ValueError(f"{names['target']} lists {twice!r} twice. List it once.")
+    if id_column is not None:
+        if len(targets) != 1:
+            raise ValueError(
+                f"With {names['id_column']} (one row per series and date), "
+                f"{names['target']} is the one column of values. Got "
+                f"{len(targets)} columns ({', '.join(targets)}) instead."
+            )
+        if date_column is None:
+            raise ValueError(
+                f"{names['id_column']} needs {names['date_column']}: the dates "
+                "line the series up in time."
+            )
+    _check_columns(
+        frame,
+        path,
+        names,
+        [("target", column) for column in targets]
+        + [("date_column", date_column), ("id_column", id_column)]
+        + [("exog", column) for column in exog],
+    )
+    used = {column: "target" for column in targets}
+    for key, column in [("date_column", date_column), ("id_column", id_column)]:
+        if column is not None and column in used:
+            raise ValueError(
+                f"{names[key]} {column!r} is also {names[used[column]]}. Give "
+                "each column one role."
+            )
+        used[column] = key
+    _check_exog_roles(
+        exog, targets, names, date_column=date_column, id_column=id_column
+    )
+    values = {
+        column: _numbers(frame[column], names[key], column, path.name)
+        for column, key in [(c, "target") for c in targets]
+        + [(c, "exog") for c in exog]
+    }
+    lines = pd.Series(np.arange(len(frame)) + 2.0)  # line of each row in the file
+    notes = []
+    if id_column is None:
+        table = pd.DataFrame({column: values[column] for column in targets})
+        X = pd.DataFrame({column: values[column] for column in exog})
+        lines = pd.DataFrame(dict.fromkeys(targets, lines))
+        label = None
+        if date_column is not None:
+            label = f"{names['date_column']} {date_column!r}"
+            index = _parsed_dates(frame[date_column], date_format, names, label, path)
+            order = np.argsort(index.asi8, kind="stable")
+            if (np.diff(order) < 0).any():
+                notes.append(
+                    f"rows sorted by {date_column} (the file was not in order)"
+                )
+            table, X, lines = (
+                part.set_axis(index).iloc[order] for part in (table, X, lines)
+            )
+            if table.index.has_duplicates:
+                raise ValueError(_repeated_date_message(label, table.index))
+    else:
+        label = f"{names['date_column']} {date_column!r}"
+        table, X, lines, sorted_note = _long_to_wide(
+            frame, targets[0], id_column, date_column, date_format, values, exog,
+            lines, names, label, path,
+        )  # fmt: skip
+        if sorted_note:
+            notes.append(sorted_note)
+    if date_column is not None:
+        table = _regular(table, label, fill, names, refuse_missing=False)
+        X, lines = X.reindex(table.index), lines.reindex(table.index)
+        for part in (table, X, lines):
+            part.index.name = date_column
+    table, X, gaps = _trim_and_check_gaps(table, X, lines, fill, names, label, path)
+    if fill is not None and gaps.any(axis=None):
+        # Empty cells of the file, and time points without a row of the series.
+        empty, absent = gaps & lines.notna(), gaps & lines.isna()
+        for column in table.columns:
+            if gaps[column].any():
+                table[column] = (
+                    table[column].interpolate(method="linear", limit_area="inside")
+                    if fill == "interpolate"
+                    else table[column].ffill(limit_area="inside")
+                )
+        for count, what in [(absent, "missing time points"), (empty, "empty values")]:
+            if count.any(axis=None):
+                notes.append(
+                    f"{int(count.sum().sum())} {what} inside the series filled ({fill})"
+                )
+    if exog:
+        X = _checked_exog(X, fill, names, lines, path, notes)
+    return table, (X if exog else None), notes
+
+
+def _long_to_wide(
+    frame, target, id_column, date_column, date_format, values, exog, lines, names,
+    label, path,
+):  # fmt: skip
+    """The long layout as a wide table, the exogenous columns per date, and
+    the file line of each cell."""
+    from ..forecasting import from_long
+
+    ids = frame[id_column]
+    if ids.isna().any():
+        row = int(ids.isna().to_numpy().argmax())
+        raise ValueError(
+            f"{names['id_column']} {id_column!r}: line {row + 2} of {path.name} "
+            "has no series id. Fill it in or remove the row."
+        )
+    index = _parsed_dates(frame[date_column], date_format, names, label, path)
+    long = pd.DataFrame(
+        {id_column: ids.to_numpy(), date_column: index, "_line": lines.to_numpy()}
+    )
+    repeated = long.duplicated([id_column, date_column], keep=False)
+    if repeated.any():
+        first = long[repeated].iloc[0]
+        same = long[
+            repeated
+            & (long[id_column] == first[id_column])
+            & (long[date_column] == first[date_column])
+        ]["_line"].astype(int)
+        raise ValueError(
+            f"{names['id_column']} {id_column!r}: series {first[id_column]!r} has "
+            f"several rows at {_when(first[date_column])} (lines "
+            f"{', '.join(map(str, same))} of {path.name}). Give one row per series "
+            "and date (aggregate duplicates first)."
+        )
+    # Sorted per series: each series' dates are compared in file order.
+    steps = pd.Series(index.asi8).groupby(ids.to_numpy(), sort=False).diff()
+    note = None
+    if (steps < 0).any():
+        note = (
+            f"rows sorted by {date_column} within each {id_column} (the file was "
+            "not in order)"
+        )
+    long[target] = values[target].to_numpy()
+    table = from_long(long, id=id_column, time=date_column, value=target)
+    cell_lines = from_long(long, id=id_column, time=date_column, value="_line")
+    # Ids that are numbers stay numbers as column names; dates are the index.
+    X = pd.DataFrame(index=table.index)
+    for column in exog:
+        per_date = pd.Series(values[column].to_numpy(), index=index)
+        counts = per_date.groupby(level=0).nunique()
+        if (counts > 1).any():
+            when = counts.index[(counts > 1).to_numpy()][0]
+            shown = per_date[per_date.index == when].dropna().unique()[:2]
+            raise ValueError(
+                f"{names['exog']} {column!r} holds {shown[0]:g} and {shown[1]:g} "
+                f"at {_when(when)}: an exogenous regressor of the long layout is "
+                "shared by the series, one value per date. Give the same value "
+                f"on every row of a date, or leave {column!r} out of "
+                f"{names['exog']}."
+            )
+        X[column] = per_date.groupby(level=0).first().reindex(table.index)
+    return table, X, cell_lines.reindex(columns=table.columns), note
+
+
+def _trim_and_check_gaps(table, X, lines, fill, names, label, path):
+    """The table from the first start to the last end, and where its series
+    have gaps (empty values or missing time points between their first and
+    last value), refused without ``fill``."""
+    observed = table.notna()
+    for column in table.columns:
+        if not observed[column].any():
+            raise ValueError(
+                f"Series {column!r} has no values in {path.name}. Give it values "
+                f"or leave it out of {names['target']}."
+            )
+    any_value = observed.any(axis=1).to_numpy()
+    first, last = (
+        int(any_value.argmax()),
+        len(any_value) - int(any_value[::-1].argmax()),
+    )
+    table, X, lines, observed = (
+        part.iloc[first:last] for part in (table, X, lines, observed)
+    )
+    started = observed.cummax()
+    not_ended = observed.iloc[::-1].cummax().iloc[::-1]
+    gaps = started & not_ended & ~observed
+    if fill is None and gaps.any(axis=None):
+        empty = gaps & lines.notna()
+        if empty.any(axis=None):
+            column = next(c for c in table.columns if empty[c].any())
+            at = empty.index[empty[column].to_numpy()]
+            line = int(lines.loc[at[0], column])
+            raise ValueError(
+                f"{names['target']} {column!r} has {len(at)} empty values inside "
+                f"the series (first on line {line} of {path.name}). Fill them with "
+                f"{names['fill']} interpolate or {names['fill']} ffill, or in the "
+                "file (empty values before a series starts or after it ends are "
+                "fine)."
+            )
+        # No empty cell: time points without a row (of the series, or at all).
+        column = next(c for c in table.columns if gaps[c].any())
+        at = gaps.index[gaps[column].to_numpy()]
+        span = table.index[observed[column].to_numpy()]
+        raise ValueError(
+            _missing_message(
+                label, at, span, table.index, names,
+                within=f" inside series {column!r}",
+            )
+        )  # fmt: skip
+    return table, X, gaps
+
+
+def _checked_exog(X, fill, names, lines, path, notes):
+    """The exogenous columns without a gap: refused, or filled with ``fill``."""
+    for column in X.columns:
+        empty = X[column].isna()
+        if not empty.any():
+            continue
+        if fill is None:
+            when = X.index[empty.to_numpy()][0]
+            file_lines = lines.loc[when].dropna()
+            where = (
+                f"line {int(file_lines.iloc[0])} of {path.name}"
+                if len(file_lines)
+                else "a time point missing from the file"
+            )
+            raise ValueError(
+                f"{names['exog']} {column!r} has {int(empty.sum())} empty values "
+                f"(first at {_when(when)}, {where}). Fill them with "
+                f"{names['fill']} interpolate or {names['fill']} ffill, or in the "
+                "file."
+            )
+        X[column] = _fill(X[column], fill, names, "exog")
+        notes.append(f"{int(empty.sum())} empty values of {column} filled ({fill})")
+    return X
+
+
+def _read(path, target, date_column, date_format, fill, names, exog=None):
     """:func:`read_csv_series` with the argument names used in messages.
 
     Returns the series and notes on what was done to it (sorted, filled), for
-    the report.
+    the report; with ``exog`` (column names), the series, the DataFrame of
+    those columns on the same time index, and the notes.
     """
     path = Path(path)
+    frame = _load(path, fill, names)
+    exog = list(exog or [])
+    _check_columns(
+        frame,
+        path,
+        names,
+        [("target", target), ("date_column", date_column)]
+        + [("exog", column) for column in exog],
+    )
+    _check_exog_roles(exog, [target], names, date_column=date_column)
+    keys = {target: "target", **dict.fromkeys(exog, "exog")}
+    values = pd.DataFrame(
+        {
+            column: _numbers(frame[column], names[key], column, path.name)
+            for column, key in keys.items()
+        }
+    )
+    if fill is None:
+        for column, key in keys.items():
+            if values[column].isna().any():
+                raise ValueError(
+                    _empty_message(names, key, column, values[column], path.name)
+                )
+    notes = []
+    n_missing = values.isna().sum()
+    if date_column is not None:
+        label = f"{names['date_column']} {date_column!r}"
+        index = _parsed_dates(frame[date_column], date_format, names, label, path)
+        values = values.set_axis(index)
+        # The values travel with their dates (a stable sort keeps file order
+        # among equal dates, refused just below).
+        order = np.argsort(index.asi8, kind="stable")
+        if (np.diff(order) < 0).any():
+            notes.append(f"rows sorted by {date_column} (the file was not in order)")
+        values = values.iloc[order]
+        if values.index.has_duplicates:
+            raise ValueError(_repeated_date_message(label, values.index))
+        n_rows = len(values)
+        values = _regular(values, label, fill, names)
+        values.index.name = date_column
+        if len(values) > n_rows:
+            notes.append(f"{len(values) - n_rows} missing time points added ({fill})")
+    if fill is not None:
+        for column, key in keys.items():
+            if values[column].isna().any():
+                values[column] = _fill(values[column], fill, names, key)
+                if n_missing[column]:
+                    notes.append(
+                        f"{n_missing[column]} empty values of {column} filled ({fill})"
+                    )
+    y = values[target]
+    if not exog:
+        return y, notes
+    return y, values[exog], notes
+
+
+def _load(path, fill, names):
+    """The CSV file as a DataFrame, after checking ``fill`` and the path."""
     if fill is not None and fill not in FILL_METHODS:
         raise ValueError(
             f"{names['fill']} must be one of {', '.join(FILL_METHODS)} or None. "
@@ -138,59 +572,62 @@ def _read(path, target, date_column, date_format, fill, names):
     if not path.is_file():
         raise ValueError(f"{path}: no such file. Check the path.")
     try:
-        frame = pd.read_csv(path, **_EXACT_NUMBERS)
+        return pd.read_csv(path, **_EXACT_NUMBERS)
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors too
         raise ValueError(f"{path}: cannot be read as CSV ({exc}).") from exc
+
+
+def _check_columns(frame, path, names, wanted):
+    """Refuse a (key, column) of ``wanted`` that the file does not have."""
     columns = ", ".join(map(str, frame.columns))
-    for key, column in [("target", target), ("date_column", date_column)]:
+    for key, column in wanted:
         if column is not None and column not in frame.columns:
             raise ValueError(
                 f"{names[key]} {column!r}: no such column in {path.name}. Its "
                 f"columns are: {columns}."
             )
-    values = _numbers(frame[target], names["target"], target, path.name)
-    if values.isna().any() and fill is None:
-        row = int(values.isna().to_numpy().argmax())
-        raise ValueError(
-            f"{names['target']} {target!r} has {int(values.isna().sum())} empty "
-            f"values (first on line {row + 2} of {path.name}). Fill them with "
-            f"{names['fill']} interpolate or {names['fill']} ffill, or in the file."
-        )
-    notes = []
-    n_missing = int(values.isna().sum())
-    if date_column is None:
-        y = pd.Series(values.to_numpy(dtype=np.float64), name=target)
-    else:
-        label = f"{names['date_column']} {date_column!r}"
-        try:
-            index = _dates(frame[date_column], date_format, names)
-        except _DateError as exc:
+
+
+def _check_exog_roles(exog, targets, names, *, date_column=None, id_column=None):
+    """An exogenous column must be none of the other columns in use."""
+    if len(set(exog)) != len(exog):
+        twice = next(c for c in exog if exog.count(c) > 1)
+        raise ValueError(f"{names['exog']} lists {twice!r} twice. List it once.")
+    roles = dict.fromkeys(targets, ("target", "the series to forecast"))
+    roles[date_column] = ("date_column", "the dates")
+    roles[id_column] = ("id_column", "the series ids")
+    for column in exog:
+        if column in roles:
+            key, what = roles[column]
             raise ValueError(
-                f"{label}: line {exc.row + 2} of {path.name} {exc}"
-            ) from None
-        y = pd.Series(values.to_numpy(dtype=np.float64), index=index, name=target)
-        # The values travel with their dates (a stable sort keeps file order
-        # among equal dates, refused just below).
-        order = np.argsort(index.asi8, kind="stable")
-        if (np.diff(order) < 0).any():
-            notes.append(f"rows sorted by {date_column} (the file was not in order)")
-        y = y.iloc[order]
-        if y.index.has_duplicates:
-            raise ValueError(
-                f"{label} repeats the date "
-                f"{_when(y.index[y.index.duplicated()][0])}. Give one row per time "
-                "point (aggregate duplicates first)."
+                f"{names['exog']} {column!r} is also {names[key]} ({what}); an "
+                "exogenous regressor must be another column. Remove it from "
+                f"{names['exog']}."
             )
-        n_rows = len(y)
-        y = _regular(y, label, fill, names)
-        y.index.name = date_column
-        if len(y) > n_rows:
-            notes.append(f"{len(y) - n_rows} missing time points added ({fill})")
-    if fill is not None and y.isna().any():
-        y = _fill(y, fill, names, target)
-        if n_missing:
-            notes.append(f"{n_missing} empty values of {target} filled ({fill})")
-    return y, notes
+
+
+def _empty_message(names, key, column, values, filename):
+    row = int(values.isna().to_numpy().argmax())
+    return (
+        f"{names[key]} {column!r} has {int(values.isna().sum())} empty "
+        f"values (first on line {row + 2} of {filename}). Fill them with "
+        f"{names['fill']} interpolate or {names['fill']} ffill, or in the file."
+    )
+
+
+def _parsed_dates(column, date_format, names, label, path):
+    """:func:`_dates`, its errors naming the option and the line of the file."""
+    try:
+        return _dates(column, date_format, names)
+    except _DateError as exc:
+        raise ValueError(f"{label}: line {exc.row + 2} of {path.name} {exc}") from None
+
+
+def _repeated_date_message(label, index):
+    return (
+        f"{label} repeats the date {_when(index[index.duplicated()][0])}. Give one "
+        "row per time point (aggregate duplicates first)."
+    )
 
 
 def _numbers(raw, option, target, filename):
@@ -361,13 +798,19 @@ def _when(value):
     return str(value)
 
 
-def _regular(y, label, fill, names):
-    """``y`` on an evenly spaced index: checked, and its gaps filled with NaN."""
+def _regular(y, label, fill, names, *, refuse_missing=True):
+    """``y`` (a Series or DataFrame) on an evenly spaced index: checked, and
+    its missing time points added as NaN rows.
+
+    Missing time points are refused without ``fill`` unless
+    ``refuse_missing=False`` (a panel, where only those inside a series are
+    gaps).
+    """
     index = y.index
     if isinstance(index, pd.PeriodIndex):
         grid = pd.period_range(index[0], index[-1], freq=index.freq)
         if len(grid) == len(index):
-            return pd.Series(y.to_numpy(), index=grid, name=y.name)
+            return y.set_axis(grid)
     else:
         if len(index) < 3:
             raise ValueError(
@@ -376,9 +819,8 @@ def _regular(y, label, fill, names):
             )
         freq = infer_freq(index)
         if freq is not None:
-            return pd.Series(
-                y.to_numpy(), index=pd.DatetimeIndex(index, freq=freq), name=y.name
-            )
+            grid = pd.DatetimeIndex(index, freq=freq)
+            return y.set_axis(grid)
         freq = _likely_freq(index)
         grid = None if freq is None else pd.date_range(index[0], index[-1], freq=freq)
         if grid is None or not index.isin(grid).all():
@@ -390,21 +832,26 @@ def _regular(y, label, fill, names):
                 f"leave out {names['date_column']} to number the rows."
             )
     missing = grid.difference(index)
-    if fill is None:
-        raise ValueError(
-            f"{label}: {len(missing)} time points are missing (first: "
-            f"{_when(missing[0])}) between {_when(index[0])} and "
-            f"{_when(index[-1])} at frequency {grid.freqstr}. Fill them with "
-            f"{names['fill']} interpolate or {names['fill']} ffill, or add the "
-            "rows to the file."
-        )
+    if fill is None and refuse_missing:
+        raise ValueError(_missing_message(label, missing, index, grid, names))
     return y.reindex(grid)
 
 
-def _fill(y, fill, names, target):
+def _missing_message(label, missing, index, grid, names, within=""):
+    return (
+        f"{label}: {len(missing)} time points are missing{within} (first: "
+        f"{_when(missing[0])}) between {_when(index[0])} and "
+        f"{_when(index[-1])} at frequency {grid.freqstr}. Fill them with "
+        f"{names['fill']} interpolate or {names['fill']} ffill, or add the "
+        "rows to the file."
+    )
+
+
+def _fill(y, fill, names, key):
+    """``y`` filled; NaN before its first value cannot be and are refused."""
     if np.isnan(y.iloc[0]):
         raise ValueError(
-            f"{names['target']} {target!r} is missing at the start "
+            f"{names[key]} {y.name!r} is missing at the start "
             f"({_when(y.index[0])}), "
             f"where {names['fill']} {fill} has no earlier value to fill from. "
             "Remove the leading rows without a value."
