@@ -259,8 +259,85 @@ def test_gaps_and_duplicated_names_are_refused():
 
 
 def test_a_model_too_long_for_the_shortest_series_is_named():
-    model = RecursiveForecaster(LinearRegression(), window=30, differences=0)
+    # AR fits each series: the shortest must be long enough for it.
     with pytest.raises(
         ValueError, match=r"Model 'Long' needs at least \d+ .* series 'late'"
     ):
-        compare({"Long": model}, _panel(), horizon=HORIZON, progress=False)
+        compare({"Long": ARForecaster(15)}, _panel(), horizon=HORIZON, progress=False)
+
+
+class _Transposed(NaiveForecaster):
+    """Forecasts as (n_series, horizon): the wrong way round."""
+
+    def forecast(self, steps, X=None, *, y=None):
+        out = super().forecast(steps, X, y=y)
+        return np.array([np.asarray(series) for series in out.values()])
+
+
+def test_forecasts_of_the_wrong_shape_are_refused_not_misread():
+    with pytest.raises(ValueError, match=r"'Bad' failed on fold 0: .* shape \(4, 3\)"):
+        compare({"Bad": _Transposed()}, _panel(), horizon=3, progress=False)
+
+
+def test_a_global_model_is_compared_on_series_shorter_than_its_window():
+    y = _panel()
+    y.iloc[:38, 2] = np.nan  # 'late': 10 points, 2 to train on in fold 0
+    model = RecursiveForecaster(LinearRegression(), window=6, differences=0)
+    report = compare(
+        {"Global": model, "Naive": NaiveForecaster()},
+        y,
+        horizon=HORIZON,
+        cv=2,
+        progress=False,
+    )
+    assert np.isfinite(report.series_scores()["Global"]).all()
+    with pytest.raises(ValueError, match="'AR' needs at least"):
+        compare({"AR": ARForecaster(3)}, y, horizon=HORIZON, cv=2, progress=False)
+
+
+def test_series_that_mase_cannot_scale_are_named_before_any_fit():
+    y = _panel()
+    y.iloc[:30, 2] = np.nan
+    y = y.rename(columns={"late": "Late"})
+    with pytest.raises(ValueError, match="Series 'Late' trains on 6 points"):
+        compare(_models(), y, horizon=HORIZON, seasonal_period=12, progress=False)
+    y = _panel()
+    y["flat"] = 3.0
+    with pytest.raises(ValueError, match="Series 'flat' does not change"):
+        compare(_models(), y, horizon=HORIZON, progress=False)
+
+
+def test_tuple_names_are_refused_and_frequencies_compared_by_their_spelling():
+    y = _panel()
+    y.columns = pd.MultiIndex.from_product([["shop"], list("abcd")])
+    with pytest.raises(ValueError, match="named by strings or numbers"):
+        compare(_models(), y, horizon=HORIZON, progress=False)
+    index = pd.date_range("2010-01-01", periods=48, freq="MS")
+    a = pd.Series(_panel()["a"].to_numpy(), index=index)
+    b = pd.Series(_panel()["b"].to_numpy()[4:], index=pd.DatetimeIndex(list(index[4:])))
+    assert b.index.freq is None  # inferred, spelled "MS"; a's is an offset
+    report = compare(
+        [NaiveForecaster()], {"a": a, "b": b}, horizon=HORIZON, progress=False
+    )
+    assert report.series_scores().shape == (2, 1)
+
+
+def test_against_a_failed_baseline_no_wins_are_counted():
+    report = compare(
+        {"AR(1)": ARForecaster(1), "Bad": _Diverging()},
+        _panel(),
+        horizon=HORIZON,
+        baseline="Bad",
+        progress=False,
+    )
+    assert report.summary()["wins"].isna().all()
+    # One series in a dict, one fold: fewer test points than the test needs.
+    tiny = compare(
+        [NaiveForecaster(), ARForecaster(1)],
+        {"only": _panel()["a"]},
+        horizon=HORIZON,
+        cv=1,
+        progress=False,
+    )
+    assert np.isnan(tiny.summary().loc["Naive", "dm_pvalue"])
+    assert "too few test points" in tiny._headline()

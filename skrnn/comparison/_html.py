@@ -400,7 +400,7 @@ def _panel_howto(report):
         "<b>DM p &lt; 0.05</b>: the model's squared errors differ "
         f"significantly from those of {escape(report.baseline)} (Diebold-Mariano "
         "test on the errors of all series pooled, each divided by its series' "
-        "in-sample naive error so that no series weighs by its unit).",
+        f"in-sample {naive} error so that no series weighs by its unit).",
     ]
     return (
         '<div class="howto"><b>How to read this.</b><ul>'

@@ -177,22 +177,27 @@ class PanelComparisonReport:
         scale, so that no series weighs by its unit."""
         rows = self.forecasts[self.forecasts["model"] == model]
         rows = rows.sort_values(["series", "time"], kind="stable")
-        keys = pd.MultiIndex.from_frame(rows[["series", "fold"]])
-        scale = self._scales().reindex(keys).to_numpy()
+        scales = self._scales()
+        scale = np.array(
+            [
+                scales[key]
+                for key in zip(rows["series"], rows["fold"].astype(int), strict=True)
+            ]
+        )
         return (rows["y_true"] - rows["y_pred"]).to_numpy() / scale
 
     def _scales(self):
         """The in-sample (seasonal) naive error of each (series, fold)."""
         if self._scale_cache is None:
-            scales = {}
+            m = self.seasonal_period
+            self._scale_cache = {}
             for series, fold in zip(
-                self.folds["series"], self.folds["fold"], strict=True
+                self.folds["series"], self.folds["fold"].astype(int), strict=True
             ):
                 values = self.train_values(series, fold)
-                m = self.seasonal_period if len(values) > self.seasonal_period else 1
-                scale = float(np.mean(np.abs(values[m:] - values[:-m])))
-                scales[series, fold] = scale if scale > 0 else 1.0
-            self._scale_cache = pd.Series(scales)
+                lag = m if len(values) > m else 1
+                scale = float(np.mean(np.abs(values[lag:] - values[:-lag])))
+                self._scale_cache[series, fold] = scale
         return self._scale_cache
 
     def train_values(self, series, fold):
@@ -220,8 +225,9 @@ class PanelComparisonReport:
         """Diebold-Mariano test of every model against the baseline, on the
         errors of all series pooled.
 
-        Each error is divided by its series' MASE scale (the in-sample naive
-        error of that fold's training part), so that series in large units
+        Each error is divided by its series' MASE scale (the in-sample
+        seasonal naive error of that fold's training part; lag 1 without a
+        season), so that series in large units
         do not decide the test; the errors are pooled series by series, in
         time order, and tested with ``horizon`` lags.
 
@@ -248,7 +254,11 @@ class PanelComparisonReport:
             if failed & {model, self.baseline}:
                 rows.append((model, self.baseline, np.nan, np.nan, len(errors), 0))
                 continue
-            d = _loss_differential(errors, reference, self.horizon, loss)
+            try:
+                d = _loss_differential(errors, reference, self.horizon, loss)
+            except ValueError:  # too few test points for this horizon
+                rows.append((model, self.baseline, np.nan, np.nan, len(errors), 0))
+                continue
             statistic, pvalue, used = _dm_test(d, self.horizon)
             rows.append((model, self.baseline, statistic, pvalue, len(d), used))
         columns = ["model", "baseline", "statistic", "p_value", "n_points"]
@@ -278,7 +288,10 @@ class PanelComparisonReport:
                 first = per_series
         wins = first.lt(first[self.baseline], axis=0).sum()
         table["wins"] = wins.astype("Int64")
-        table.loc[[self.baseline, *self._failed], "wins"] = pd.NA
+        failed = self._failed
+        # Against a failed baseline nothing was compared.
+        unscored = self.models if self.baseline in failed else [self.baseline, *failed]
+        table.loc[unscored, "wins"] = pd.NA
         table["n_series"] = self.y.shape[1]
         table["fit_seconds"] = self.timings.groupby("model")["fit_seconds"].mean()
         tests = self.diebold_mariano()
@@ -417,16 +430,21 @@ class PanelComparisonReport:
         direction = "lower" if value < reference else "higher"
         change = abs(value / reference - 1) * 100 if reference else float("nan")
         p = table.loc[best, "dm_pvalue"]
-        verdict = "significant" if p < 0.05 else "not significant"
+        if np.isnan(p):
+            test = "too few test points to test the difference (use more folds)"
+        else:
+            verdict = "significant" if p < 0.05 else "not significant"
+            test = (
+                f"the difference of the pooled scaled errors is {verdict} "
+                f"(Diebold-Mariano p = {p:.2g})"
+            )
         who = "Best network" if networks else "Best model besides the baseline"
         sentences.append(
             f"{who} over {n} series: {best}, mean {label} {value:.3g} (median "
             f"{table.loc[best, median]:.3g}), {change:.0f}% {direction} than "
             f"{self.baseline} ({reference:.3g}, median "
             f"{table.loc[self.baseline, median]:.3g}); it beats {self.baseline} "
-            f"on {int(table.loc[best, 'wins'])} of {n} series, and the difference "
-            f"of the pooled scaled errors is {verdict} (Diebold-Mariano p = "
-            f"{p:.2g})."
+            f"on {int(table.loc[best, 'wins'])} of {n} series; {test}."
         )
         return " ".join(sentences)
 

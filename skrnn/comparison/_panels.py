@@ -73,6 +73,14 @@ def _check_panel(y, X):
             f"`y` must contain numbers. Got a column that does not convert to "
             f"float instead ({exc})."
         ) from exc
+    if isinstance(y.columns, pd.MultiIndex) or any(
+        isinstance(key, tuple) for key in y.columns
+    ):
+        raise ValueError(
+            "The series of `y` must be named by strings or numbers. Got tuples "
+            f"(e.g. {y.columns[0]!r}) instead; join them into one name, e.g. "
+            "y.columns = ['_'.join(map(str, key)) for key in y.columns]."
+        )
     if y.columns.has_duplicates:
         raise ValueError(
             "`y` has several series called "
@@ -125,7 +133,7 @@ def _panel_cuts(y, target, cv, horizon):
     short = int(np.argmin(lengths))
     if lengths[short] < needed:
         raise ValueError(
-            f"{target.label(short).capitalize()} of `y` is too short for "
+            f"{_capital(target.label(short))} of `y` is too short for "
             f"{n_splits} folds of horizon {horizon}: that needs at least "
             f"{needed} time points. It has {int(lengths[short])}; use a smaller "
             "horizon or fewer splits, or leave the shortest series out."
@@ -134,19 +142,55 @@ def _panel_cuts(y, target, cv, horizon):
     return starts, ends[None, :] - back[:, None]
 
 
-def _check_train_sizes(named, setup_cuts, starts, target):
-    """Refuse up front what a model would refuse for the shortest series."""
-    lengths = setup_cuts[0] - starts
-    short = int(np.argmin(lengths))
+def _capital(text):
+    return text[:1].upper() + text[1:]
+
+
+def _check_train_sizes(named, cuts, starts, target):
+    """Refuse up front what a model would refuse in the first fold: the
+    shortest series, or for a global model the longest (the others it
+    forecasts from padded histories)."""
+    lengths = cuts[0] - starts
     for name, model in named:
         minimum = _min_train_size(model)
-        if minimum is not None and lengths[short] < minimum:
+        if minimum is None:
+            continue
+        pick = np.argmax if getattr(model, "_trains_short_series", False) else np.argmin
+        j = int(pick(lengths))
+        if lengths[j] < minimum:
             raise ValueError(
                 f"Model {name!r} needs at least {minimum} training points, but "
-                f"{target.label(short)} trains on {int(lengths[short])} in the "
-                "first fold. Use a smaller horizon or fewer splits, leave the "
-                "shortest series out, or give the model a smaller window."
+                f"{target.label(j)} trains on {int(lengths[j])} in the first "
+                "fold. Use a smaller horizon or fewer splits, leave the short "
+                "series out, or give the model a smaller window."
             )
+
+
+def _check_scales(y, starts, cuts, metrics, seasonal_period, target):
+    """Every training part needs a positive (seasonal) naive error: MASE and
+    the pooled test divide by it."""
+    m = int(seasonal_period or 1)
+    values = y.to_numpy()
+    scaled = [name for name in metrics if METRICS[name].scaled]
+    for j, begin in enumerate(starts):
+        for fold, cut in enumerate(cuts[:, j]):
+            train = values[begin:cut, j]
+            if scaled and len(train) <= m:
+                raise ValueError(
+                    f"{_capital(target.label(j))} trains on {len(train)} points "
+                    f"in fold {fold}, too few for the scale of "
+                    f"{METRICS[scaled[0]].label} (the naive error at lag {m}). "
+                    "Use a smaller horizon or fewer splits, or leave the "
+                    "series out."
+                )
+            lag = m if len(train) > m else 1
+            if not np.abs(train[lag:] - train[:-lag]).sum() > 0:
+                raise ValueError(
+                    f"{_capital(target.label(j))} does not change over its "
+                    f"training points of fold {fold}, so its errors cannot be "
+                    "scaled (MASE, the test on pooled errors). Leave it out of "
+                    "the panel."
+                )
 
 
 def _prepare_panel(models, y, X, horizon, cv, metrics, baseline, seasonal_period):
@@ -164,6 +208,7 @@ def _prepare_panel(models, y, X, horizon, cv, metrics, baseline, seasonal_period
         )
     starts, cuts = _panel_cuts(y, target, cv, horizon)
     _check_train_sizes(named, cuts, starts, target)
+    _check_scales(y, starts, cuts, metrics, seasonal_period, target)
     return _PanelSetup(
         y,
         X,
@@ -196,12 +241,15 @@ def _fit_forecast(name, fold, model, setup):
             }
             estimator.fit(None, train)
             fitted = time.perf_counter()
-            out = estimator.forecast(h)
-            y_pred = np.column_stack([np.asarray(out[key]) for key in y.columns])
+            y_pred = estimator.forecast(h)
         done = time.perf_counter()
-    except ValueError as exc:
-        raise ValueError(f"Model {name!r} failed on fold {fold}: {exc}") from exc
-    y_pred = np.asarray(y_pred, dtype=np.float64).reshape(h, y.shape[1])
+        y_pred = _by_series(y_pred, y.columns, h)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"Model {name!r} failed on fold {fold}: {exc} On a panel, a model "
+            "must fit several series at once (a wide DataFrame or a dict of "
+            "Series) and forecast each of them."
+        ) from exc
     bad = int((~np.isfinite(y_pred)).sum())
     history = _training_history(estimator)
     return {
@@ -214,6 +262,24 @@ def _fit_forecast(name, fold, model, setup):
         if bad
         else None,
     }
+
+
+def _by_series(forecasts, names, h):
+    """Forecasts as a float array (h, n_series), columns in the order of
+    ``names``, whatever container the model returned."""
+    if isinstance(forecasts, dict):
+        forecasts = pd.DataFrame(
+            {key: np.asarray(forecasts[key], dtype=np.float64) for key in names}
+        )
+    elif isinstance(forecasts, pd.DataFrame) and set(forecasts.columns) == set(names):
+        forecasts = forecasts[list(names)]
+    values = np.asarray(forecasts, dtype=np.float64)
+    if values.shape != (h, len(names)):
+        raise ValueError(
+            f"It returned forecasts of shape {values.shape}, not one column of "
+            f"{h} forecasts per series {(h, len(names))}."
+        )
+    return values
 
 
 def _folds_table(setup):
@@ -257,7 +323,7 @@ def _make_panel_report(setup, tasks, results):
                 pd.DataFrame(
                     {
                         "model": name,
-                        "series": key,
+                        "series": [key] * h,
                         "fold": fold,
                         "time": setup.y.index[cut : cut + h],
                         "step": np.arange(1, h + 1),

@@ -238,6 +238,9 @@ class DirectForecaster(RecursiveForecaster):
         "horizon": [Interval(Integral, 1, None, closed="left")],
     }
 
+    # Each block needs a whole window of history: every series must fit it.
+    _trains_short_series = False
+
     def __init__(
         self,
         estimator=None,

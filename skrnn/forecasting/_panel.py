@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 
 from ._checks import check_series, check_time_index
 from ._time import infer_freq
@@ -71,7 +72,8 @@ def _dict_to_frame(y, input_name):
     series = list(y.values())
     if all(isinstance(s, pd.Series) for s in series):
         axes = [check_time_index(s.index, require_freq=True) for s in series]
-        freqs = {str(axis.freq) for axis in axes if axis.freq is not None}
+        # One spelling per frequency: an index's own offset or an inferred string.
+        freqs = {to_offset(axis.freq).freqstr for axis in axes if axis.freq is not None}
         steps = {axis.step for axis in axes}
         if len(freqs) > 1 or len(steps) > 1:
             raise ValueError(

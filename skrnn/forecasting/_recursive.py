@@ -279,8 +279,12 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             )
         return lost
 
+    # One network for a panel's series: those shorter than the window are
+    # forecast from padded histories (compare reads this too).
+    _trains_short_series = True
+
     def _check_lengths(self, target):
-        if target.values.shape[1] == 1:
+        if target.values.shape[1] == 1 or not self._trains_short_series:
             return super()._check_lengths(target)
         # One global model: the longest series must fit the parameters; the
         # others are trained on where long enough, and forecast in any case.
