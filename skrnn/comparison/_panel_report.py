@@ -213,6 +213,7 @@ class PanelComparisonReport:
         Returns
         -------
         y_train : ndarray of shape (n_train,)
+            The values of that series the models were fitted on in that fold.
         """
         row = self.folds[
             (self.folds["series"] == series) & (self.folds["fold"] == fold)
@@ -222,10 +223,9 @@ class PanelComparisonReport:
         return column.to_numpy()[start : start + row["n_train"]]
 
     def diebold_mariano(self, loss="squared"):
-        """Diebold-Mariano test of every model against the baseline, on the
-        errors of all series pooled.
+        """Diebold-Mariano test of every model against the baseline.
 
-        Each error is divided by its series' MASE scale (the in-sample
+        The errors of all series are pooled. Each error is divided by its series' MASE scale (the in-sample
         seasonal naive error of that fold's training part; lag 1 without a
         season), so that series in large units
         do not decide the test; the errors are pooled series by series, in
@@ -304,8 +304,9 @@ class PanelComparisonReport:
         return table.sort_values(["rank"], kind="stable", na_position="last")
 
     def representative_series(self):
-        """The series on which the top-ranked model does best, at its median,
-        and worst (by the first metric): the ones the figures show.
+        """The series the figures show: best, median and worst.
+
+        By the first metric of the top-ranked model.
 
         Returns
         -------
@@ -469,11 +470,12 @@ class PanelComparisonReport:
         return shown
 
     def to_markdown(self):
-        """The summary table as Markdown, one row per model, best first.
+        """The summary table as Markdown.
 
         Returns
         -------
         text : str
+            A Markdown table, one row per model, best first.
         """
         return _markdown(self._summary_strings())
 
@@ -490,6 +492,7 @@ class PanelComparisonReport:
         Returns
         -------
         figure : matplotlib.figure.Figure or dict of str to Figure
+            One figure, or all by kind when ``kind`` is None.
         """
         from ._plots import plot_panel
 

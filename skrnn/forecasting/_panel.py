@@ -283,8 +283,9 @@ def from_long(data, *, id, time, value):
 
 
 def to_long(y, *, id="id", time="time", value="value"):
-    """A wide panel (or dict of series) as a long table; the inverse of
-    :func:`from_long`.
+    """A wide panel (or dict of series) as a long table.
+
+    The inverse of :func:`from_long`.
 
     Parameters
     ----------
