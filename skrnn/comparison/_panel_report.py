@@ -225,11 +225,11 @@ class PanelComparisonReport:
     def diebold_mariano(self, loss="squared"):
         """Diebold-Mariano test of every model against the baseline.
 
-        The errors of all series are pooled. Each error is divided by its series' MASE scale (the in-sample
-        seasonal naive error of that fold's training part; lag 1 without a
-        season), so that series in large units
-        do not decide the test; the errors are pooled series by series, in
-        time order, and tested with ``horizon`` lags.
+        The errors of all series are pooled, series by series in time
+        order, and tested with ``horizon`` lags. Each error is divided by its
+        series' MASE scale (the in-sample seasonal naive error of that fold's
+        training part; lag 1 without a season), so that series in large
+        units do not decide the test.
 
         Parameters
         ----------
