@@ -67,6 +67,9 @@ def dask_client():
         yield client
 
 
+# Slow (about 30 s); test_compare_on_a_dask_cluster_matches_the_serial_run
+# keeps the dask path in the default run.
+@pytest.mark.slow
 def test_grid_search_on_a_dask_cluster_matches_the_serial_run(dask_client):
     serial, X, y = _search()
     serial.fit(X, y)
