@@ -60,6 +60,19 @@ class NaNMasking(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
+class TokenRows(layers.Layer):
+    """Embedding rows (float, NaN at padding) as the int ids ``Embedding``
+    reads, 0 at padding, so that ``Embedding(mask_zero=True)`` masks it."""
+
+    def call(self, inputs):
+        rows = inputs[..., 0]
+        return ops.cast(ops.where(ops.isnan(rows), ops.zeros_like(rows), rows), "int32")
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1])
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
 class AttentionPooling(layers.Layer):
     """Additive attention over time steps: a learned weighted mean of states.
 
@@ -330,9 +343,22 @@ def build_network(spec, seed=None):
     seeds = _SeedSequence(seed)
     inputs = keras.Input(shape=spec.input_shape, name="sequences")
     x = inputs
-    if spec.normalize == "sequence":
+    if spec.embedding_dim is not None:
+        # Seeded only here, so that numeric networks keep their weights.
+        x = TokenRows(name="token_rows")(x)
+        x = layers.Embedding(
+            spec.vocabulary_size + 2,
+            spec.embedding_dim,
+            mask_zero=spec.masked,
+            embeddings_initializer=keras.initializers.RandomUniform(
+                -0.05, 0.05, seed=seeds.draw()
+            ),
+            name="embedding",
+        )(x)
+    elif spec.normalize == "sequence":
         x = SequenceStandardization(name="normalize")(x)
-    x = NaNMasking(name="padding_mask")(x) if spec.masked else x
+    if spec.embedding_dim is None and spec.masked:
+        x = NaNMasking(name="padding_mask")(x)
     if spec.network is not None:
         x = _call_body(spec, x)
     else:
@@ -1166,6 +1192,7 @@ __all__ = [
     "ConvBlock",
     "NaNMasking",
     "SequenceStandardization",
+    "TokenRows",
     "TrainingDiverged",
     "build_network",
     "clear_templates",
