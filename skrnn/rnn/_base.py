@@ -87,7 +87,7 @@ _NETWORK_PARAMETERS_DOC = """
         Widths of a convolutional front-end: one block of ``Conv1D`` (over
         time), ``BatchNormalization`` and ReLU per entry, before the
         recurrent layers. The recurrent layers read the blocks' output, and
-        its average over time (``GlobalAveragePooling1D``) joins the last
+        its average over time (over the observed steps) joins the last
         recurrent state before the output layer, the two branches of
         LSTM-FCN (Karim et al. 2018). Convolutions pick up local shapes that
         a recurrent layer learns slowly from raw steps, and their pooled
@@ -1068,13 +1068,7 @@ class _BaseRNN(BaseEstimator):
             return X
         from . import _tokens
 
-        ids = _tokens.check_token_ids(X)
-        if _tokens.is_all_padding(ids):
-            raise ValueError(
-                "X holds no token: every sequence is empty or all padding (0). "
-                "Pass sequences with at least one token id."
-            )
-        return _tokens.token_rows(ids, self.token_ids_)
+        return _tokens.token_rows(_tokens.check_token_ids(X), self.token_ids_)
 
     def _linear_steps(self):
         """Time steps a linear skip connection reads (0: none); see RNNRegressor."""
@@ -1181,7 +1175,7 @@ class _BaseRNN(BaseEstimator):
                 f"reads only sequences of {self.sequence_shape_[0]} steps; "
                 "shorter ones in a list are padded to that length."
             ) from exc
-        if padding_mask(X).all(axis=1).all():
+        if padding_mask(X).all(axis=1).all() and not hasattr(self, "token_ids_"):
             raise ValueError(
                 "Every sequence in X is entirely padding (all NaN): there is "
                 "no observed time step to predict from. Pass sequences with "

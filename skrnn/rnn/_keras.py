@@ -73,6 +73,21 @@ class TokenRows(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
+class ObservedMean(layers.GlobalAveragePooling1D):
+    """``GlobalAveragePooling1D`` over the unmasked steps, and 0 for a
+    sequence with none (Keras divides by zero there: NaN), so that an empty
+    sequence among others, e.g. a text without tokens, gets the network's
+    output for no input."""
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        weight = ops.cast(mask, inputs.dtype)[..., np.newaxis]
+        total = ops.sum(ops.where(weight > 0, inputs, 0.0), axis=1)
+        return total / ops.maximum(ops.sum(weight, axis=1), 1.0)
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
 class AttentionPooling(layers.Layer):
     """Additive attention over time steps: a learned weighted mean of states.
 
@@ -400,11 +415,7 @@ def build_network(spec, seed=None):
             # Per step, the convolution features of each step join the
             # recurrent state of that step; otherwise their average over time
             # joins the last state.
-            pooled = (
-                x
-                if spec.return_sequences
-                else layers.GlobalAveragePooling1D(name="conv_pool")(x)
-            )
+            pooled = x if spec.return_sequences else ObservedMean(name="conv_pool")(x)
         for i, width in enumerate(spec.units):
             layer = recurrent(i, width, name=f"{spec.cell}_{i}")
             if spec.bidirectional:
@@ -1191,6 +1202,7 @@ __all__ = [
     "AttentionPooling",
     "ConvBlock",
     "NaNMasking",
+    "ObservedMean",
     "SequenceStandardization",
     "TokenRows",
     "TrainingDiverged",

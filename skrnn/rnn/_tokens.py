@@ -34,8 +34,8 @@ def _as_ids(values, where):
         whole = np.isfinite(values) & (values == np.round(values))
         if not whole.all():
             raise ValueError(
-                f"X holds {values[~whole].flat[0]!r}, which is not a whole "
-                f"number, {where(~whole)}. With embedding_dim, X holds integer "
+                f"X holds {values[~whole].flat[0].item()!r}, which is not a "
+                f"whole number {where(~whole)}. With embedding_dim, X holds integer "
                 "token ids (0 for padding): pass ids, e.g. from "
                 "skrnn.preprocessing.TextTokenizer, or set embedding_dim=None "
                 "for numeric sequences."
@@ -43,6 +43,8 @@ def _as_ids(values, where):
         ids = values.astype(np.int64)
     elif kind in "USO":
         example = values.flat[0] if values.size else None
+        if isinstance(example, np.generic):
+            example = example.item()
         raise ValueError(
             "With embedding_dim, X holds integer token ids. Got "
             f"{type(example).__name__} values (e.g. {example!r}) instead. "
@@ -163,6 +165,8 @@ def token_rows(ids, token_ids):
     """Checked ids as the network's input: a list of 1-D float arrays, or a
     3-D float array (n_samples, n_tokens, 1), NaN at padding."""
     if isinstance(ids, list):
+        if not any(len(seq) for seq in ids):  # one padded step to read
+            return np.full((len(ids), 1, 1), np.nan, np.float32)
         return [_rows(seq, token_ids) for seq in ids]
     return _rows(ids, token_ids)[:, :, np.newaxis]
 
