@@ -351,3 +351,36 @@ def test_pipeline_from_strings_in_grid_search_and_cross_validate():
     assert len(scores["test_score"]) == 2
     # A document without tokens is read as no input, and does not crash.
     assert search.predict(["", "!!"]).shape == (2,)
+
+
+def test_tokenizer_keeps_scikit_learn_contracts_on_documents():
+    """The ideas of scikit-learn's common checks that feed numeric arrays
+    (expected failures in tests/test_common.py), on documents."""
+    from sklearn.exceptions import NotFittedError
+
+    docs, _ = text_task(40, 2)
+    kept = list(docs)
+    tokenizer = TextTokenizer(max_tokens=5, ngram_range=(1, 2))
+    params = tokenizer.get_params()
+    with pytest.raises(NotFittedError):
+        tokenizer.transform(docs)
+    assert tokenizer.fit(np.array(docs, dtype=object)) is tokenizer
+    assert docs == kept  # input untouched
+    assert tokenizer.get_params() == params  # parameters not overwritten
+    out = tokenizer.transform(docs)
+    state = dict(tokenizer.__dict__)
+    tokenizer.transform(docs)
+    assert tokenizer.__dict__.keys() == state.keys()  # transform sets nothing
+    # idempotent fit; fit_transform as fit then transform; from a Series
+    again = tokenizer.fit(pd.Series(docs)).transform(docs)
+    assert all(np.array_equal(a, b) for a, b in zip(out, again, strict=True))
+    both = clone(tokenizer).fit_transform(docs)
+    assert all(np.array_equal(a, b) for a, b in zip(out, both, strict=True))
+    # each document on its own: subsets and any order give the same ids
+    order = np.random.default_rng(0).permutation(len(docs))
+    shuffled = tokenizer.transform([docs[i] for i in order])
+    assert all(np.array_equal(out[i], shuffled[k]) for k, i in enumerate(order))
+    assert np.array_equal(tokenizer.transform(docs[3:4])[0], out[3])
+    restored = pickle.loads(pickle.dumps(tokenizer))
+    assert restored.vocabulary_ == tokenizer.vocabulary_
+    assert np.array_equal(restored.transform(docs)[0], out[0])
