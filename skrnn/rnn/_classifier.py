@@ -61,6 +61,7 @@ default="sparse_categorical_crossentropy"
         feature constant over a sequence becomes 0. The classes must then
         differ in shape, not in level or scale: when the level carries the
         class, set None and scale the data yourself (``SequenceScaler``).
+        Not applied with ``embedding_dim``: token ids are not values.
 {training_parameters_doc('"accuracy", "balanced_accuracy"', '"auto"', _EPOCHS_NOTE)}
     Attributes
     ----------

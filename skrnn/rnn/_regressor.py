@@ -93,7 +93,8 @@ or callable, default="linear"
         its last steps in the skip. With ``return_sequences``, the output at
         each step is linear in the network's features and the inputs of that
         step, started at the least-squares fit over the observed steps.
-        False gives the plain network.
+        False gives the plain network. Not applied with ``embedding_dim``:
+        a linear function of token ids means nothing.
 {_TRAINING_DOC}
     Attributes
     ----------
