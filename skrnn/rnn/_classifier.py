@@ -105,6 +105,17 @@ default="sparse_categorical_crossentropy"
     array(['down', 'up'], dtype='<U4')
     >>> clf.predict_proba(X[:3]).shape
     (3, 2)
+
+    Token ids (words of a text, see ``TextTokenizer``) go through an
+    embedding with ``embedding_dim``; ids not seen in ``fit`` share one
+    out-of-vocabulary row:
+
+    >>> tokens = [np.array([3, 7, 2]), np.array([5, 4]), np.array([2, 9, 9, 3])]
+    >>> text_clf = RNNClassifier(embedding_dim=4, units=4, epochs=2, random_state=0)
+    >>> text_clf.fit(tokens * 10, ["pos", "neg", "pos"] * 10).vocabulary_size_
+    6
+    >>> text_clf.predict_proba([np.array([2, 99])]).shape
+    (1, 2)
     """
 
     _parameter_constraints: dict = {
