@@ -232,6 +232,12 @@ def test_sequences_without_tokens(fitted):
     empty = [np.array([0, 0]), np.zeros(0, np.int64)]
     with pytest.raises(ValueError, match="X holds no token"):
         RNNClassifier(embedding_dim=4, **TINY).fit(empty, [0, 1])
+    # Among others, fit leaves them out of training.
+    clf = RNNClassifier(embedding_dim=4, **TINY).set_params(epochs=1)
+    clf.fit([*empty, np.array([3, 4]), np.array([5])], [0, 1, 0, 1])
+    assert clf.vocabulary_size_ == 3
+    with pytest.raises(ValueError, match=r"entirely padding \(empty or all 0\)"):
+        clf.fit([np.array([3, 4]), np.array([5])], [0, 1], X_val=empty, y_val=[0, 1])
     # At prediction they are read as no input: the same output for all.
     proba = fitted.predict_proba([*empty, np.array([3, 4])])
     assert np.isfinite(proba).all()

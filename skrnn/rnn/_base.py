@@ -1100,8 +1100,9 @@ class _BaseRNN(BaseEstimator):
         if self.return_sequences:
             sample_weight_val = sample_weight_val[:, np.newaxis] * ~padding_mask(X_val)
         if padding_mask(X_val).all(axis=1).any():
+            padding = "(empty or all 0)" if hasattr(self, "token_ids_") else "(all NaN)"
             raise ValueError(
-                "X_val has sequences that are entirely padding (all NaN); drop "
+                f"X_val has sequences that are entirely padding {padding}; drop "
                 "them from the validation set."
             )
         return X_val, y_val, sample_weight_val
