@@ -116,7 +116,7 @@ _NETWORK_PARAMETERS_DOC = """
         of as numbers. X is then a 2-D int array (n_samples, n_tokens) in
         which 0 is padding (at the start or the end of a row, as Keras's
         ``pad_sequences`` puts it), or a list of 1-D int arrays of different
-        lengths, e.g. from :class:`~skrnn.preprocessing.TextTokenizer`.
+        lengths, e.g. from :class:`~skrnn.TextTokenizer`.
         ``fit`` learns the vocabulary, the distinct ids of X
         (``token_ids_``); at prediction an id not among them maps to one
         out-of-vocabulary row of the embedding, and padding is masked
