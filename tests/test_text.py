@@ -208,6 +208,7 @@ BAD_TOKENS = [
     (np.ones((2, 3, 1), np.int64), r"2-D array \(n_samples, n_tokens\)"),
     ([np.ones((2, 2), np.int64)], "each sequence of a list holds token ids, 1-D"),
     (sp.csr_matrix(np.ones((2, 3))), "Got a sparse matrix"),
+    (pd.Series([np.array([3, 4]), np.array([5])]), r"pass list\(X\)"),
 ]
 
 
@@ -215,7 +216,7 @@ BAD_TOKENS = [
 def test_bad_token_ids_are_refused_at_fit_and_predict(fitted, X, message):
     copy = [np.copy(s) for s in X] if isinstance(X, list) else X.copy()
     clf = RNNClassifier(embedding_dim=4, **TINY)
-    y = np.arange(len(X) if isinstance(X, list) else X.shape[0]) % 2
+    y = np.arange(len(X) if isinstance(X, (list, pd.Series)) else X.shape[0]) % 2
     with pytest.raises(ValueError, match=message):
         clf.fit(X, y)
     with pytest.raises(ValueError, match=message):
@@ -224,7 +225,7 @@ def test_bad_token_ids_are_refused_at_fit_and_predict(fitted, X, message):
     if isinstance(X, list):  # input untouched
         for a, b in zip(X, copy, strict=True):
             np.testing.assert_array_equal(a, b)
-    elif not sp.issparse(X):
+    elif isinstance(X, np.ndarray):
         np.testing.assert_array_equal(X, copy)
 
 

@@ -117,10 +117,16 @@ def check_token_ids(X):
         return sequences
     arr = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
     if arr.ndim != 2:
+        hint = ""
+        if arr.ndim == 1:
+            hint = (
+                " For sequences held in a pandas Series or an object array, "
+                "pass list(X); for one sequence, [X]."
+            )
         raise ValueError(
             "With embedding_dim, X holds token ids: a 2-D array (n_samples, "
             "n_tokens), 0 for padding, or a list of 1-D arrays of different "
-            f"lengths. Got an array of shape {arr.shape} instead."
+            f"lengths. Got an array of shape {arr.shape} instead.{hint}"
         )
     ids = _as_ids(
         arr,
