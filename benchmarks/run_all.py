@@ -98,6 +98,14 @@ BENCHMARKS = {
         "accuracy",
         False,
     ),
+    "text": (
+        "issue 15: test accuracy and fit time of TextTokenizer + "
+        "RNNClassifier(embedding_dim) vs TF-IDF + logistic regression on "
+        "dslabs' campaign tweets (Android vs iPhone)",
+        ["text"],
+        "accuracy",
+        False,
+    ),
     "training_parity": (
         "skrnn's compiled training vs Keras's fit from the same weights: "
         "the order of the batches",

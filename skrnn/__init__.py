@@ -20,6 +20,7 @@ _LAZY = {
     "SlidingWindow": "preprocessing",
     "SequenceScaler": "preprocessing",
     "make_windows": "preprocessing",
+    "TextTokenizer": "preprocessing",
     "RecursiveForecaster": "forecasting",
     "DirectForecaster": "forecasting",
     "ARForecaster": "forecasting",

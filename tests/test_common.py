@@ -9,6 +9,7 @@ from skrnn import (
     RNNRegressor,
     SequenceScaler,
     SlidingWindow,
+    TextTokenizer,
 )
 
 # Small, seeded networks that still learn sklearn's toy problems.
@@ -87,16 +88,109 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
+class _TextTokenizerAs2D(TextTokenizer):
+    """TextTokenizer reads documents, not a 2-D array (the tags say so, like
+    CountVectorizer's), and scikit-learn yields no check for such an
+    estimator. Claiming 2-D input makes it yield them: those that need no
+    data run as they are, those that feed a numeric array fail by design
+    (the table below) and have text counterparts in tests/test_text.py."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = True
+        tags.input_tags.string = False
+        return tags
+
+
+_NUMERIC_DATA = (
+    "the check fits on a numeric 2-D array, which TextTokenizer refuses: it "
+    "reads an iterable of documents (strings); tests/test_text.py runs this "
+    "check's idea on documents"
+)
+_TEXT_FAILURES = {
+    name: _NUMERIC_DATA
+    for name in (
+        "check_fit_score_takes_y",
+        "check_estimators_overwrite_params",
+        "check_dont_overwrite_parameters",
+        "check_estimators_fit_returns_self",
+        "check_readonly_memmap_input",
+        "check_n_features_in_after_fitting",
+        "check_estimators_dtypes",
+        "check_dtype_object",
+        "check_pipeline_consistency",
+        "check_estimators_pickle",
+        "check_f_contiguous_array_estimator",
+        "check_transformer_data_not_an_array",
+        "check_transformer_general",
+        "check_transformer_preserve_dtypes",
+        "check_methods_sample_order_invariance",
+        "check_methods_subset_invariance",
+        "check_dict_unchanged",
+        "check_fit_idempotent",
+        "check_fit_check_is_fitted",
+        "check_n_features_in",
+        "check_fit2d_predict1d",
+    )
+}
+_TEXT_FAILURES.update(
+    {
+        name: (
+            "the check expects an error message about numeric arrays (complex "
+            "values, 0 features, 1 sample or 1 feature); TextTokenizer refuses "
+            "any 2-D array with one message, that it reads documents"
+        )
+        for name in (
+            "check_complex_data",
+            "check_estimators_empty_data_messages",
+            "check_fit2d_1sample",
+            "check_fit2d_1feature",
+        )
+    }
+)
+_TEXT_FAILURES.update(
+    {
+        "check_positive_only_tag_during_fit": (
+            "the check expects negative numbers to be accepted; TextTokenizer "
+            "reads no numbers at all"
+        ),
+        "check_estimators_nan_inf": (
+            "the check expects an error naming NaN or inf in a numeric array; "
+            "TextTokenizer refuses the array itself (a missing document, None "
+            "or NaN in a list, is refused by name: tests/test_text.py)"
+        ),
+        **{
+            name: (
+                "the check expects a sparse matrix to be refused as sparse or "
+                "read; TextTokenizer refuses it as not a 1-D iterable of "
+                "documents"
+            )
+            for name in (
+                "check_estimator_sparse_tag",
+                "check_estimator_sparse_array",
+                "check_estimator_sparse_matrix",
+            )
+        },
+    }
+)
+EXPECTED_FAILED_CHECKS["_TextTokenizerAs2D"] = _TEXT_FAILURES
+
+
 def _expected_failed_checks(estimator):
     return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks(
+    [*ESTIMATORS, _TextTokenizerAs2D(max_tokens=5, ngram_range=(1, 2))],
+    expected_failed_checks=_expected_failed_checks,
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "estimator", [*ESTIMATORS, TextTokenizer()], ids=lambda e: type(e).__name__
+)
 def test_parameter_constraints_are_checked(estimator):
     from sklearn.utils.estimator_checks import check_param_validation
 

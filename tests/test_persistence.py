@@ -22,6 +22,7 @@ from skrnn import (
     RNNRegressor,
     SequenceScaler,
     SlidingWindow,
+    TextTokenizer,
 )
 from skrnn.datasets import load_airline
 
@@ -36,6 +37,7 @@ def _fitted_objects(tmp_path):
     table = rng.normal(size=(30, 2))
     series = np.log(load_airline())
     future = pd.DataFrame(index=pd.period_range("1961-01", periods=6, freq="M"))
+    docs = ["a good film", "a bad plot", "good acting", "bad and long"] * 5
     callbacks = [
         keras.callbacks.CSVLogger(str(tmp_path / "log.csv")),
         keras.callbacks.ModelCheckpoint(str(tmp_path / "checkpoint.keras")),
@@ -59,6 +61,14 @@ def _fitted_objects(tmp_path):
             make_pipeline(SequenceScaler(), RNNRegressor(**TINY)).fit(X, y),
             "predict",
             X,
+        ),
+        (
+            "text pipeline",
+            make_pipeline(TextTokenizer(), RNNClassifier(**TINY, embedding_dim=4)).fit(
+                docs, [0, 1] * 10
+            ),
+            "predict_proba",
+            [*docs[:3], "unseen words", ""],
         ),
         ("SequenceScaler", SequenceScaler().fit(X), "transform", X),
         ("Differencer", Differencer(seasonal_period=3).fit(table), "transform", table),

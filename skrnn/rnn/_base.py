@@ -87,7 +87,7 @@ _NETWORK_PARAMETERS_DOC = """
         Widths of a convolutional front-end: one block of ``Conv1D`` (over
         time), ``BatchNormalization`` and ReLU per entry, before the
         recurrent layers. The recurrent layers read the blocks' output, and
-        its average over time (``GlobalAveragePooling1D``) joins the last
+        its average over time (over the observed steps) joins the last
         recurrent state before the output layer, the two branches of
         LSTM-FCN (Karim et al. 2018). Convolutions pick up local shapes that
         a recurrent layer learns slowly from raw steps, and their pooled
@@ -110,10 +110,29 @@ _NETWORK_PARAMETERS_DOC = """
         400 steps are read whole, longer ones downsampled to at most 400
         steps (1,460-step sequences by 4).
 
+    embedding_dim : int, default=None
+        Read X as integer token ids (words of a text, items of a session)
+        through a learned ``keras.layers.Embedding`` of this width, instead
+        of as numbers. X is then a 2-D int array (n_samples, n_tokens) in
+        which 0 is padding (at the start or the end of a row, as Keras's
+        ``pad_sequences`` puts it), or a list of 1-D int arrays of different
+        lengths, e.g. from :class:`~skrnn.TextTokenizer`.
+        ``fit`` learns the vocabulary, the distinct ids of X
+        (``token_ids_``); at prediction an id not among them maps to one
+        out-of-vocabulary row of the embedding, and padding is masked
+        through the whole network. A 2-D X may have any number of columns
+        at prediction. The network knobs apply to the embedded sequences.
+        Token ids are categories, not values, so the per-sequence
+        normalisation (the classifier's ``normalize``) and the regressor's
+        ``linear_skip`` are not applied to them. None (the default) reads
+        X as numeric sequences.
+
     network : callable, default=None
         Your own network body, for architectures the knobs above cannot
         express. Called with the masked Keras input tensor of shape
-        (batch, n_timesteps, n_features), it must return a 2-D tensor
+        (batch, n_timesteps, n_features) (with ``embedding_dim``, the
+        embedded tokens, of ``embedding_dim`` features), it must return a
+        2-D tensor
         (3-D, one state per time step, with ``return_sequences``); skrnn
         adds the output layer. When given, ``cell``, ``units``,
         ``bidirectional``, ``dropout``, ``recurrent_dropout``,
@@ -296,7 +315,17 @@ _SHARED_ATTRIBUTES_DOC = """
     sequence_shape_ : tuple of int
         ``(n_timesteps, n_features)`` of the fitted sequences (the longest,
         for variable-length data). Prediction reads sequences of any length
-        with ``n_features`` per step (see Notes).
+        with ``n_features`` per step (see Notes). With ``embedding_dim``,
+        ``n_features`` is 1, the token id.
+
+    token_ids_ : ndarray of int
+        With ``embedding_dim``: the distinct token ids seen in ``fit``,
+        sorted (padding left out). Other ids are out of vocabulary.
+
+    vocabulary_size_ : int
+        With ``embedding_dim``: the number of distinct token ids seen in
+        ``fit``, ``len(token_ids_)``. The embedding has two more rows, for
+        padding and for out-of-vocabulary ids.
 """
 
 _LENGTH_NOTES_DOC = """
@@ -547,7 +576,14 @@ def _quiet_mask_warning(active):
 
 
 # Layers skrnn puts around a ``network`` body.
-_FRAME_LAYERS = {"sequences", "normalize", "padding_mask", "output"}
+_FRAME_LAYERS = {
+    "sequences",
+    "normalize",
+    "padding_mask",
+    "token_rows",
+    "embedding",
+    "output",
+}
 
 
 def _check_same_network(estimator, previous, previous_shape, spec):
@@ -632,6 +668,7 @@ class _BaseRNN(BaseEstimator):
             list,
             StrOptions({"auto"}),
         ],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "network": [callable, None],
         "return_sequences": ["boolean"],
         "optimizer": [
@@ -674,6 +711,7 @@ class _BaseRNN(BaseEstimator):
         conv_filters=(),
         conv_kernel_size=8,
         conv_strides=1,
+        embedding_dim=None,
         network=None,
         return_sequences=False,
         optimizer="adam",
@@ -707,6 +745,7 @@ class _BaseRNN(BaseEstimator):
         self.conv_filters = conv_filters
         self.conv_kernel_size = conv_kernel_size
         self.conv_strides = conv_strides
+        self.embedding_dim = embedding_dim
         self.network = network
         self.return_sequences = return_sequences
         self.optimizer = optimizer
@@ -871,6 +910,12 @@ class _BaseRNN(BaseEstimator):
         warm = self.warm_start and hasattr(self, "model_")
         previous_spec = self._spec if warm else None
         previous_shape = self.sequence_shape_ if warm else None
+        tokens = self.embedding_dim is not None
+        if tokens:
+            X = self._fit_tokens(X, keep=warm and previous_spec.embedding_dim)
+        else:  # a numeric refit of a token estimator
+            for name in ("token_ids_", "vocabulary_size_"):
+                self.__dict__.pop(name, None)
         if self.return_sequences:
             X_input = X
             X = check_sequences(self, X, reset=True)
@@ -933,12 +978,14 @@ class _BaseRNN(BaseEstimator):
             clipvalue=self.clipvalue,
             global_clipnorm=self.global_clipnorm,
             learning_rate_schedule=schedule,
-            linear_steps=self._linear_steps(),
+            linear_steps=0 if tokens else self._linear_steps(),
             conv_filters=conv[0],
             conv_kernel_size=conv[1],
             conv_strides=conv[2],
-            normalize=self._normalize(),
+            normalize=None if tokens else self._normalize(),
             return_sequences=self.return_sequences,
+            embedding_dim=self.embedding_dim,
+            vocabulary_size=self.vocabulary_size_ if tokens else 0,
         )
         initial_weights = None
         if warm:
@@ -998,6 +1045,31 @@ class _BaseRNN(BaseEstimator):
         self.history_ = history
         self.n_epochs_ = len(history["loss"])
 
+    def _fit_tokens(self, X, keep=False):
+        """Token ids as the network's input, learning the vocabulary (kept
+        as fitted with ``keep``, for ``warm_start``)."""
+        from . import _tokens
+
+        ids = _tokens.check_token_ids(X)
+        if not keep:
+            self.token_ids_ = _tokens.fitted_token_ids(ids)
+            self.vocabulary_size_ = len(self.token_ids_)
+        elif _tokens.is_all_padding(ids):
+            raise ValueError(
+                "X holds no token: every sequence is empty or all padding (0). "
+                "There is nothing to learn from."
+            )
+        return _tokens.token_rows(ids, self.token_ids_)
+
+    def _token_input(self, X):
+        """X as the fitted network reads it: token ids mapped to their rows
+        of the fitted embedding; numeric sequences unchanged."""
+        if not hasattr(self, "token_ids_"):
+            return X
+        from . import _tokens
+
+        return _tokens.token_rows(_tokens.check_token_ids(X), self.token_ids_)
+
     def _linear_steps(self):
         """Time steps a linear skip connection reads (0: none); see RNNRegressor."""
         return 0
@@ -1011,6 +1083,7 @@ class _BaseRNN(BaseEstimator):
 
     def _validation_data(self, X_val, y_val, sample_weight_val):
         """``X_val``, ``y_val`` checked against the fit and encoded like y."""
+        X_val = self._token_input(X_val)
         X_input = X_val
         X_val = check_sequences(
             self, X_val, reset=False, any_length=self._reads_any_length
@@ -1027,8 +1100,9 @@ class _BaseRNN(BaseEstimator):
         if self.return_sequences:
             sample_weight_val = sample_weight_val[:, np.newaxis] * ~padding_mask(X_val)
         if padding_mask(X_val).all(axis=1).any():
+            padding = "(empty or all 0)" if hasattr(self, "token_ids_") else "(all NaN)"
             raise ValueError(
-                "X_val has sequences that are entirely padding (all NaN); drop "
+                f"X_val has sequences that are entirely padding {padding}; drop "
                 "them from the validation set."
             )
         return X_val, y_val, sample_weight_val
@@ -1080,7 +1154,10 @@ class _BaseRNN(BaseEstimator):
 
     def _predict_raw(self, X, return_X=False):
         check_is_fitted(self)
-        empty = empty_sequences(X)
+        # An empty token sequence is a text without tokens: it gets the
+        # network's output for no input, like an all-padding row.
+        empty = [] if hasattr(self, "token_ids_") else empty_sequences(X)
+        X = self._token_input(X)
         if empty:
             raise ValueError(
                 f"X contains empty sequences (no time step; first at sample "
@@ -1099,7 +1176,7 @@ class _BaseRNN(BaseEstimator):
                 f"reads only sequences of {self.sequence_shape_[0]} steps; "
                 "shorter ones in a list are padded to that length."
             ) from exc
-        if padding_mask(X).all(axis=1).all():
+        if padding_mask(X).all(axis=1).all() and not hasattr(self, "token_ids_"):
             raise ValueError(
                 "Every sequence in X is entirely padding (all NaN): there is "
                 "no observed time step to predict from. Pass sequences with "

@@ -61,6 +61,7 @@ default="sparse_categorical_crossentropy"
         feature constant over a sequence becomes 0. The classes must then
         differ in shape, not in level or scale: when the level carries the
         class, set None and scale the data yourself (``SequenceScaler``).
+        Not applied with ``embedding_dim``: token ids are not values.
 {training_parameters_doc('"accuracy", "balanced_accuracy"', '"auto"', _EPOCHS_NOTE)}
     Attributes
     ----------
@@ -104,6 +105,17 @@ default="sparse_categorical_crossentropy"
     array(['down', 'up'], dtype='<U4')
     >>> clf.predict_proba(X[:3]).shape
     (3, 2)
+
+    Token ids (words of a text, see ``TextTokenizer``) go through an
+    embedding with ``embedding_dim``; ids not seen in ``fit`` share one
+    out-of-vocabulary row:
+
+    >>> tokens = [np.array([3, 7, 2]), np.array([5, 4]), np.array([2, 9, 9, 3])]
+    >>> text_clf = RNNClassifier(embedding_dim=4, units=4, epochs=2, random_state=0)
+    >>> text_clf.fit(tokens * 10, ["pos", "neg", "pos"] * 10).vocabulary_size_
+    6
+    >>> text_clf.predict_proba([np.array([2, 99])]).shape
+    (1, 2)
     """
 
     _parameter_constraints: dict = {
@@ -137,6 +149,7 @@ default="sparse_categorical_crossentropy"
         conv_filters=(64, 64, 64),
         conv_kernel_size=(8, 5, 3),
         conv_strides="auto",
+        embedding_dim=None,
         network=None,
         return_sequences=False,
         optimizer="adam",
@@ -173,6 +186,7 @@ default="sparse_categorical_crossentropy"
             conv_filters=conv_filters,
             conv_kernel_size=conv_kernel_size,
             conv_strides=conv_strides,
+            embedding_dim=embedding_dim,
             network=network,
             return_sequences=return_sequences,
             optimizer=optimizer,

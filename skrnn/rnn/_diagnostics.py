@@ -56,6 +56,13 @@ def time_step_gradients(estimator, X, y, *, average=True):
     (12,)
     """
     check_is_fitted(estimator, "model_")
+    if hasattr(estimator, "token_ids_"):
+        raise ValueError(
+            f"This {type(estimator).__name__} reads token ids "
+            "(embedding_dim), and a loss has no gradient with respect to an "
+            "integer id. Compute the gradients of a network fitted on numeric "
+            "sequences (embedding_dim=None)."
+        )
     X_input = X
     X = check_sequences(
         estimator,

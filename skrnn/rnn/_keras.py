@@ -60,6 +60,34 @@ class NaNMasking(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
+class TokenRows(layers.Layer):
+    """Embedding rows (float, NaN at padding) as the int ids ``Embedding``
+    reads, 0 at padding, so that ``Embedding(mask_zero=True)`` masks it."""
+
+    def call(self, inputs):
+        rows = inputs[..., 0]
+        return ops.cast(ops.where(ops.isnan(rows), ops.zeros_like(rows), rows), "int32")
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1])
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class ObservedMean(layers.GlobalAveragePooling1D):
+    """``GlobalAveragePooling1D`` over the unmasked steps, and 0 for a
+    sequence with none (Keras divides by zero there: NaN), so that an empty
+    sequence among others, e.g. a text without tokens, gets the network's
+    output for no input."""
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        weight = ops.cast(mask, inputs.dtype)[..., np.newaxis]
+        total = ops.sum(ops.where(weight > 0, inputs, 0.0), axis=1)
+        return total / ops.maximum(ops.sum(weight, axis=1), 1.0)
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
 class AttentionPooling(layers.Layer):
     """Additive attention over time steps: a learned weighted mean of states.
 
@@ -330,9 +358,22 @@ def build_network(spec, seed=None):
     seeds = _SeedSequence(seed)
     inputs = keras.Input(shape=spec.input_shape, name="sequences")
     x = inputs
-    if spec.normalize == "sequence":
+    if spec.embedding_dim is not None:
+        # Seeded only here, so that numeric networks keep their weights.
+        x = TokenRows(name="token_rows")(x)
+        x = layers.Embedding(
+            spec.vocabulary_size + 2,
+            spec.embedding_dim,
+            mask_zero=spec.masked,
+            embeddings_initializer=keras.initializers.RandomUniform(
+                -0.05, 0.05, seed=seeds.draw()
+            ),
+            name="embedding",
+        )(x)
+    elif spec.normalize == "sequence":
         x = SequenceStandardization(name="normalize")(x)
-    x = NaNMasking(name="padding_mask")(x) if spec.masked else x
+    if spec.embedding_dim is None and spec.masked:
+        x = NaNMasking(name="padding_mask")(x)
     if spec.network is not None:
         x = _call_body(spec, x)
     else:
@@ -374,11 +415,7 @@ def build_network(spec, seed=None):
             # Per step, the convolution features of each step join the
             # recurrent state of that step; otherwise their average over time
             # joins the last state.
-            pooled = (
-                x
-                if spec.return_sequences
-                else layers.GlobalAveragePooling1D(name="conv_pool")(x)
-            )
+            pooled = x if spec.return_sequences else ObservedMean(name="conv_pool")(x)
         for i, width in enumerate(spec.units):
             layer = recurrent(i, width, name=f"{spec.cell}_{i}")
             if spec.bidirectional:
@@ -1165,7 +1202,9 @@ __all__ = [
     "AttentionPooling",
     "ConvBlock",
     "NaNMasking",
+    "ObservedMean",
     "SequenceStandardization",
+    "TokenRows",
     "TrainingDiverged",
     "build_network",
     "clear_templates",

@@ -93,7 +93,8 @@ or callable, default="linear"
         its last steps in the skip. With ``return_sequences``, the output at
         each step is linear in the network's features and the inputs of that
         step, started at the least-squares fit over the observed steps.
-        False gives the plain network.
+        False gives the plain network. Not applied with ``embedding_dim``:
+        a linear function of token ids means nothing.
 {_TRAINING_DOC}
     Attributes
     ----------
@@ -168,6 +169,7 @@ or callable, default="linear"
         conv_filters=(),
         conv_kernel_size=8,
         conv_strides=1,
+        embedding_dim=None,
         network=None,
         return_sequences=False,
         optimizer="adam",
@@ -204,6 +206,7 @@ or callable, default="linear"
             conv_filters=conv_filters,
             conv_kernel_size=conv_kernel_size,
             conv_strides=conv_strides,
+            embedding_dim=embedding_dim,
             network=network,
             return_sequences=return_sequences,
             optimizer=optimizer,
@@ -367,6 +370,12 @@ or callable, default="linear"
             The forecasts, float64 (computed in float32 inside the network).
         """
         check_is_fitted(self)
+        if hasattr(self, "token_ids_"):
+            raise ValueError(
+                "Recursive forecasting feeds each predicted value back as an "
+                "input, but this RNNRegressor was fitted with embedding_dim and "
+                "reads token ids, not values. Fit it with embedding_dim=None."
+            )
         if self._per_step():
             raise ValueError(
                 "Recursive forecasting feeds one predicted value per sequence "

@@ -88,6 +88,11 @@ class NetworkSpec:
     # One output per time step (Keras's return_sequences): the recurrent
     # layers return every state and the output layer reads each of them.
     return_sequences: bool = False
+    # Token input: the width of the embedding (None: numeric sequences) and
+    # the number of token ids it embeds (two more rows: padding and
+    # out-of-vocabulary).
+    embedding_dim: Any = None
+    vocabulary_size: int = 0
 
     def _identity(self):
         return tuple(
