@@ -93,7 +93,8 @@ def test_naive_intervals_are_the_conformal_quantile_of_its_errors():
         assert intervals["lower"][k - 1] == pytest.approx(y[-1] - radius)
 
 
-# Slow (about 25 s; benchmarks/bench_interval_coverage.py measures coverage on real series): run with -m slow.
+# Slow (about 25 s): run with -m slow; benchmarks/bench_interval_coverage.py
+# measures coverage on real series.
 @pytest.mark.slow
 def test_empirical_coverage_of_an_ar1_with_a_linear_model():
     # 150 independent AR(1) series, forecast 3 steps past their end: the

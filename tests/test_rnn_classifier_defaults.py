@@ -222,7 +222,8 @@ def test_seeded_fits_are_reproducible(shape_data):
     assert not np.allclose(other.predict_proba(X), a)
 
 
-# Slow (about 20 s; test_rnn.py grid-searches network knobs in the default run): run with -m slow.
+# Slow (about 20 s): run with -m slow; test_rnn.py grid-searches network
+# knobs in the default run.
 @pytest.mark.slow
 def test_new_knobs_are_grid_searchable_and_distinct_networks(shape_data):
     X, y = shape_data

@@ -156,7 +156,8 @@ def test_windows_after_a_differencer_mask_the_lost_rows():
     np.testing.assert_array_equal(padding[5], [True, True, False])
 
 
-# Slow (about 45 s; test_recursive.py grid-searches the window in the default run): run with -m slow.
+# Slow (about 45 s): run with -m slow; test_recursive.py grid-searches the
+# window in the default run.
 @pytest.mark.slow
 def test_grid_search_over_window_and_units_on_sunspots():
     """One-step-ahead forecasting of yearly sunspots with a tuned window."""
