@@ -154,6 +154,8 @@ def test_clear_cache_drops_templates_and_fitted_models_still_work(data):
     np.testing.assert_array_equal(reg.predict(X), before)
 
 
+# Slow (about 25 s, 17 architectures compiled): run with -m slow.
+@pytest.mark.slow
 def test_a_grid_of_architectures_stays_in_the_cache(data):
     """D4: a grid over more architectures than the old cache held (16)
     compiles each architecture once: the first is still there at the end."""
