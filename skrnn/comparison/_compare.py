@@ -13,6 +13,7 @@ from sklearn.model_selection import TimeSeriesSplit
 from ..forecasting._intervals import check_coverage
 from ..forecasting._time import TimeAxis
 from ._inputs import (
+    _check_baseline,
     _check_horizon,
     _check_metrics,
     _check_models,
@@ -22,11 +23,11 @@ from ._metrics import METRICS, TIMINGS
 from ._panels import compare_panel, is_panel
 from ._report import ComparisonReport
 from ._tasks import (
-    _failures_table,
-    _fitted_facts,
+    _checked_failures,
+    _history_rows,
+    _result,
     _run,
     _settings_table,
-    _training_history,
 )
 
 __all__ = ["compare"]
@@ -165,19 +166,7 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
             f"points): {exc}"
         ) from exc
     y_pred = np.asarray(y_pred, dtype=np.float64).reshape(-1)
-    bad = int((~np.isfinite(y_pred)).sum())
-    history = _training_history(estimator)
-    return {
-        "y_pred": y_pred,
-        "fit_seconds": fitted - start,
-        "predict_seconds": done - fitted,
-        "history": history,
-        "facts": _fitted_facts(estimator, history),
-        "bounds": bounds,
-        "failure": f"{bad} of {len(y_pred)} forecasts are NaN or infinite"
-        if bad
-        else None,
-    }
+    return _result(estimator, y_pred, start, fitted, done, bounds=bounds)
 
 
 @dataclass(frozen=True)
@@ -225,14 +214,7 @@ def _prepare(
     y, X = _check_series(y, X)
     named = _check_models(models, seasonal_period)
     _check_interval_models(named, coverage)
-    names = [name for name, _ in named]
-    if baseline is None:
-        baseline = "AR(aic)" if "AR(aic)" in names else names[0]
-    elif baseline not in names:
-        raise ValueError(
-            f"`baseline` must be the name of one of the models ({', '.join(names)}). "
-            f"Got {baseline!r} instead."
-        )
+    baseline = _check_baseline(baseline, named)
     splits = _splits(cv, horizon, len(y))
     _check_train_sizes(named, splits)
     return _Setup(
@@ -272,15 +254,6 @@ def _forecast_rows(setup, task, result):
     return rows
 
 
-def _history_rows(task, result):
-    name, fold = task[:2]
-    curves = pd.DataFrame(result["history"])
-    curves.insert(0, "epoch", np.arange(1, len(curves) + 1))
-    curves.insert(0, "fold", fold)
-    curves.insert(0, "model", name)
-    return curves
-
-
 def _folds_table(setup):
     index, splits = setup.y.index, setup.splits
     return pd.DataFrame(
@@ -298,15 +271,8 @@ def _folds_table(setup):
 
 def _make_report(setup, tasks, results):
     """The report of the fits: scores, forecasts, curves, folds, settings."""
-    failures = _failures_table(tasks, results)
+    failures = _checked_failures(tasks, results, setup.named)
     names = [name for name, _ in setup.named]
-    if set(failures["model"]) == set(names):
-        first = failures.iloc[0]
-        raise ValueError(
-            "Every model failed, so there is nothing to compare: e.g. "
-            f"{first['model']!r} on fold {first['fold']}: {first['reason']}. Check "
-            "the series (its scale, its last values) and the models' settings."
-        )
     pairs = list(zip(tasks, results, strict=True))
     histories = [_history_rows(t, r) for t, r in pairs if r["history"]]
     splits = setup.splits

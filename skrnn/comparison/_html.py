@@ -340,9 +340,28 @@ _NAV = [
 ]
 
 
+def _page(report, title, heading, meta, nav, sections):
+    """The whole page: head, headline, the sections, the footer."""
+    from .. import __version__
+
+    today = datetime.date.today().isoformat()
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>skrnn comparison: {title}</title>"
+        f"<style>{CSS}</style></head><body><main>"
+        f"<h1>{heading}</h1>"
+        f'<p class="meta">{meta}</p><nav>{nav}</nav>'
+        f'<p class="headline">{escape(report._headline())}</p>'
+        + "".join(sections)
+        + f"<footer>Made with skrnn {escape(__version__)} on {today}. This file is "
+        "self-contained: figures are embedded and nothing is loaded from the "
+        "network.</footer></main></body></html>"
+    )
+
+
 def render(report):
     """The whole page as a string."""
-    from .. import __version__
 
     figures = report.plot()
     try:
@@ -356,21 +375,8 @@ def render(report):
         if (anchor != "training" or "training" in figures)
         and (anchor != "intervals" or report.coverage is not None)
     )
-    today = datetime.date.today().isoformat()
     name = escape(str(report.y.name or "y"))
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>skrnn comparison: {name}</title>"
-        f"<style>{CSS}</style></head><body><main>"
-        "<h1>Forecast comparison</h1>"
-        f'<p class="meta">{_meta(report)}</p><nav>{nav}</nav>'
-        f'<p class="headline">{escape(report._headline())}</p>'
-        + "".join(sections)
-        + f"<footer>Made with skrnn {escape(__version__)} on {today}. This file is "
-        "self-contained: figures are embedded and nothing is loaded from the "
-        "network.</footer></main></body></html>"
-    )
+    return _page(report, name, "Forecast comparison", _meta(report), nav, sections)
 
 
 # Rows of the per-series table; more series are summarised, not listed.
@@ -457,7 +463,6 @@ _PANEL_NAV = [
 
 def render_panel(report):
     """The page of a comparison on several series, as a string."""
-    from .. import __version__
 
     figures = report.plot()
     try:
@@ -501,17 +506,11 @@ def render_panel(report):
         for figure in figures.values():
             figure.clear()
     nav = "".join(f'<a href="#{anchor}">{label}</a>' for anchor, label in _PANEL_NAV)
-    today = datetime.date.today().isoformat()
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>skrnn comparison: {report.y.shape[1]} series</title>"
-        f"<style>{CSS}</style></head><body><main>"
-        "<h1>Forecast comparison on a panel</h1>"
-        f'<p class="meta">{_panel_meta(report)}</p><nav>{nav}</nav>'
-        f'<p class="headline">{escape(report._headline())}</p>'
-        + "".join(sections)
-        + f"<footer>Made with skrnn {escape(__version__)} on {today}. This file is "
-        "self-contained: figures are embedded and nothing is loaded from the "
-        "network.</footer></main></body></html>"
+    return _page(
+        report,
+        f"{report.y.shape[1]} series",
+        "Forecast comparison on a panel",
+        _panel_meta(report),
+        nav,
+        sections,
     )

@@ -159,3 +159,16 @@ def _min_train_size(model):
     if method is None:  # skrnn forecasters before min_train_size was public
         method = getattr(model, "_min_train_size", None)
     return None if method is None else int(method())
+
+
+def _check_baseline(baseline, named):
+    """The baseline's name: as given, or "AR(aic)" when there, else the first."""
+    names = [name for name, _ in named]
+    if baseline is None:
+        return "AR(aic)" if "AR(aic)" in names else names[0]
+    if baseline not in names:
+        raise ValueError(
+            f"`baseline` must be the name of one of the models ({', '.join(names)}). "
+            f"Got {baseline!r} instead."
+        )
+    return baseline

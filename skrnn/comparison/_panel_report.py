@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 
 from ._metrics import METRICS, TIMINGS, format_number, get_metric
-from ._report import ComparisonReport, _failure_sentence, _markdown
+from ._report import (
+    ComparisonReport,
+    _empty_failures,
+    _empty_settings,
+    _failure_sentence,
+    _Report,
+)
 from ._stats import _dm_test, _loss_differential
 
 __all__ = ["PanelComparisonReport"]
@@ -12,7 +18,7 @@ __all__ = ["PanelComparisonReport"]
 REPRESENTATIVES = ("best", "median", "worst")
 
 
-class PanelComparisonReport:
+class PanelComparisonReport(_Report):
     """Results of :func:`~skrnn.compare` on several series.
 
     Scores are per series (mean over folds), then summarised over series:
@@ -107,19 +113,8 @@ class PanelComparisonReport:
         self.baseline = baseline
         self.seasonal_period = seasonal_period
         self.horizon = horizon
-        self.settings = (
-            pd.DataFrame(
-                columns=["kind", "parameters", "fitted", "early_stopping", "epochs"],
-                index=pd.Index([], name="model"),
-            )
-            if settings is None
-            else settings
-        )
-        self.failures = (
-            pd.DataFrame(columns=["model", "fold", "reason"])
-            if failures is None
-            else failures
-        )
+        self.settings = _empty_settings() if settings is None else settings
+        self.failures = _empty_failures() if failures is None else failures
         self.notes = list(notes)
         # The single-series reports behind the figures, made when asked for.
         self._series_reports = {}
@@ -136,16 +131,6 @@ class PanelComparisonReport:
     def n_folds(self):
         """Number of folds of every series."""
         return int(self.folds["fold"].nunique())
-
-    @property
-    def _failed(self):
-        failed = set(self.failures["model"])
-        return [model for model in self.models if model in failed]
-
-    @property
-    def _networks(self):
-        trained = set(self.histories["model"])
-        return [model for model in self.models if model in trained]
 
     # -- tables ---------------------------------------------------------------
 
@@ -469,16 +454,6 @@ class PanelComparisonReport:
         shown.loc[self.baseline, [f"wins (of {n})", "DM stat", "DM p"]] = "baseline"
         return shown
 
-    def to_markdown(self):
-        """The summary table as Markdown.
-
-        Returns
-        -------
-        text : str
-            A Markdown table, one row per model, best first.
-        """
-        return _markdown(self._summary_strings())
-
     def plot(self, kind=None):
         """Draw the figures of the comparison (matplotlib, never shown on screen).
 
@@ -498,29 +473,7 @@ class PanelComparisonReport:
 
         return plot_panel(self, kind)
 
-    def to_html(self, path=None):
-        """The report as one self-contained HTML page.
-
-        Parameters
-        ----------
-        path : str or path-like, default=None
-            File to write (UTF-8). None returns the page instead.
-
-        Returns
-        -------
-        html : str or None
-            The page when ``path`` is None, else None.
-        """
+    def _render(self):
         from ._html import render_panel
 
-        page = render_panel(self)
-        if path is None:
-            return page
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        return None
-
-    def _repr_html_(self):
-        from ._html import summary_table
-
-        return summary_table(self)
+        return render_panel(self)

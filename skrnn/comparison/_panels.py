@@ -18,15 +18,21 @@ from sklearn.base import clone
 
 from ..forecasting._panel import _dict_to_frame, parse_target
 from ..forecasting._time import TimeAxis
-from ._inputs import _check_horizon, _check_metrics, _check_models, _min_train_size
+from ._inputs import (
+    _check_baseline,
+    _check_horizon,
+    _check_metrics,
+    _check_models,
+    _min_train_size,
+)
 from ._metrics import METRICS
 from ._panel_report import PanelComparisonReport
 from ._tasks import (
-    _failures_table,
-    _fitted_facts,
+    _checked_failures,
+    _history_rows,
+    _result,
     _run,
     _settings_table,
-    _training_history,
 )
 
 __all__ = ["compare_panel", "is_panel"]
@@ -198,14 +204,7 @@ def _prepare_panel(models, y, X, horizon, cv, metrics, baseline, seasonal_period
     metrics = _check_metrics(metrics)
     y, X, target = _check_panel(y, X)
     named = _check_models(models, seasonal_period)
-    names = [name for name, _ in named]
-    if baseline is None:
-        baseline = "AR(aic)" if "AR(aic)" in names else names[0]
-    elif baseline not in names:
-        raise ValueError(
-            f"`baseline` must be the name of one of the models ({', '.join(names)}). "
-            f"Got {baseline!r} instead."
-        )
+    baseline = _check_baseline(baseline, named)
     starts, cuts = _panel_cuts(y, target, cv, horizon)
     _check_train_sizes(named, cuts, starts, target)
     _check_scales(y, starts, cuts, metrics, seasonal_period, target)
@@ -250,18 +249,7 @@ def _fit_forecast(name, fold, model, setup):
             "must fit several series at once (a wide DataFrame or a dict of "
             "Series) and forecast each of them."
         ) from exc
-    bad = int((~np.isfinite(y_pred)).sum())
-    history = _training_history(estimator)
-    return {
-        "y_pred": y_pred,
-        "fit_seconds": fitted - start,
-        "predict_seconds": done - fitted,
-        "history": history,
-        "facts": _fitted_facts(estimator, history),
-        "failure": f"{bad} of {y_pred.size} forecasts are NaN or infinite"
-        if bad
-        else None,
-    }
+    return _result(estimator, y_pred, start, fitted, done)
 
 
 def _by_series(forecasts, names, h):
@@ -296,18 +284,12 @@ def _folds_table(setup):
 
 
 def _make_panel_report(setup, tasks, results):
-    failures = _failures_table(tasks, results)
+    failures = _checked_failures(tasks, results, setup.named)
     names = [name for name, _ in setup.named]
-    if set(failures["model"]) == set(names):
-        first = failures.iloc[0]
-        raise ValueError(
-            "Every model failed, so there is nothing to compare: e.g. "
-            f"{first['model']!r} on fold {first['fold']}: {first['reason']}. Check "
-            "the series (their scale, their last values) and the models' settings."
-        )
     values, h, m = setup.y.to_numpy(), setup.horizon, setup.seasonal_period
     scores, forecasts, timings, histories = [], [], [], []
-    for (name, fold, *_), result in zip(tasks, results, strict=True):
+    for task, result in zip(tasks, results, strict=True):
+        name, fold = task[:2]
         timings.append((name, fold, result["fit_seconds"], result["predict_seconds"]))
         for j, key in enumerate(setup.y.columns):
             cut, begin = int(setup.cuts[fold, j]), int(setup.starts[j])
@@ -333,11 +315,7 @@ def _make_panel_report(setup, tasks, results):
                 )
             )
         if result["history"]:
-            curves = pd.DataFrame(result["history"])
-            curves.insert(0, "epoch", np.arange(1, len(curves) + 1))
-            curves.insert(0, "fold", fold)
-            curves.insert(0, "model", name)
-            histories.append(curves)
+            histories.append(_history_rows(task, result))
     return PanelComparisonReport(
         scores=pd.DataFrame(
             scores, columns=["model", "series", "fold", "metric", "value"]

@@ -31,7 +31,77 @@ def _markdown(frame):
     return "\n".join(lines)
 
 
-class ComparisonReport:
+class _Report:
+    """What every comparison report shares: its failed and trained models,
+    and its renderings (``_summary_strings`` and ``_render`` are each
+    report's own)."""
+
+    @property
+    def _failed(self):
+        """Models with a failed fold, in the order given."""
+        failed = set(self.failures["model"])
+        return [model for model in self.models if model in failed]
+
+    @property
+    def _networks(self):
+        """Models that recorded training curves, in the order given."""
+        trained = set(self.histories["model"])
+        return [model for model in self.models if model in trained]
+
+    def to_markdown(self):
+        """The summary table as Markdown.
+
+        Model names are text: Markdown's special characters in them are
+        escaped. A model that failed in some fold shows "failed" as its rank.
+
+        Returns
+        -------
+        text : str
+            A Markdown table, one row per model, best first.
+        """
+        return _markdown(self._summary_strings())
+
+    def to_html(self, path=None):
+        """The report as one self-contained HTML page.
+
+        Figures are embedded as PNG data URIs and styles are inline, so the
+        file opens offline and can be mailed or attached as it is.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            File to write (UTF-8). None returns the page instead.
+
+        Returns
+        -------
+        html : str or None
+            The page when ``path`` is None, else None.
+        """
+        page = self._render()
+        if path is None:
+            return page
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(page)
+        return None
+
+    def _repr_html_(self):
+        from ._html import summary_table
+
+        return summary_table(self)
+
+
+def _empty_settings():
+    return pd.DataFrame(
+        columns=["kind", "parameters", "fitted", "early_stopping", "epochs"],
+        index=pd.Index([], name="model"),
+    )
+
+
+def _empty_failures():
+    return pd.DataFrame(columns=["model", "fold", "reason"])
+
+
+class ComparisonReport(_Report):
     """Results of :func:`~skrnn.compare`: scores, forecasts, tests and figures.
 
     Every table is computed from the stored forecasts, so it can be checked
@@ -133,19 +203,8 @@ seasonal_period, horizon, settings, failures, notes, coverage
         self.baseline = baseline
         self.seasonal_period = seasonal_period
         self.horizon = horizon
-        self.settings = (
-            pd.DataFrame(
-                columns=["kind", "parameters", "fitted", "early_stopping", "epochs"],
-                index=pd.Index([], name="model"),
-            )
-            if settings is None
-            else settings
-        )
-        self.failures = (
-            pd.DataFrame(columns=["model", "fold", "reason"])
-            if failures is None
-            else failures
-        )
+        self.settings = _empty_settings() if settings is None else settings
+        self.failures = _empty_failures() if failures is None else failures
         self.notes = list(notes)
         self.coverage = coverage
 
@@ -173,18 +232,6 @@ seasonal_period, horizon, settings, failures, notes, coverage
         row = self.folds.iloc[fold]
         start = self.y.index.get_loc(row["train_start"])
         return self.y.to_numpy()[start : start + row["n_train"]]
-
-    @property
-    def _failed(self):
-        """Models with a failed fold, in the order given."""
-        failed = set(self.failures["model"])
-        return [model for model in self.models if model in failed]
-
-    @property
-    def _networks(self):
-        """Models that recorded training curves, in the order given."""
-        trained = set(self.histories["model"])
-        return [model for model in self.models if model in trained]
 
     def _pooled_errors(self, model):
         """Forecast errors of ``model`` over all folds, in time order."""
@@ -512,18 +559,10 @@ seasonal_period, horizon, settings, failures, notes, coverage
         shown.loc[self.baseline, ["DM stat", "DM p"]] = "baseline"
         return shown
 
-    def to_markdown(self):
-        """The summary table as Markdown.
+    def _render(self):
+        from ._html import render
 
-        Model names are text: Markdown's special characters in them are
-        escaped. A model that failed in some fold shows "failed" as its rank.
-
-        Returns
-        -------
-        text : str
-            A Markdown table, one row per model, best first.
-        """
-        return _markdown(self._summary_strings())
+        return render(self)
 
     def plot(self, kind=None):
         """Draw the figures of the comparison (matplotlib, never shown on screen).
@@ -542,36 +581,6 @@ seasonal_period, horizon, settings, failures, notes, coverage
         from ._plots import plot
 
         return plot(self, kind)
-
-    def to_html(self, path=None):
-        """The report as one self-contained HTML page.
-
-        Figures are embedded as PNG data URIs and styles are inline, so the
-        file opens offline and can be mailed or attached as it is.
-
-        Parameters
-        ----------
-        path : str or path-like, default=None
-            File to write (UTF-8). None returns the page instead.
-
-        Returns
-        -------
-        html : str or None
-            The page when ``path`` is None, else None.
-        """
-        from ._html import render
-
-        page = render(self)
-        if path is None:
-            return page
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        return None
-
-    def _repr_html_(self):
-        from ._html import summary_table
-
-        return summary_table(self)
 
 
 def _failure_sentence(failures, failed):

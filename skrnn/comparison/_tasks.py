@@ -2,6 +2,7 @@
 
 import threading
 
+import numpy as np
 import pandas as pd
 from joblib import Parallel
 
@@ -145,3 +146,44 @@ def _failures_table(tasks, results):
         if result["failure"] is not None
     ]
     return pd.DataFrame(rows, columns=["model", "fold", "reason"])
+
+
+def _result(estimator, y_pred, start, fitted, done, **extra):
+    """What one (model, fold) fit records: forecasts, times, curves, facts,
+    and why it failed (forecasts that are not finite), or None."""
+    bad = int((~np.isfinite(y_pred)).sum())
+    history = _training_history(estimator)
+    return {
+        "y_pred": y_pred,
+        "fit_seconds": fitted - start,
+        "predict_seconds": done - fitted,
+        "history": history,
+        "facts": _fitted_facts(estimator, history),
+        **extra,
+        "failure": f"{bad} of {y_pred.size} forecasts are NaN or infinite"
+        if bad
+        else None,
+    }
+
+
+def _checked_failures(tasks, results, named):
+    """The failures table; an error when every model failed."""
+    failures = _failures_table(tasks, results)
+    if set(failures["model"]) == {name for name, _ in named}:
+        first = failures.iloc[0]
+        raise ValueError(
+            "Every model failed, so there is nothing to compare: e.g. "
+            f"{first['model']!r} on fold {first['fold']}: {first['reason']}. Check "
+            "the data (its scale, its last values) and the models' settings."
+        )
+    return failures
+
+
+def _history_rows(task, result):
+    """The training curves of one fit, with its model and fold."""
+    name, fold = task[:2]
+    curves = pd.DataFrame(result["history"])
+    curves.insert(0, "epoch", np.arange(1, len(curves) + 1))
+    curves.insert(0, "fold", fold)
+    curves.insert(0, "model", name)
+    return curves

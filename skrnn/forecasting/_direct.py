@@ -9,7 +9,6 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import clone
 from sklearn.multioutput import MultiOutputRegressor
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval
 
@@ -299,16 +298,7 @@ class DirectForecaster(RecursiveForecaster):
         return super()._choose_window(z[: len(z) - horizon + 1])
 
     def _fit(self, y, exog):
-        lost = self._choose_structure(y)
-        z, self.differencer_, self.target_scaler_ = self._transform_target(y, lost)
-        if exog is not None:
-            exog = exog[lost:]
-        self.exog_scaler_ = None
-        if self.scale and exog is not None:
-            self.exog_scaler_ = StandardScaler().fit(exog)
-            exog = self.exog_scaler_.transform(exog)
-        if exog is None:
-            exog = np.empty((len(z), 0))
+        z, exog = self._transform(y, exog)
         # Regressors of time points X does not give: their (scaled) mean.
         self._exog_fill = exog.mean(axis=0) if len(exog) else np.zeros(0)
 

@@ -348,17 +348,22 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             z = scaler.transform(z)
         return z, differencer, scaler
 
-    def _fit(self, y, exog):
+    def _transform(self, y, exog):
+        """Choose the structure on ``y``, then the transformed target ``z``
+        and the regressors of its rows (scaled; no columns without any)."""
         lost = self._choose_structure(y)
         z, self.differencer_, self.target_scaler_ = self._transform_target(y, lost)
-        if exog is not None:
-            exog = exog[lost:]
         self.exog_scaler_ = None
-        if self.scale and exog is not None:
+        if exog is None:
+            return z, np.empty((len(z), 0))
+        exog = exog[lost:]
+        if self.scale:
             self.exog_scaler_ = StandardScaler().fit(exog)
             exog = self.exog_scaler_.transform(exog)
-        if exog is None:
-            exog = np.empty((len(z), 0))
+        return z, exog
+
+    def _fit(self, y, exog):
+        z, exog = self._transform(y, exog)
 
         estimator = (
             clone(self.estimator)
