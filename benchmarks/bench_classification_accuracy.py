@@ -77,14 +77,17 @@ DTW_RECOMPUTED = ("GunPoint", "ItalyPowerDemand", "BasicMotions")
 # Two variants of the default, each one documented knob away from it.
 VARIANTS = {
     "default": {},
-    "GRU": {"cell": "gru"},
+    "no dropout": {"layer_dropout": 0.0},
     "FCN only": {"units": ()},
 }
 VARIANT_DOC = {
     "default": "`RNNClassifier(random_state=seed)`: normalize='sequence', "
     "conv_filters=(64, 64, 64), conv_kernel_size=(8, 5, 3), "
-    "conv_strides='auto', LSTM(32), epochs='auto'",
-    "GRU": "`RNNClassifier('gru')`: a GRU instead of the LSTM",
+    "conv_strides='auto', LSTM(32), layer_dropout='auto' (Dropout(0.8) on the "
+    "LSTM's summary where it joins the pooled convolution features), "
+    "epochs='auto'",
+    "no dropout": "`RNNClassifier(layer_dropout=0.0)`: the default without its "
+    "dropout (the default before 2026-12-03)",
     "FCN only": "`RNNClassifier(units=())`: no recurrent layer, the "
     "convolution blocks and their average over time alone",
 }

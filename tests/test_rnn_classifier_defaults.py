@@ -44,6 +44,7 @@ def test_defaults_are_normalised_conv_lstm():
     assert params["conv_kernel_size"] == (8, 5, 3)
     assert params["conv_strides"] == "auto"
     assert params["epochs"] == "auto"
+    assert params["layer_dropout"] == "auto"
     # The regressor shares the convolution knobs, off by default, and has no
     # per-sequence normalisation: a window's level is what it forecasts.
     reg = RNNRegressor().get_params()
@@ -51,6 +52,38 @@ def test_defaults_are_normalised_conv_lstm():
     assert "normalize" not in reg
     assert reg["epochs"] == 100
     assert reg["conv_strides"] == 1
+    assert reg["layer_dropout"] == 0.0
+
+
+def test_auto_layer_dropout_drops_the_recurrent_branch_only(shape_data):
+    import keras
+
+    X, y = shape_data
+    clf = RNNClassifier(**{**SMALL, "units": (4, 4)}).fit(X, y)
+    drops = [
+        layer for layer in clf.model_.layers if isinstance(layer, keras.layers.Dropout)
+    ]
+    # One Dropout(0.8), on the last recurrent state where it joins the
+    # pooled convolution features; none between the recurrent layers.
+    assert [(layer.name, layer.rate) for layer in drops] == [("recurrent_dropout", 0.8)]
+    assert clf.model_.get_layer("conv_concat").input[0].name == drops[0].output.name
+    # Without a convolution branch, or without a recurrent one, "auto" adds
+    # none, and a rate means what it always meant: one Dropout per layer.
+    for params in ({"conv_filters": ()}, {"units": ()}, {"layer_dropout": 0.0}):
+        model = RNNClassifier(**{**SMALL, **params}).fit(X, y)
+        assert not [
+            layer
+            for layer in model.model_.layers
+            if isinstance(layer, keras.layers.Dropout)
+        ]
+    rate = RNNClassifier(**{**SMALL, "units": (4, 4)}, layer_dropout=0.3).fit(X, y)
+    names = [layer.name for layer in rate.model_.layers]
+    assert "recurrent_dropout" not in names
+    assert {"lstm_0_dropout", "lstm_1_dropout"} <= set(names)
+    # The branch dropout is seeded (the same fit twice) and off at predict.
+    again = clone(clf).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(clf.predict_proba(X), clf.predict_proba(X))
 
 
 @pytest.mark.parametrize(
@@ -131,7 +164,9 @@ def test_normalize_is_the_same_in_fit_and_predict(shape_data):
 
 def test_normalize_learns_shapes_that_raw_input_hides(shape_data):
     X, y = shape_data
-    params = dict(SMALL, epochs=60, conv_filters=(8,), units=8)
+    # 60 epochs of one batch: too few steps for the recurrent branch to
+    # learn through the default dropout of 0.8 ("auto"), enough without it.
+    params = dict(SMALL, epochs=60, conv_filters=(8,), units=8, layer_dropout=0.0)
     normalised = RNNClassifier(**params).fit(X[:32], y[:32])
     assert normalised.score(X[32:], y[32:]) >= 0.9
 
@@ -203,6 +238,7 @@ def test_regressor_takes_the_conv_front_end():
         (dict(conv_strides=1.5), InvalidParameterError, "conv_strides"),
         (dict(conv_strides="half"), InvalidParameterError, "conv_strides"),
         (dict(epochs="many"), InvalidParameterError, "epochs"),
+        (dict(layer_dropout="LSTM-FCN"), InvalidParameterError, "layer_dropout"),
         (dict(units=(), conv_filters=()), ValueError, "at least one layer"),
         (dict(units=(), attention=True), ValueError, "attention"),
     ],

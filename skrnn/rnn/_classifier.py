@@ -31,6 +31,17 @@ _CONV_NOTE = (
     "        for none."
 )
 
+_DROPOUT_NOTE = (
+    "\n        The classifier's default: beside its convolution front-end, the\n"
+    "        recurrent branch would otherwise drown out the convolution\n"
+    "        features on small training sets (benchmarks/results/\n"
+    "        classification_accuracy.md)."
+)
+
+_NETWORK_DOC = network_parameters_doc(
+    "(64, 64, 64)", "(8, 5, 3)", '"auto"', _CONV_NOTE, '"auto"', _DROPOUT_NOTE
+)
+
 
 class RNNClassifier(ClassifierMixin, _BaseRNN):
     __doc__ = f"""Recurrent neural network classifier (SimpleRNN, LSTM or GRU).
@@ -41,7 +52,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
 
     Parameters
     ----------
-{network_parameters_doc("(64, 64, 64)", "(8, 5, 3)", '"auto"', _CONV_NOTE)}
+{_NETWORK_DOC}
     loss : {{"sparse_categorical_crossentropy"}} or callable, \
 default="sparse_categorical_crossentropy"
         Keras loss to minimise; a callable receives the class indices
@@ -141,7 +152,7 @@ default="sparse_categorical_crossentropy"
         bidirectional=False,
         dropout=0.0,
         recurrent_dropout=0.0,
-        layer_dropout=0.0,
+        layer_dropout="auto",
         activation="tanh",
         dense_units=(),
         dense_activation="relu",

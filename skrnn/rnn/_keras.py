@@ -430,14 +430,16 @@ def build_network(spec, seed=None):
             x = layer_dropout(f"{spec.cell}_{i}_dropout")(x)
         if spec.attention:
             x = AttentionPooling(seed=seeds.draw(), name="attention")(x)
-        if pooled is not None:
+        if pooled is not None and spec.units:
             # LSTM-FCN's two branches: the recurrent summary beside the
             # convolution features averaged over time.
-            x = (
-                layers.Concatenate(name="conv_concat")([x, pooled])
-                if spec.units
-                else pooled
-            )
+            if spec.branch_dropout:
+                x = layers.Dropout(
+                    spec.branch_dropout, seed=seeds.draw(), name="recurrent_dropout"
+                )(x)
+            x = layers.Concatenate(name="conv_concat")([x, pooled])
+        elif pooled is not None:
+            x = pooled
         for i, width in enumerate(spec.dense_units):
             x = layers.Dense(
                 width,

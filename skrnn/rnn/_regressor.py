@@ -58,6 +58,11 @@ _TRAINING_DOC = training_parameters_doc(
     '"mse", "rmse", "mae", "r2"', "100", "", stopping=_STOPPING_DOC
 )
 
+_DROPOUT_NOTE = (
+    "\n        Off by default like ``dropout``: dropout helps large networks on\n"
+    "        little data and slows the learning of small ones."
+)
+
 
 class RNNRegressor(RegressorMixin, _BaseRNN):
     __doc__ = f"""Recurrent neural network regressor (SimpleRNN, LSTM or GRU).
@@ -67,7 +72,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
     Parameters
     ----------
-{network_parameters_doc("()", "8", "1", " Off by default.")}
+{network_parameters_doc("()", "8", "1", " Off by default.", "0.0", _DROPOUT_NOTE)}
     loss : {{"mse", "mae", "huber", "log_cosh"}} or callable, default="mse"
         Keras loss to minimise.
 

@@ -83,6 +83,9 @@ class NetworkSpec:
     conv_filters: tuple = ()
     conv_kernel_size: tuple = ()
     conv_strides: tuple = ()
+    # Rate of a Dropout on the recurrent summary where it joins the
+    # convolution features (layer_dropout="auto"); 0 for none.
+    branch_dropout: float = 0.0
     # "sequence": z-normalise every sequence per feature inside the network.
     normalize: Any = None
     # One output per time step (Keras's return_sequences): the recurrent
