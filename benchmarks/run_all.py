@@ -144,8 +144,8 @@ BENCHMARKS = {
         False,
     ),
     "compare_speed": (
-        "time of the default compare() on airline (vs the defaults before) "
-        "and on a 2,284-point weekly series",
+        "time of the default compare() on airline and a 2,284-point weekly "
+        "series, vs the training of 2026-12-02 in the same run",
         ["compare_speed"],
         "speed",
         False,

@@ -200,3 +200,27 @@ def test_gallery_example_runs(path, tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+# -- the benchmark pages -------------------------------------------------------
+
+
+def test_wrapped_markdown_list_items_stay_one_item():
+    # Runs where the docs' dependencies are installed (CI builds the docs
+    # after the tests, so there the -W build checks the pages as well).
+    pytest.importorskip("sphinx")
+    sys.path.insert(0, str(DOCS / "sphinxext"))
+    try:
+        from skrnn_docs import markdown_to_rst
+    finally:
+        sys.path.remove(str(DOCS / "sphinxext"))
+    text = "Intro.\n\n* `a`: first,\n  wrapped `b`;\n* second.\n\nAfter.\n"
+    assert markdown_to_rst(text) == [
+        "Intro.",
+        "",
+        "- ``a``: first, wrapped ``b``;",
+        "- second.",
+        "",
+        "After.",
+        "",
+    ]

@@ -8,6 +8,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LinearRegression
 
 from skrnn import RecursiveForecaster, RNNRegressor
+from skrnn.forecasting import _auto
 from skrnn.forecasting._auto import (
     ar_order,
     choose_differencing,
@@ -60,6 +61,28 @@ def test_a_stationary_series_is_not_differenced():
     for t in range(1, 300):
         y[t] = 0.5 * y[t - 1] + e[t]
     assert choose_differencing(y[:, None], [(0, False), (1, False)], None) == (0, False)
+
+
+def test_a_choice_on_the_same_series_is_remembered(monkeypatch):
+    """The networks of one fold choose once: same series, same answer,
+    computed once; another series is chosen afresh."""
+    runs = []
+    choose = _auto._choose_differencing
+
+    def counted(*args):
+        runs.append(args[0].copy())
+        return choose(*args)
+
+    monkeypatch.setattr(_auto, "_choose_differencing", counted)
+    monkeypatch.setattr(_auto, "_CHOICES", type(_auto._CHOICES)())
+    y = _seasonal_trend()
+    candidates = [(0, False), (0, True)]
+    first = choose_differencing(y, candidates, 12)
+    assert choose_differencing(y.copy(), candidates, 12) == first
+    assert len(runs) == 1
+    choose_differencing(y[1:], candidates, 12)
+    choose_differencing(y, candidates, 6)
+    assert len(runs) == 3
 
 
 def test_a_single_candidate_is_taken_as_is():

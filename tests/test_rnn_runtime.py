@@ -207,10 +207,44 @@ def _body_with_a_python_op(x):
     )(x)
 
 
-def test_a_network_xla_cannot_compile_trains_in_the_plain_graph(data):
+def test_fits_switch_to_xla_once_they_run_long(data, monkeypatch):
+    """Rent or buy: a fit trains in the plain graph until it has run
+    XLA_AFTER_TIMESTEPS time steps, then compiles; the switch depends on the
+    fit alone, so a seeded fit gives the same model whatever ran before."""
+    X, y = data  # 48 samples of 6 steps: 2 batches, 12 time steps an epoch
+    monkeypatch.setattr(_keras, "XLA_AFTER_TIMESTEPS", 24)
+    paths = []
+    train_epoch = _keras._Template.train_epoch
+
+    def recorded(self, *args):
+        paths.append(args[-1])
+        return train_epoch(self, *args)
+
+    monkeypatch.setattr(_keras._Template, "train_epoch", recorded)
+    clear_cache()
+    settings = {  # every sample trains, for every epoch asked
+        "units": 4,
+        "random_state": 0,
+        "early_stopping": False,
+        "validation_fraction": 0.0,
+    }
+    first = RNNRegressor(epochs=4, **settings).fit(X, y)
+    assert paths == [False, False, True, True]
+    again = RNNRegressor(epochs=4, **settings).fit(X, y)  # XLA compiled by now
+    assert paths[4:] == [False, False, True, True]
+    np.testing.assert_array_equal(first.predict(X), again.predict(X))
+    # Switching to XLA mid-fit trains the model the graph alone trains.
+    monkeypatch.setattr(_keras, "XLA_AFTER_TIMESTEPS", 10**9)
+    graph_only = RNNRegressor(epochs=4, **settings).fit(X, y)
+    np.testing.assert_allclose(
+        first.history_["loss"], graph_only.history_["loss"], rtol=1e-4
+    )
+
+
+def test_a_network_xla_cannot_compile_trains_in_the_plain_graph(data, monkeypatch):
     """Training steps are XLA-compiled; a body XLA refuses still trains."""
     X, y = data
-    assert _keras.XLA_MIN_STEPS <= 10 * 2  # 10 epochs of 2 batches: XLA
+    monkeypatch.setattr(_keras, "XLA_AFTER_TIMESTEPS", 0)  # XLA from the first epoch
     reg = RNNRegressor(network=_body_with_a_python_op, epochs=10, random_state=0)
     reg.fit(X, y)
     assert np.isfinite(reg.predict(X)).all()

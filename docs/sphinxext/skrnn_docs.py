@@ -99,8 +99,15 @@ def markdown_to_rst(text, *, heading="rubric"):
             continue
         if _LIST_ITEM.match(line):
             while i < len(lines) and _LIST_ITEM.match(lines[i]):
-                out.append("- " + _inline(_LIST_ITEM.sub("", lines[i]).strip()))
+                item = [_LIST_ITEM.sub("", lines[i]).strip()]
                 i += 1
+                # Indented lines continue the item (an item wrapped in the file).
+                while i < len(lines) and lines[i][:1].isspace() and lines[i].strip():
+                    if _LIST_ITEM.match(lines[i]):
+                        break
+                    item.append(lines[i].strip())
+                    i += 1
+                out.append("- " + _inline(" ".join(item)))
             out.append("")
             continue
         paragraph = []

@@ -4,7 +4,10 @@ Everything here looks only at the training series given to ``fit``, so the
 choices are part of the model and are re-made on every training fold.
 """
 
+import collections
 import contextlib
+import hashlib
+import threading
 import warnings
 
 import numpy as np
@@ -141,6 +144,34 @@ def choose_differencing(y, candidates, seasonal_period, *, n_origins=3):
     """
     if len(candidates) == 1:
         return candidates[0]
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    key = (
+        hashlib.blake2b(y.tobytes(), digest_size=16).digest(),
+        y.shape,
+        tuple(candidates),
+        seasonal_period,
+        n_origins,
+    )
+    with _CHOICES_LOCK:
+        if key in _CHOICES:
+            _CHOICES.move_to_end(key)
+            return _CHOICES[key]
+    choice = _choose_differencing(y, candidates, seasonal_period, n_origins)
+    with _CHOICES_LOCK:
+        _CHOICES[key] = choice
+        while len(_CHOICES) > _MAX_CHOICES:
+            _CHOICES.popitem(last=False)
+    return choice
+
+
+# The forecasters of one comparison, or of a grid over network settings, make
+# the same choice on the same training fold: the latest choices are kept.
+_CHOICES = collections.OrderedDict()
+_CHOICES_LOCK = threading.Lock()
+_MAX_CHOICES = 64
+
+
+def _choose_differencing(y, candidates, seasonal_period, n_origins):
     steps = seasonal_period or 8
     n = len(y)
     spread = y.std(axis=0)

@@ -648,28 +648,42 @@ class _Template:
             )
             return loss
 
+        self.pads_last_batch = _can_pad_batches(spec)
+
         def epoch_of(step):
             @tf.function(input_signature=[x_spec, y_spec, w_spec, index_spec, scalar])
             def train_epoch(x, y, w, order, batch_size):
                 n = tf.shape(order)[0]
                 total = tf.constant(0.0)
                 for start in tf.range(0, n, batch_size):
-                    batch = order[start : tf.minimum(start + batch_size, n)]
-                    loss = step(
-                        tf.gather(x, batch), tf.gather(y, batch), tf.gather(w, batch)
-                    )
-                    total += loss * tf.cast(tf.shape(batch)[0], tf.float32)
+                    if self.pads_last_batch:
+                        # Always batch_size samples: past the end, copies of
+                        # earlier ones at weight 0, and the real ones weighted
+                        # up so that the loss (a sum over the batch size) is
+                        # their mean, as without the copies.
+                        index = start + tf.range(batch_size)
+                        real = tf.cast(index < n, tf.float32)
+                        batch = tf.gather(order, tf.math.floormod(index, n))
+                        size = tf.reduce_sum(real)
+                        scale = real * tf.cast(batch_size, tf.float32) / size
+                        wb = tf.gather(w, batch) * scale
+                    else:
+                        batch = order[start : tf.minimum(start + batch_size, n)]
+                        size = tf.cast(tf.shape(batch)[0], tf.float32)
+                        wb = tf.gather(w, batch)
+                    loss = step(tf.gather(x, batch), tf.gather(y, batch), wb)
+                    total += loss * size
                 return total / tf.cast(n, tf.float32)
 
             return train_epoch
 
         # Each batch step is compiled by XLA (once per batch shape: the full
-        # batches and the last one), which fuses the many small ops of a
-        # recurrent step: ~2.4x faster training on CPU
-        # (benchmarks/results/fit_overhead.md). Compiling costs a fraction of
-        # a second per shape, so short fits skip it (XLA_MIN_STEPS). A
-        # `network` body with an op XLA cannot compile falls back to the
-        # plain graph (see train_epoch).
+        # batches, and the last one where it is not padded), which fuses the
+        # many small ops of a recurrent step: ~2.4x faster training on CPU
+        # (benchmarks/results/fit_overhead.md). Compiling costs seconds, so a
+        # fit switches to it only once it has shown to be long (see
+        # XLA_AFTER_TIMESTEPS). A `network` body with an op XLA cannot
+        # compile falls back to the plain graph (see train_epoch).
         self._epoch_xla = epoch_of(tf.function(train_step, jit_compile=True))
         self._epoch_graph = epoch_of(train_step)
         self._use_xla = True
@@ -837,10 +851,38 @@ def clear_templates():
     _READS_ANY_LENGTH.clear()
 
 
-# Fits of fewer batch steps than this (smoke tests, a quick look) train in
-# the plain graph: XLA's compilation, a fraction of a second per shape, would
-# cost them more than it saves. Every fit at the default 100 epochs uses XLA.
-XLA_MIN_STEPS = 20
+# A fit trains in the plain graph at first and compiles its batch steps with
+# XLA once they have run this many time steps of the recurrence (batch steps
+# times sequence length): the rent-or-buy rule. XLA compiles in 1.5-3 s
+# per template and batch shape, then saves 2.5-10 ms per batch step, more
+# for longer sequences (graph ops run once per time step); it paid after
+# 4,600-18,000 time steps (LSTM(32), windows 13 and 60, 100 and 1,000
+# samples). A fit that early stopping ends sooner (a 144-point series:
+# ~12 epochs of 4 batches of 13 steps) never pays the compilation; a long
+# one pays at most the graph's extra time for these steps on top. The switch
+# depends on the fit alone, never on what the process compiled before: XLA
+# and the graph round float32 differently, and a seeded fit must give the
+# same model whatever ran before it.
+XLA_AFTER_TIMESTEPS = 5_000
+
+
+def _can_pad_batches(spec):
+    """Whether padding the last batch of an epoch leaves training unchanged.
+
+    A padded batch has one shape for every number of samples, so XLA compiles
+    once per template, not again for each training-set size (the folds of a
+    cross-validation). Not where a layer uses batch statistics (the
+    convolution blocks' BatchNormalization, a ``network`` body), where a mask
+    reaches the loss (per-step outputs: Keras divides by the unmasked steps
+    of the whole batch), or where the loss may reduce otherwise than by the
+    mean over the batch (a loss that is not named by a string).
+    """
+    return (
+        not spec.conv_filters
+        and spec.network is None
+        and not spec.return_sequences
+        and isinstance(spec.loss, str)
+    )
 
 
 class TrainingDiverged(FloatingPointError):
@@ -989,7 +1031,8 @@ def fit(
     monitor = "loss" if val_data is None else "val_loss"
     best, best_state, wait = np.inf, None, 0
     n_train = len(train_data[0])
-    xla = epochs * -(-n_train // batch_size) >= XLA_MIN_STEPS
+    # Time steps of the recurrence per epoch (see XLA_AFTER_TIMESTEPS).
+    epoch_timesteps, timesteps_run = -(-n_train // batch_size) * X.shape[1], 0
     with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
         # The scale divergence is judged on: the loss of the random initial
@@ -1011,9 +1054,11 @@ def fit(
                 hooks.on_epoch_begin(epoch)
                 order = rng.permutation(n_train) if shuffle else np.arange(n_train)
                 order = order.astype(np.int32)
+                xla = timesteps_run >= XLA_AFTER_TIMESTEPS
                 loss = float(
                     template.train_epoch(x_t, y_t, w_t, order, batch_size, xla)
                 )
+                timesteps_run += epoch_timesteps
                 history["loss"].append(loss)
                 if val_data is not None:
                     history["val_loss"].append(_chunked_loss(template, val_data))
