@@ -27,6 +27,7 @@ FAST_RNN = dict(
 
 ESTIMATORS = [
     RNNRegressor(**FAST_RNN),
+    RNNRegressor(decoder=True, **FAST_RNN),
     RNNClassifier(**FAST_RNN),
     Differencer(),
     Differencer(order=1, seasonal_period=3),

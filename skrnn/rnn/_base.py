@@ -916,6 +916,12 @@ class _BaseRNN(BaseEstimator):
                 "vector, but return_sequences=True needs one output per time "
                 "step. Set attention=False or return_sequences=False."
             )
+        if self.return_sequences and self._decoder():
+            raise ValueError(
+                "`decoder` reads the outputs of one sequence as a sequence of "
+                "their own, but return_sequences=True gives one output per "
+                "input time step. Set decoder=False or return_sequences=False."
+            )
         if not units and self.attention:
             raise ValueError(
                 "`attention` pools the states of the recurrent layers, but "
@@ -1009,6 +1015,7 @@ class _BaseRNN(BaseEstimator):
             return_sequences=self.return_sequences,
             embedding_dim=self.embedding_dim,
             vocabulary_size=self.vocabulary_size_ if tokens else 0,
+            decoder=self._decoder(),
         )
         initial_weights = None
         if warm:
@@ -1096,6 +1103,10 @@ class _BaseRNN(BaseEstimator):
     def _linear_steps(self):
         """Time steps a linear skip connection reads (0: none); see RNNRegressor."""
         return 0
+
+    def _decoder(self):
+        """Whether a recurrent decoder reads the outputs; see RNNRegressor."""
+        return False
 
     def _normalize(self):
         """How the network normalises its input sequences (None: not)."""

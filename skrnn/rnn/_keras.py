@@ -448,6 +448,10 @@ def build_network(spec, seed=None):
                 **seeds.kernel(),
             )(x)
             x = layer_dropout(f"dense_{i}_dropout")(x)
+    if spec.decoder:
+        return keras.Model(
+            inputs, _decoder_head(spec, inputs, x, seeds), name=spec.name
+        )
     if spec.linear_steps and spec.return_sequences:
         # Per step, the output at each step is linear in the network's
         # features there and the input values of that step.
@@ -465,6 +469,37 @@ def build_network(spec, seed=None):
         **seeds.kernel(),
     )(x)
     return keras.Model(inputs, outputs, name=spec.name)
+
+
+def _decoder_head(spec, inputs, summary, seeds):
+    """The outputs as a sequence: a recurrent decoder reads the encoder's
+    summary at each of ``n_outputs`` steps (the encoder-decoder of
+    sequence-to-sequence forecasting, with the summary repeated as in Keras's
+    time-series examples) and one shared Dense reads each decoder state. The
+    linear skip, when there is one, adds a linear function of the last steps
+    per output, named "output" so that it starts at least squares."""
+    width = spec.units[-1] if spec.units and spec.network is None else 32
+    steps = layers.RepeatVector(spec.n_outputs, name="decoder_input")(summary)
+    states = _CELLS[spec.cell](
+        width,
+        activation=spec.activation,
+        return_sequences=True,
+        **seeds.recurrent(),
+        name=f"decoder_{spec.cell}",
+    )(steps)
+    activation = "linear" if spec.linear_steps else spec.output_activation
+    name = "decoder_output" if spec.linear_steps else "output"
+    per_step = layers.Dense(1, activation=activation, name=name, **seeds.kernel())
+    outputs = layers.Flatten(name="decoded")(per_step(states))
+    if spec.linear_steps:
+        skip = LastSteps(spec.linear_steps, name="linear_skip")(inputs)
+        linear = layers.Dense(spec.n_outputs, name="output", **seeds.kernel())(skip)
+        outputs = layers.Add(name="with_linear_skip")([outputs, linear])
+        if spec.output_activation != "linear":
+            outputs = layers.Activation(spec.output_activation, name="activation")(
+                outputs
+            )
+    return outputs
 
 
 # Whether a `network` body reads any number of time steps, per (body,
@@ -955,6 +990,10 @@ def _start_at_least_squares(model, n_steps, X, y, w):
         gram + ridge * np.eye(len(gram)),
         centred.T @ ((targets - y_mean) * np.sqrt(weights)[:, None]),
     )
+    if any(layer.name == "decoder_output" for layer in model.layers):
+        # A decoder head: the linear part is a layer of its own.
+        decoder = model.get_layer("decoder_output")
+        decoder.set_weights([np.zeros_like(v.numpy()) for v in decoder.weights])
     output = model.get_layer("output")
     kernel, bias = (v.numpy() for v in output.weights)
     kernel[:] = 0.0

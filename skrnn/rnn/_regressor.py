@@ -100,6 +100,22 @@ or callable, default="linear"
         step, started at the least-squares fit over the observed steps.
         False gives the plain network. Not applied with ``embedding_dim``:
         a linear function of token ids means nothing.
+
+    decoder : bool, default=False
+        Read several outputs as a sequence (the encoder-decoder network of
+        sequence-to-sequence forecasting, Sutskever et al. 2014, Cho et al.
+        2014): the network's summary of the input (what the output layer
+        reads otherwise) is repeated once per output, a recurrent layer of
+        the same cell and the width of the last of ``units`` (32 with a
+        ``network`` body or no recurrent layers) reads it as a sequence of
+        ``n_outputs`` steps, and one shared Dense layer turns each of its
+        states into one output. Column k of y is step k of that sequence,
+        e.g. forecast step k of a direct forecaster
+        (``DirectForecaster(RNNRegressor(decoder=True))``). The linear skip,
+        when on, adds a linear function of the last steps to each output and
+        starts at least squares with the decoder's part at zero, as with the
+        dense head. Not with ``return_sequences``. False: one Dense layer
+        reads the summary and gives all outputs at once.
 {_TRAINING_DOC}
     Attributes
     ----------
@@ -152,6 +168,7 @@ or callable, default="linear"
             callable,
         ],
         "linear_skip": ["boolean"],
+        "decoder": ["boolean"],
     }
 
     _validate_y_kwargs = {"y_numeric": True, "multi_output": True}
@@ -185,6 +202,7 @@ or callable, default="linear"
         loss="mse",
         output_activation="linear",
         linear_skip=True,
+        decoder=False,
         epochs=100,
         batch_size=32,
         shuffle=True,
@@ -234,6 +252,7 @@ or callable, default="linear"
         )
         self.output_activation = output_activation
         self.linear_skip = linear_skip
+        self.decoder = decoder
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -248,6 +267,9 @@ or callable, default="linear"
             return 0
         # Per step, the skip reads the inputs of the step it outputs for.
         return 1 if self.return_sequences else self.sequence_shape_[0]
+
+    def _decoder(self):
+        return self.decoder
 
     def _encode_targets(self, y, sample_weight, *, warm=False):
         self._y_is_1d = y.ndim == 1

@@ -96,6 +96,9 @@ class NetworkSpec:
     # out-of-vocabulary).
     embedding_dim: Any = None
     vocabulary_size: int = 0
+    # The outputs as a sequence read by a recurrent decoder (RNNRegressor's
+    # ``decoder``) rather than one Dense layer.
+    decoder: bool = False
 
     def _identity(self):
         return tuple(
