@@ -118,6 +118,13 @@ def _linear_forecast(y, differences, seasonal_period, steps):
     return differencer.inverse_transform_forecast(z_hat)
 
 
+# The forecasters of one comparison, or of a grid over network settings, make
+# the same choice on the same training fold: the latest choices are kept.
+_CHOICES = collections.OrderedDict()
+_CHOICES_LOCK = threading.Lock()
+_MAX_CHOICES = 64
+
+
 def choose_differencing(y, candidates, seasonal_period, *, n_origins=3):
     """The ``(differences, seasonal)`` pair whose linear forecasts err least.
 
@@ -162,13 +169,6 @@ def choose_differencing(y, candidates, seasonal_period, *, n_origins=3):
         while len(_CHOICES) > _MAX_CHOICES:
             _CHOICES.popitem(last=False)
     return choice
-
-
-# The forecasters of one comparison, or of a grid over network settings, make
-# the same choice on the same training fold: the latest choices are kept.
-_CHOICES = collections.OrderedDict()
-_CHOICES_LOCK = threading.Lock()
-_MAX_CHOICES = 64
 
 
 def _choose_differencing(y, candidates, seasonal_period, n_origins):
