@@ -77,8 +77,8 @@ BENCHMARKS = {
     ),
     "panels": (
         "issue 13: global vs per-series RNN, AR(aic) and seasonal naive on "
-        "macro's 12 quarterly series (ragged) and 1,000 synthetic series; "
-        "mean/median MASE and fit time",
+        "macro's 12 quarterly series (ragged), fpp2's visnights and prison "
+        "and 1,000 synthetic series; mean/median MASE and fit time",
         ["panels"],
         "accuracy",
         False,

@@ -47,8 +47,18 @@ def _seasonal_trend(n=144, seed=0):
     return (0.05 * t + np.sin(2 * np.pi * t / 12) + 0.1 * rng.normal(size=n))[:, None]
 
 
-def test_a_seasonal_series_is_differenced_at_its_season():
-    y = _seasonal_trend()
+def _seasonal_walk(n_years=12, seed=0):
+    """Each month wanders on its own (y[t] = y[t-12] + drift + noise): only
+    the seasonal difference makes it stationary."""
+    rng = np.random.default_rng(seed)
+    y = np.sin(2 * np.pi * np.arange(12) / 12)
+    for _ in range(n_years - 1):
+        y = np.concatenate([y, y[-12:] + 0.05 + 0.3 * rng.normal(size=12)])
+    return y[:, None]
+
+
+def test_a_seasonal_random_walk_is_differenced_at_its_season():
+    y = _seasonal_walk()
     candidates = [(0, False), (1, False), (0, True), (1, True)]
     assert choose_differencing(y, candidates, 12)[1] is True
 
@@ -61,6 +71,34 @@ def test_a_stationary_series_is_not_differenced():
     for t in range(1, 300):
         y[t] = 0.5 * y[t - 1] + e[t]
     assert choose_differencing(y[:, None], [(0, False), (1, False)], None) == (0, False)
+
+
+def _seasonal_panel(n_series=20, n=120, seed=0):
+    """Trend, a yearly season of random amplitude and phase, AR(1) noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    columns = []
+    for _ in range(n_series):
+        noise = np.zeros(n)
+        phi = rng.uniform(0.2, 0.8)
+        for i in range(1, n):
+            noise[i] = phi * noise[i - 1] + rng.normal(scale=0.5)
+        amplitude, phase = rng.uniform(1, 8), rng.uniform(0, 6.3)
+        season = amplitude * np.sin(2 * np.pi * t / 12 + phase)
+        columns.append(rng.uniform(-0.1, 0.1) * t + season + noise)
+    return np.column_stack(columns)
+
+
+def test_a_panel_is_differenced_for_its_pooled_model():
+    """The choice is scored by one autoregression for all series, the
+    global network's linear start: pooled, these series forecast best from
+    their seasonal differences, though one by one most of them take a
+    regular difference."""
+    y = _seasonal_panel()
+    candidates = [(0, False), (1, False), (0, True), (1, True)]
+    assert choose_differencing(y, candidates, 12) == (0, True)
+    alone = [choose_differencing(y[:, [j]], candidates, 12) for j in range(5)]
+    assert alone.count((1, False)) >= 3
 
 
 def test_a_choice_on_the_same_series_is_remembered(monkeypatch):
@@ -106,7 +144,7 @@ def _monthly(values):
 
 def test_auto_choices_are_fitted_attributes_and_parameters_stay_auto():
     f = RecursiveForecaster(LinearRegression())
-    f.fit(None, _monthly(_seasonal_trend()))
+    f.fit(None, _monthly(_seasonal_walk()))
     assert f.seasonal_period_ == 12
     assert f.seasonal_differences_ == 1
     assert f.window_ >= 12
@@ -174,7 +212,7 @@ def test_a_short_series_gets_a_window_it_can_fit():
 
 def test_auto_choices_are_remade_on_each_fit():
     f = RecursiveForecaster(LinearRegression())
-    seasonal = _monthly(_seasonal_trend())
+    seasonal = _monthly(_seasonal_walk())
     rng = np.random.default_rng(0)
     flat = pd.Series(rng.normal(size=144), index=seasonal.index)
     assert clone(f).fit(None, seasonal).seasonal_differences_ == 1

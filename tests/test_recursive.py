@@ -44,7 +44,9 @@ def test_the_tutorial_workflow_matches_the_recursion_by_hand():
 
 def test_linear_regression_makes_an_ar_model():
     y = load_airline().to_numpy()
-    f = RecursiveForecaster(LinearRegression(), window=3, scale=False).fit(None, y)
+    f = RecursiveForecaster(
+        LinearRegression(), window=3, differences=0, scale=False
+    ).fit(None, y)
     direct = AutoReg(y, lags=3).fit()
     np.testing.assert_allclose(
         f.forecast(24), direct.predict(start=len(y), end=len(y) + 23), rtol=1e-8

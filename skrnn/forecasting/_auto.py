@@ -105,14 +105,43 @@ def choice_sample(y, *, max_series=20):
     return y[len(y) - span :, columns]
 
 
-def _linear_forecast(y, differences, seasonal_period, steps):
-    """AR(aic) on the differenced ``y``, forecast ``steps`` ahead in levels."""
-    from ._ar import ARForecaster
+def linear_window(z, season):
+    """The "auto" window on ``z`` (n_timesteps, n_series), without NaN: the
+    order AR(aic) selects (2 lags when ``z`` is too short to select from),
+    at least one season when three fit."""
+    window = max(ar_order(z), 2) if len(z) >= 12 else 2
+    if season is not None and season <= len(z) // 3:
+        window = max(window, season)
+    return min(window, len(z) - 2)
 
+
+def _standardised(y, differences, seasonal_period):
+    """``(differencer, z, mean, scale)``: ``y``'s columns differenced, then
+    standardised one by one, as a recursive forecaster transforms them."""
     differencer, z = differenced(y, differences, seasonal_period)
-    with _quiet_statsmodels():
-        z_hat = ARForecaster("aic").fit(None, z).forecast(steps)
-    z_hat = np.asarray(z_hat, dtype=np.float64).reshape(steps, -1)
+    mean, scale = z.mean(axis=0), z.std(axis=0)
+    scale[~(scale > 0)] = 1.0
+    return differencer, (z - mean) / scale, mean, scale
+
+
+def _pooled_linear_forecast(y, differences, seasonal_period, steps, window):
+    """The linear model a recursive forecaster starts from, forecast
+    ``steps`` ahead in levels: one least-squares autoregression of
+    ``window`` lags on the windows of all standardised, differenced columns
+    together, run recursively."""
+    differencer, z, mean, scale = _standardised(y, differences, seasonal_period)
+    p = min(window, len(z) - 2)
+    if p < 1 or len(z) - p < 2:
+        raise ValueError("too short for a window after differencing")
+    lags = np.stack([z[i : len(z) - p + i] for i in range(p)], axis=-1)
+    design = np.column_stack([lags.reshape(-1, p), np.ones(lags.size // p)])
+    coef = np.linalg.lstsq(design, z[p:].reshape(-1), rcond=None)[0]
+    history = z[-p:].T.copy()  # (n_series, p), oldest first
+    z_hat = np.empty((steps, z.shape[1]))
+    for step in range(steps):
+        z_hat[step] = history @ coef[:-1] + coef[-1]
+        history = np.column_stack([history[:, 1:], z_hat[step]])
+    z_hat = z_hat * scale + mean
     if differencer is None:
         return z_hat
     return differencer.inverse_transform_forecast(z_hat)
@@ -125,18 +154,25 @@ _CHOICES_LOCK = threading.Lock()
 _MAX_CHOICES = 64
 
 
-def choose_differencing(y, candidates, seasonal_period, *, n_origins=3):
+def choose_differencing(y, candidates, seasonal_period, *, n_origins=6):
     """The ``(differences, seasonal)`` pair whose linear forecasts err least.
 
     Each candidate (a regular differencing order and whether to difference at
-    the season) is scored by the absolute errors of an AR(aic) model on the
-    differenced series, forecasting one season ahead (8 steps without a
-    season) from ``n_origins`` origins in the last part of ``y``: the
-    rolling-origin evaluation of forecasting practice (Tashman 2000), with a
-    cheap linear model standing in for the network. Errors of each column are
-    divided by its spread, so that several series weigh the same. A candidate
-    that leaves too little data at some origin is out; when none fits, no
-    differencing.
+    the season) is scored by the absolute errors of the linear model the
+    forecaster's network starts from: one least-squares autoregression on the
+    standardised, differenced windows of all columns together, with the
+    window the forecaster would choose on ``y``. It forecasts one season
+    ahead (8 steps without a season) from up to ``n_origins`` origins in the
+    last part of ``y`` (as many as leave every candidate enough data, at
+    least 3): the rolling-origin evaluation of forecasting practice (Tashman
+    2000), with a cheap linear model standing in for the network. Pooling
+    matters on a panel: the global network is one shared model, and a shared
+    autoregression may prefer another differencing than AR models fitted
+    series by series do (seasonal series of random phases: a seasonal
+    difference, where most of them alone take a regular one). Errors of each
+    column are divided by its spread, so that several series weigh the same.
+    A candidate that leaves too little data at some origin is out; when none
+    fits, no differencing.
 
     Parameters
     ----------
@@ -171,24 +207,43 @@ def choose_differencing(y, candidates, seasonal_period, *, n_origins=3):
     return choice
 
 
+def _needed(differences, lag):
+    """Points a candidate needs before its first origin."""
+    return 2 * (differences + (lag or 0)) + 10
+
+
 def _choose_differencing(y, candidates, seasonal_period, n_origins):
     steps = seasonal_period or 8
     n = len(y)
+    # Every candidate is scored on the same origins; fewer origins on a short
+    # series, but no fewer than 3 (a candidate that needs more is out).
+    needed = max(_needed(d, seasonal_period if s else None) for d, s in candidates)
+    n_origins = max(min(n_origins, (n - needed) // steps), min(n_origins, 3))
     spread = y.std(axis=0)
     spread[~(spread > 0)] = 1.0
     best, best_error = (0, False), np.inf
     for differences, seasonal in candidates:
         lag = seasonal_period if seasonal else None
+        if n < _needed(differences, lag):
+            continue
+        # The window the forecaster would choose on all of y, at every origin
+        # (choosing it again at each origin costs an AR(aic) fit per series).
+        try:
+            z = _standardised(y, differences, lag)[1]
+            window = linear_window(z, seasonal_period)
+        except ValueError:  # too short for AR(aic) after differencing
+            continue
         error = 0.0
         for k in range(n_origins, 0, -1):
             end = n - k * steps
-            needed = 2 * (differences + (lag or 0)) + 10
-            if end < needed:
+            if end < _needed(differences, lag):
                 error = np.inf
                 break
             try:
-                forecast = _linear_forecast(y[:end], differences, lag, steps)
-            except ValueError:  # too short for AR(aic) after differencing
+                forecast = _pooled_linear_forecast(
+                    y[:end], differences, lag, steps, window
+                )
+            except ValueError:  # too short for a window after differencing
                 error = np.inf
                 break
             error += float((np.abs(forecast - y[end : end + steps]) / spread).sum())

@@ -11,7 +11,12 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..preprocessing import Differencer, WindowLayout
-from ._auto import ar_order, choice_sample, choose_differencing, season_from_index
+from ._auto import (
+    choice_sample,
+    choose_differencing,
+    linear_window,
+    season_from_index,
+)
 from ._base import BaseForecaster
 from ._intervals import ConformalIntervalsMixin
 
@@ -304,12 +309,7 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         if self.window != "auto":
             window = self.window
         else:
-            # AR(aic) needs some data to choose from; below that, 2 lags.
-            window = max(ar_order(sample), 2) if len(sample) >= 12 else 2
-            season = self.seasonal_period_
-            if season is not None and season <= len(sample) // 3:
-                window = max(window, season)
-            window = min(window, len(sample) - 2)
+            window = linear_window(sample, self.seasonal_period_)
         lengths = (~np.isnan(z)).sum(axis=0)
         # On a panel, series shorter than the window train nothing but are
         # still forecast (their history padded); one long series must train.
