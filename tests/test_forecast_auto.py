@@ -1,6 +1,8 @@
 """RecursiveForecaster's "auto" choices (season, differencing, window) and the
 linear skip connection of RNNRegressor they are paired with."""
 
+import collections
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -47,9 +49,9 @@ def _seasonal_trend(n=144, seed=0):
     return (0.05 * t + np.sin(2 * np.pi * t / 12) + 0.1 * rng.normal(size=n))[:, None]
 
 
-def _seasonal_walk(n_years=12, seed=0):
+def _seasonal_walk(n_years=20, seed=0):
     """Each month wanders on its own (y[t] = y[t-12] + drift + noise): only
-    the seasonal difference makes it stationary."""
+    the seasonal difference makes it stationary (chosen for seeds 0-7)."""
     rng = np.random.default_rng(seed)
     y = np.sin(2 * np.pi * np.arange(12) / 12)
     for _ in range(n_years - 1):
@@ -97,8 +99,58 @@ def test_a_panel_is_differenced_for_its_pooled_model():
     y = _seasonal_panel()
     candidates = [(0, False), (1, False), (0, True), (1, True)]
     assert choose_differencing(y, candidates, 12) == (0, True)
-    alone = [choose_differencing(y[:, [j]], candidates, 12) for j in range(5)]
-    assert alone.count((1, False)) >= 3
+    alone = [choose_differencing(y[:, [j]], candidates, 12) for j in range(20)]
+    assert alone.count((1, False)) >= 10
+
+
+def _scored_origins(monkeypatch, y, candidates, season):
+    """The ends of the training parts each candidate is scored on."""
+    ends = collections.defaultdict(list)
+    forecast = _auto._pooled_linear_forecast
+
+    def recorded(part, differences, lag, *args):
+        ends[differences, lag is not None].append(len(part))
+        return forecast(part, differences, lag, *args)
+
+    monkeypatch.setattr(_auto, "_pooled_linear_forecast", recorded)
+    _auto._choose_differencing(y, candidates, season, None, 6)
+    return dict(ends)
+
+
+def test_candidates_are_scored_from_6_origins_or_at_least_3(monkeypatch):
+    candidates = [(0, False), (1, False), (0, True), (1, True)]
+    ends = _scored_origins(monkeypatch, _seasonal_walk(12), candidates, 12)
+    assert all(e == [144 - 12 * k for k in range(6, 0, -1)] for e in ends.values())
+    # 60 points: the seasonal candidates need 34 and 36 before the first of
+    # 3 origins (24 left): out; the others are scored on 4 origins.
+    ends = _scored_origins(monkeypatch, _seasonal_walk(5), candidates, 12)
+    assert set(ends) == {(0, False), (1, False)}
+    assert all(e == [12, 24, 36, 48] for e in ends.values())
+
+
+def test_a_series_too_short_to_score_keeps_the_least_differencing():
+    """No candidate fits 3 origins: the given differencing is kept, not
+    replaced by none."""
+    y = _seasonal_walk(3)  # 36 points
+    assert choose_differencing(y, [(1, False), (1, True)], 12) == (1, False)
+    f = RecursiveForecaster(LinearRegression(), differences=1)
+    assert f.fit(None, _monthly(y)).differences_ == 1
+
+
+def test_a_given_window_is_the_one_the_candidates_are_scored_with(monkeypatch):
+    windows = set()
+    forecast = _auto._pooled_linear_forecast
+
+    def recorded(part, differences, lag, steps, window):
+        windows.add(window)
+        return forecast(part, differences, lag, steps, window)
+
+    monkeypatch.setattr(_auto, "_pooled_linear_forecast", recorded)
+    monkeypatch.setattr(_auto, "_CHOICES", type(_auto._CHOICES)())
+    RecursiveForecaster(LinearRegression(), window=3).fit(
+        None, _monthly(_seasonal_walk())
+    )
+    assert windows == {3}
 
 
 def test_a_choice_on_the_same_series_is_remembered(monkeypatch):
@@ -152,7 +204,7 @@ def test_auto_choices_are_fitted_attributes_and_parameters_stay_auto():
     params = f.get_params()
     assert params["window"] == params["differences"] == "auto"
     assert params["seasonal_period"] == params["seasonal_differences"] == "auto"
-    assert f.forecast(12).index[0] == pd.Period("2012-01", freq="M")
+    assert f.forecast(12).index[0] == pd.Period("2020-01", freq="M")
 
 
 def test_explicit_settings_are_used_as_given():
@@ -214,7 +266,7 @@ def test_auto_choices_are_remade_on_each_fit():
     f = RecursiveForecaster(LinearRegression())
     seasonal = _monthly(_seasonal_walk())
     rng = np.random.default_rng(0)
-    flat = pd.Series(rng.normal(size=144), index=seasonal.index)
+    flat = pd.Series(rng.normal(size=len(seasonal)), index=seasonal.index)
     assert clone(f).fit(None, seasonal).seasonal_differences_ == 1
     assert clone(f).fit(None, flat).seasonal_differences_ == 0
 

@@ -125,13 +125,16 @@ def _standardised(y, differences, seasonal_period):
 
 
 def _pooled_linear_forecast(y, differences, seasonal_period, steps, window):
-    """The linear model a recursive forecaster starts from, forecast
-    ``steps`` ahead in levels: one least-squares autoregression of
-    ``window`` lags on the windows of all standardised, differenced columns
-    together, run recursively."""
+    """About the linear model a recursive forecaster's network starts from
+    (it adds a light ridge), forecast ``steps`` ahead in levels: one
+    least-squares autoregression of ``window`` lags on the windows of all
+    standardised, differenced columns together, run recursively. Fewer lags
+    where the data would leave fewer than two rows per coefficient."""
     differencer, z, mean, scale = _standardised(y, differences, seasonal_period)
-    p = min(window, len(z) - 2)
-    if p < 1 or len(z) - p < 2:
+    n_rows, n_series = z.shape
+    # (n_rows - p) * n_series windows for p + 1 coefficients, at least twice.
+    p = min(window, (n_rows * n_series - 2) // (n_series + 2))
+    if p < 1:
         raise ValueError("too short for a window after differencing")
     lags = np.stack([z[i : len(z) - p + i] for i in range(p)], axis=-1)
     design = np.column_stack([lags.reshape(-1, p), np.ones(lags.size // p)])
@@ -154,31 +157,36 @@ _CHOICES_LOCK = threading.Lock()
 _MAX_CHOICES = 64
 
 
-def choose_differencing(y, candidates, seasonal_period, *, n_origins=6):
+def choose_differencing(y, candidates, seasonal_period, *, window=None, n_origins=6):
     """The ``(differences, seasonal)`` pair whose linear forecasts err least.
 
     Each candidate (a regular differencing order and whether to difference at
-    the season) is scored by the absolute errors of the linear model the
-    forecaster's network starts from: one least-squares autoregression on the
-    standardised, differenced windows of all columns together, with the
-    window the forecaster would choose on ``y``. It forecasts one season
-    ahead (8 steps without a season) from up to ``n_origins`` origins in the
-    last part of ``y`` (as many as leave every candidate enough data, at
-    least 3): the rolling-origin evaluation of forecasting practice (Tashman
+    the season) is scored by the absolute errors of a linear model like the
+    one the forecaster's network starts from: one least-squares
+    autoregression on the standardised, differenced windows of all columns
+    together, of ``window`` lags (the "auto" window when None, chosen once
+    per candidate on all of ``y``). It forecasts one season ahead (8 steps
+    without a season) from ``n_origins`` origins in the last part of ``y``,
+    fewer (but at least 3) when ``y`` is too short for the candidates that
+    fit 3: the rolling-origin evaluation of forecasting practice (Tashman
     2000), with a cheap linear model standing in for the network. Pooling
     matters on a panel: the global network is one shared model, and a shared
     autoregression may prefer another differencing than AR models fitted
     series by series do (seasonal series of random phases: a seasonal
     difference, where most of them alone take a regular one). Errors of each
     column are divided by its spread, so that several series weigh the same.
-    A candidate that leaves too little data at some origin is out; when none
-    fits, no differencing.
+    A candidate that leaves too little data at 3 origins is out; when all
+    are, the one that differences least.
 
     Parameters
     ----------
     y : ndarray of shape (n_timesteps, n_series)
+        Without NaN.
     candidates : list of (int, bool)
     seasonal_period : int or None
+    window : int or None, default=None
+        The forecaster's window; None for its "auto" choice.
+    n_origins : int, default=6
 
     Returns
     -------
@@ -193,13 +201,14 @@ def choose_differencing(y, candidates, seasonal_period, *, n_origins=6):
         y.shape,
         tuple(candidates),
         seasonal_period,
+        window,
         n_origins,
     )
     with _CHOICES_LOCK:
         if key in _CHOICES:
             _CHOICES.move_to_end(key)
             return _CHOICES[key]
-    choice = _choose_differencing(y, candidates, seasonal_period, n_origins)
+    choice = _choose_differencing(y, candidates, seasonal_period, window, n_origins)
     with _CHOICES_LOCK:
         _CHOICES[key] = choice
         while len(_CHOICES) > _MAX_CHOICES:
@@ -208,42 +217,45 @@ def choose_differencing(y, candidates, seasonal_period, *, n_origins=6):
 
 
 def _needed(differences, lag):
-    """Points a candidate needs before its first origin."""
+    """Points a candidate needs before its first origin: twice what its
+    differencing loses, and 10 more to fit an autoregression on."""
     return 2 * (differences + (lag or 0)) + 10
 
 
-def _choose_differencing(y, candidates, seasonal_period, n_origins):
+def _choose_differencing(y, candidates, seasonal_period, window, n_origins):
     steps = seasonal_period or 8
     n = len(y)
-    # Every candidate is scored on the same origins; fewer origins on a short
-    # series, but no fewer than 3 (a candidate that needs more is out).
-    needed = max(_needed(d, seasonal_period if s else None) for d, s in candidates)
-    n_origins = max(min(n_origins, (n - needed) // steps), min(n_origins, 3))
+
+    def needed(candidate):
+        differences, seasonal = candidate
+        return _needed(differences, seasonal_period if seasonal else None)
+
+    # Candidates that fit at least 3 origins are scored, all on the same ones:
+    # as many as the most demanding of them leaves, up to n_origins.
+    fewest = min(n_origins, 3)
+    scored = [c for c in candidates if n - fewest * steps >= needed(c)]
+    if not scored:
+        return min(candidates, key=needed)
+    n_origins = max(min(n_origins, (n - max(map(needed, scored))) // steps), fewest)
     spread = y.std(axis=0)
     spread[~(spread > 0)] = 1.0
-    best, best_error = (0, False), np.inf
-    for differences, seasonal in candidates:
+    best, best_error = min(candidates, key=needed), np.inf
+    for differences, seasonal in scored:
         lag = seasonal_period if seasonal else None
-        if n < _needed(differences, lag):
-            continue
-        # The window the forecaster would choose on all of y, at every origin
-        # (choosing it again at each origin costs an AR(aic) fit per series).
-        try:
-            z = _standardised(y, differences, lag)[1]
-            window = linear_window(z, seasonal_period)
-        except ValueError:  # too short for AR(aic) after differencing
-            continue
+        # The "auto" window is chosen once, on all of y (the origins' targets
+        # included, all training data): choosing it again at each origin
+        # would cost an AR(aic) fit per series and origin.
+        lags = window
+        if lags is None:
+            lags = linear_window(_standardised(y, differences, lag)[1], seasonal_period)
         error = 0.0
         for k in range(n_origins, 0, -1):
             end = n - k * steps
-            if end < _needed(differences, lag):
-                error = np.inf
-                break
             try:
                 forecast = _pooled_linear_forecast(
-                    y[:end], differences, lag, steps, window
+                    y[:end], differences, lag, steps, lags
                 )
-            except ValueError:  # too short for a window after differencing
+            except ValueError:  # too short for one lag after differencing
                 error = np.inf
                 break
             error += float((np.abs(forecast - y[end : end + steps]) / spread).sum())

@@ -268,7 +268,8 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             for d in regular
             if len(sample) >= d + (season if s else 0) + 4
         ] or [(regular[0], seasonal[0])]
-        d, s = choose_differencing(sample, candidates, season)
+        window = None if self.window == "auto" else self.window
+        d, s = choose_differencing(sample, candidates, season, window=window)
         self.seasonal_period_ = season
         self.differences_, self.seasonal_differences_ = int(d), int(s)
         lost = d + (season if s else 0)
