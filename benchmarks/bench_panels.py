@@ -131,8 +131,9 @@ def run_panel(name, panel, season, h, sample, seed):
     train, test = split(panel, h)
     keys = list(train)
     rows, per_model = [], {}
-    # Early stopping makes a fit's length vary with the seed (12 to 50 epochs
-    # on the synthetic panel): the global network is fitted with three.
+    # A global fit's time varies with the seed (the epochs early stopping
+    # runs) and is longest for the first at its window (graph tracing, XLA):
+    # the global network is fitted with three seeds.
     models = {
         f"global RNN (one network), seed {rnn_seed}": _default_rnn(rnn_seed)
         for rnn_seed in GLOBAL_SEEDS

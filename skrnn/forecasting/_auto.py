@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..preprocessing import Differencer
+from ..preprocessing import Differencer, make_windows
 
 # Season lengths of the calendar frequencies (per one unit of the offset).
 _SEASONS = (
@@ -136,9 +136,10 @@ def _pooled_linear_forecast(y, differences, seasonal_period, steps, window):
     p = min(window, (n_rows * n_series - 2) // (n_series + 2))
     if p < 1:
         raise ValueError("too short for a window after differencing")
-    lags = np.stack([z[i : len(z) - p + i] for i in range(p)], axis=-1)
-    design = np.column_stack([lags.reshape(-1, p), np.ones(lags.size // p)])
-    coef = np.linalg.lstsq(design, z[p:].reshape(-1), rcond=None)[0]
+    X, y_next = make_windows(z, p)  # (n_windows, p, n_series), (n_windows, n_series)
+    lags = X.transpose(0, 2, 1).reshape(-1, p)  # every series' windows, pooled
+    design = np.column_stack([lags, np.ones(len(lags))])
+    coef = np.linalg.lstsq(design, y_next.reshape(-1), rcond=None)[0]
     history = z[-p:].T.copy()  # (n_series, p), oldest first
     z_hat = np.empty((steps, z.shape[1]))
     for step in range(steps):
@@ -216,30 +217,27 @@ def choose_differencing(y, candidates, seasonal_period, *, window=None, n_origin
     return choice
 
 
-def _needed(differences, lag):
-    """Points a candidate needs before its first origin: twice what its
-    differencing loses, and 10 more to fit an autoregression on."""
-    return 2 * (differences + (lag or 0)) + 10
-
-
 def _choose_differencing(y, candidates, seasonal_period, window, n_origins):
     steps = seasonal_period or 8
     n = len(y)
 
     def needed(candidate):
+        """Points a candidate needs before its first origin: twice what its
+        differencing loses, and 10 more to fit an autoregression on."""
         differences, seasonal = candidate
-        return _needed(differences, seasonal_period if seasonal else None)
+        return 2 * (differences + (seasonal_period if seasonal else 0)) + 10
 
+    least = min(candidates, key=needed)
     # Candidates that fit at least 3 origins are scored, all on the same ones:
     # as many as the most demanding of them leaves, up to n_origins.
     fewest = min(n_origins, 3)
     scored = [c for c in candidates if n - fewest * steps >= needed(c)]
     if not scored:
-        return min(candidates, key=needed)
+        return least
     n_origins = max(min(n_origins, (n - max(map(needed, scored))) // steps), fewest)
     spread = y.std(axis=0)
     spread[~(spread > 0)] = 1.0
-    best, best_error = min(candidates, key=needed), np.inf
+    best, best_error = least, np.inf
     for differences, seasonal in scored:
         lag = seasonal_period if seasonal else None
         # The "auto" window is chosen once, on all of y (the origins' targets
