@@ -74,20 +74,23 @@ QUICK_PROBLEMS = ("GunPoint", "ItalyPowerDemand", "BasicMotions")
 # in NumPy on 2 cores).
 DTW_RECOMPUTED = ("GunPoint", "ItalyPowerDemand", "BasicMotions")
 
-# Two variants of the default, each one documented knob away from it.
+# Variants of the default, each one documented knob away from it.
 VARIANTS = {
     "default": {},
+    "shape only": {"normalize": "shape"},
     "no dropout": {"layer_dropout": 0.0},
     "FCN only": {"units": ()},
 }
 VARIANT_DOC = {
-    "default": "`RNNClassifier(random_state=seed)`: normalize='sequence', "
+    "default": "`RNNClassifier(random_state=seed)`: normalize='sequence' "
+    "(z-normalised sequences, their mean and std beside the features), "
     "conv_filters=(64, 64, 64), conv_kernel_size=(8, 5, 3), "
     "conv_strides='auto', LSTM(32), layer_dropout='auto' (Dropout(0.8) on the "
     "LSTM's summary where it joins the pooled convolution features), "
     "epochs='auto'",
-    "no dropout": "`RNNClassifier(layer_dropout=0.0)`: the default without its "
-    "dropout (the default before 2026-12-03)",
+    "shape only": "`RNNClassifier(normalize='shape')`: z-normalised sequences "
+    "without their mean and std (the default before 2026-12-07)",
+    "no dropout": "`RNNClassifier(layer_dropout=0.0)`: the default without its dropout",
     "FCN only": "`RNNClassifier(units=())`: no recurrent layer, the "
     "convolution blocks and their average over time alone",
 }
@@ -203,9 +206,11 @@ def run_lstmfcn(name, seed, epochs):
         from sktime.classification.deep_learning.lstmfcn import LSTMFCNClassifier
 
         if isinstance(X_train, list):
-            # Its capability tag says whether it takes unequal lengths; ask
-            # it with the real data (a NaN-padded array) rather than assume.
-            X_train, X_test = (_nan_padded(X) for X in (X_train, X_test))
+            # It refuses unequal lengths (NaN padding: "has missing values"),
+            # so the sequences get zeros after their end up to the longest
+            # one, as sktime's PaddingTransformer pads them.
+            longest = max(len(x) for x in (*X_train, *X_test))
+            X_train, X_test = (_zero_padded(X, longest) for X in (X_train, X_test))
         model = LSTMFCNClassifier(n_epochs=epochs, random_state=seed, verbose=False)
         start = time.perf_counter()
         model.fit(X_train.transpose(0, 2, 1), y_train)
@@ -285,11 +290,10 @@ def _goal_rows(problems, runs, lstmfcn_epochs):
     return rows
 
 
-def _nan_padded(seqs):
-    longest = max(len(s) for s in seqs)
-    out = np.full((len(seqs), longest, seqs[0].shape[1]), np.nan)
+def _zero_padded(seqs, length):
+    out = np.zeros((len(seqs), length, seqs[0].shape[1]))
     for i, s in enumerate(seqs):
-        out[i, longest - len(s) :] = s
+        out[i, : len(s)] = s
     return out
 
 

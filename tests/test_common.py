@@ -66,16 +66,9 @@ _TIME_TABLE_FAILURES = {
 }
 EXPECTED_FAILED_CHECKS = {
     "RNNRegressor": _RNN_FAILURES,
-    "RNNClassifier": {
-        **_RNN_FAILURES,
-        "check_classifiers_train": (
-            "the check's blobs are tabular rows whose class is their level; "
-            "the classifier's default normalize='sequence' z-normalises each "
-            "row (a univariate sequence) and erases it by design. With "
-            "normalize=None the check passes; learning from shapes is tested "
-            "in tests/test_rnn_classifier_defaults.py"
-        ),
-    },
+    # sklearn's blobs (tabular rows whose class is their level) pass since
+    # normalize="sequence" keeps each sequence's level and scale.
+    "RNNClassifier": _RNN_FAILURES,
     "Differencer": _TIME_TABLE_FAILURES,
     "SlidingWindow": _TIME_TABLE_FAILURES,
     "SequenceScaler": {

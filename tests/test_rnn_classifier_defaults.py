@@ -53,6 +53,7 @@ def test_defaults_are_normalised_conv_lstm():
     assert reg["epochs"] == 100
     assert reg["conv_strides"] == 1
     assert reg["layer_dropout"] == 0.0
+    assert params["batch_size"] == reg["batch_size"] == "auto"
 
 
 def test_auto_layer_dropout_drops_the_recurrent_branch_only(shape_data):
@@ -115,6 +116,17 @@ def test_auto_epochs_give_at_least_1000_steps(
     assert _auto_epochs(n_samples, batch_size, validation_fraction) == epochs
 
 
+@pytest.mark.parametrize(
+    ("n_samples", "batch_size"),
+    [(50, 32), (32_000, 32), (32_001, 64), (110_000, 128), (2_600_000, 4096)],
+)
+def test_auto_batch_size_keeps_an_epoch_within_1000_batches(n_samples, batch_size):
+    from skrnn.rnn._base import _auto_batch_size
+
+    assert _auto_batch_size(n_samples) == batch_size
+    assert -(-n_samples // batch_size) <= max(1000, -(-n_samples // 32))
+
+
 def test_auto_epochs_in_a_fit(shape_data):
     X, y = shape_data  # 48 samples: 2 batches of 32, 6 of 8
     clf = RNNClassifier(**{**SMALL, "epochs": "auto"}, batch_size=8)
@@ -136,9 +148,9 @@ def test_standardization_layer_matches_numpy_and_keeps_padding():
     np.testing.assert_allclose(out, expected, atol=1e-5)
 
 
-def test_normalize_makes_predictions_blind_to_level_and_scale(shape_data):
+def test_shape_makes_predictions_blind_to_level_and_scale(shape_data):
     X, y = shape_data
-    clf = RNNClassifier(**SMALL).fit(X, y)
+    clf = RNNClassifier(**SMALL, normalize="shape").fit(X, y)
     moved = 100.0 + 3.0 * X
     np.testing.assert_allclose(
         clf.predict_proba(moved), clf.predict_proba(X), rtol=1e-4, atol=1e-5
@@ -151,7 +163,7 @@ def test_normalize_is_the_same_in_fit_and_predict(shape_data):
     """Normalising inside the network equals normalising the data by hand
     before both fit and predict."""
     X, y = shape_data
-    inside = RNNClassifier(**SMALL).fit(X, y)
+    inside = RNNClassifier(**SMALL, normalize="shape").fit(X, y)
     by_hand = RNNClassifier(**SMALL, normalize=None).fit(_znorm(X), y)
     new = np.random.default_rng(2).normal(5, 3, size=(7, 16, 1))
     np.testing.assert_allclose(
@@ -162,12 +174,126 @@ def test_normalize_is_the_same_in_fit_and_predict(shape_data):
     )
 
 
-def test_normalize_learns_shapes_that_raw_input_hides(shape_data):
+def test_statistics_layer_matches_numpy_and_ignores_padding():
+    from skrnn.rnn._keras import SequenceStatistics
+
+    rng = np.random.default_rng(6)
+    X = rng.normal(3, 5, size=(5, 9, 2)).astype(np.float32)
+    X[1, :4] = np.nan  # padding
+    X[2, :, 1] = -7.0  # a constant feature: std 0
+    layer = SequenceStatistics()
+    out = np.asarray(layer(X))
+    X64 = X.astype(np.float64)
+    expected = np.arcsinh(
+        np.concatenate([np.nanmean(X64, axis=1), np.nanstd(X64, axis=1)], axis=1)
+    )
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+    assert out[2, 3] == pytest.approx(0.0, abs=1e-5)
+    np.testing.assert_allclose(np.asarray(layer(X[1:2, 4:])), out[1:2], rtol=1e-5)
+
+
+def test_per_step_labels_read_the_shape_only(shape_data):
+    X, _ = shape_data
+    steps = np.where(X[:, :, 0] > np.median(X[:, :, 0]), "up", "down")
+    clf = RNNClassifier(**SMALL, return_sequences=True).fit(X, steps)
+    names = {layer.name for layer in clf.model_.layers}
+    assert "normalize" in names
+    assert "sequence_statistics" not in names
+    assert clf._spec.normalize == "shape"  # one network, one compiled template
+
+
+def _gru_body(x):
+    import keras
+
+    return keras.layers.GRU(3)(x)
+
+
+def test_statistics_around_a_network_body_raise_no_mask_warning(shape_data):
+    """skrnn's own layers around a `network` body read padding correctly:
+    only the body's layers are checked for masking."""
+    import warnings
+
+    X, y = shape_data
+    X = X.copy()
+    X[:5, :3] = np.nan
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = RNNClassifier(network=_gru_body, epochs=1, random_state=0).fit(X, y)
+    assert "sequence_statistics" in {layer.name for layer in clf.model_.layers}
+    assert not [w for w in caught if "mask" in str(w.message)]
+
+
+def test_sequence_is_shape_where_sequences_share_level_and_scale(shape_data):
+    """Statistics that do not vary over the training sequences (z-normalised
+    data, up to float noise) are left out: the network is that of "shape"."""
+    X, y = shape_data
+    Z = _znorm(X)
+    with_statistics = RNNClassifier(**SMALL).fit(Z, y)
+    assert with_statistics.get_params()["normalize"] == "sequence"
+    assert with_statistics._spec.normalize == "shape"
+    shape = RNNClassifier(**SMALL, normalize="shape").fit(Z, y)
+    np.testing.assert_array_equal(
+        with_statistics.predict_proba(Z), shape.predict_proba(Z)
+    )
+    assert RNNClassifier(**SMALL).fit(X, y)._spec.normalize == "sequence"
+    # The test is relative to the data's scale: the same data in tiny units.
+    assert RNNClassifier(**SMALL).fit(1e-6 * X, y)._spec.normalize == "sequence"
+
+
+def test_warm_start_keeps_the_statistics_it_continues(shape_data):
+    X, y = shape_data
+    clf = RNNClassifier(**SMALL, warm_start=True).fit(X, y)
+    clf.fit(_znorm(X), y)  # shares one level and scale: still the same network
+    assert clf._spec.normalize == "sequence"
+    assert "sequence_statistics" in {layer.name for layer in clf.model_.layers}
+
+
+def _activation_body(x):
+    import keras
+
+    x = keras.layers.Activation("tanh")(x)  # Keras names it "activation"
+    return keras.layers.GRU(3)(x)
+
+
+def test_a_network_body_may_hold_an_unnamed_activation(shape_data):
+    import keras
+
+    X, y = shape_data
+    keras.backend.clear_session()  # so that Keras's automatic name is "activation"
+    clf = RNNClassifier(network=_activation_body, epochs=1, random_state=0)
+    assert np.isfinite(clf.fit(X, y).predict_proba(X)).all()
+
+
+def test_statistics_term_starts_at_zero(shape_data):
+    X, y = shape_data
+    clf = RNNClassifier(**{**SMALL, "epochs": 1}, learning_rate=1e-9).fit(X, y)
+    kernel = clf.model_.get_layer("statistics_output").get_weights()[0]
+    np.testing.assert_allclose(kernel, 0.0, atol=1e-6)
+
+
+def test_sequence_separates_classes_that_differ_only_in_level_or_scale():
+    """Identical shapes; one class at a higher level and with a larger
+    spread. "shape" cannot tell them apart, "sequence" can."""
+    rng = np.random.default_rng(7)
+    n, steps = 64, 16
+    high = rng.integers(0, 2, size=n).astype(bool)
+    bump = np.sin(np.linspace(0, 2 * np.pi, steps))[None, :]
+    level = np.where(high, 5.0, 1.0)[:, None] + rng.normal(0, 0.5, size=(n, 1))
+    spread = np.where(high, 3.0, 1.0)[:, None]
+    X = (level + spread * (bump + 0.1 * rng.normal(size=(n, steps))))[:, :, None]
+    y = np.where(high, "high", "low")
+    params = dict(SMALL, epochs=60, conv_filters=(8,), units=8, layer_dropout=0.0)
+    assert RNNClassifier(**params).fit(X[:48], y[:48]).score(X[48:], y[48:]) >= 0.9
+    blind = RNNClassifier(**params, normalize="shape").fit(X[:48], y[:48])
+    assert blind.score(X[48:], y[48:]) <= 0.75
+
+
+def test_shape_learns_shapes_that_raw_input_hides(shape_data):
     X, y = shape_data
     # 60 epochs of one batch: too few steps for the recurrent branch to
     # learn through the default dropout of 0.8 ("auto"), enough without it.
     params = dict(SMALL, epochs=60, conv_filters=(8,), units=8, layer_dropout=0.0)
-    normalised = RNNClassifier(**params).fit(X[:32], y[:32])
+    normalised = RNNClassifier(**params, normalize="shape").fit(X[:32], y[:32])
     assert normalised.score(X[32:], y[32:]) >= 0.9
 
 
@@ -201,7 +327,13 @@ def test_conv_knobs_build_what_they_say(shape_data):
     assert [b.conv.kernel_size for b in blocks] == [(7,), (2,)]
     assert [b.strides for b in blocks] == [2, 1]
     names = [layer.name for layer in clf.model_.layers]
-    assert {"normalize", "conv_pool", "conv_concat", "lstm_0"} <= set(names)
+    assert {
+        "normalize",
+        "sequence_statistics",
+        "conv_pool",
+        "conv_concat",
+        "lstm_0",
+    } <= set(names)
     # The recurrent layer reads the strided features: half the steps.
     import keras
 
@@ -213,7 +345,12 @@ def test_conv_knobs_build_what_they_say(shape_data):
     assert "conv_pool" in fcn_names
     plain = RNNClassifier(**{**SMALL, "conv_filters": ()}, normalize=None).fit(X, y)
     plain_names = {layer.name for layer in plain.model_.layers}
-    assert not plain_names & {"conv_0", "conv_pool", "normalize"}
+    assert not plain_names & {
+        "conv_0",
+        "conv_pool",
+        "normalize",
+        "sequence_statistics",
+    }
 
 
 def test_regressor_takes_the_conv_front_end():
@@ -238,6 +375,7 @@ def test_regressor_takes_the_conv_front_end():
         (dict(conv_strides=1.5), InvalidParameterError, "conv_strides"),
         (dict(conv_strides="half"), InvalidParameterError, "conv_strides"),
         (dict(epochs="many"), InvalidParameterError, "epochs"),
+        (dict(batch_size="large"), InvalidParameterError, "batch_size"),
         (dict(layer_dropout="LSTM-FCN"), InvalidParameterError, "layer_dropout"),
         (dict(units=(), conv_filters=()), ValueError, "at least one layer"),
         (dict(units=(), attention=True), ValueError, "attention"),
@@ -266,25 +404,26 @@ def test_new_knobs_are_grid_searchable_and_distinct_networks(shape_data):
     grid = GridSearchCV(
         RNNClassifier(**SMALL),
         {
-            "normalize": ["sequence", None],
+            "normalize": ["sequence", "shape", None],
             "conv_filters": [(4,), (4, 4)],
             "conv_strides": [1, 2],
         },
         cv=2,
     ).fit(X, y)
-    assert len(grid.cv_results_["params"]) == 8
+    assert len(grid.cv_results_["params"]) == 12
     assert grid.best_estimator_.get_params()["conv_filters"] in [(4,), (4, 4)]
     specs = {
         clone(RNNClassifier(**SMALL)).set_params(**p).fit(X, y)._spec
         for p in (
             {},
             {"normalize": None},
+            {"normalize": "shape"},
             {"conv_kernel_size": 5},
             {"conv_strides": 2},
             {"conv_filters": (4, 6)},
         )
     }
-    assert len(specs) == 5  # each knob is part of the compiled-template key
+    assert len(specs) == 6  # each knob is part of the compiled-template key
 
 
 def test_warm_start_refuses_another_front_end(shape_data):

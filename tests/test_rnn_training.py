@@ -12,6 +12,7 @@ import pytest
 
 from skrnn import RNNClassifier, RNNRegressor
 from skrnn.rnn import _keras
+from skrnn.rnn._base import _auto_batch_size
 
 # The network Keras builds here: no linear skip, all samples trained on.
 PLAIN = {"linear_skip": False, "early_stopping": False, "validation_fraction": 0.0}
@@ -27,7 +28,7 @@ def _keras_twin(estimator, X, y, *, loss, sample_weight=None, epochs):
         X,
         y,
         sample_weight=sample_weight,
-        batch_size=estimator.batch_size,
+        batch_size=_auto_batch_size(len(X)),  # the estimators' "auto": 32 here
         epochs=epochs,
         shuffle=False,
         verbose=0,

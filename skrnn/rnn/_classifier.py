@@ -63,16 +63,27 @@ default="sparse_categorical_crossentropy"
         weight}}``, or "balanced" for weights inversely proportional to the
         class frequencies. Multiplied with ``sample_weight``.
 
-    normalize : {{"sequence"}} or None, default="sequence"
-        "sequence" z-normalises every sequence inside the network: per
-        feature, over its observed (unpadded) steps, to mean 0 and standard
-        deviation 1, as the UCR/UEA literature does before classifying
-        series. It is part of the network, so ``fit`` and ``predict`` (and a
+    normalize : {{"sequence", "shape"}} or None, default="sequence"
+        "shape" z-normalises every sequence inside the network: per feature,
+        over its observed (unpadded) steps, to mean 0 and standard deviation
+        1, as the UCR/UEA literature does before classifying series; the
+        predictions are then blind to each sequence's level and scale.
+        "sequence" does the same and also gives the output layer what the
+        z-normalisation took away, each sequence's mean and standard
+        deviation per feature (through ``asinh`` and a
+        ``BatchNormalization``, in a linear term that starts at zero), so
+        that classes may differ in shape, level or scale. Where the training
+        sequences all share one level and scale (files z-normalised
+        already), these carry nothing and the network is that of "shape"
+        (``model_`` has no "sequence_statistics" layer then); a warm start
+        keeps the network it continues.
+        Both are part of the network, so ``fit`` and ``predict`` (and a
         saved model) normalise identically, and no scaler is needed; a
-        feature constant over a sequence becomes 0. The classes must then
-        differ in shape, not in level or scale: when the level carries the
-        class, set None and scale the data yourself (``SequenceScaler``).
-        Not applied with ``embedding_dim``: token ids are not values.
+        feature constant over a sequence becomes 0. With
+        ``return_sequences`` the per-step labels read the shape only, as
+        with "shape". None feeds the values as they are: scale them yourself
+        (``SequenceScaler``). Not applied with ``embedding_dim``: token ids
+        are not values.
 {training_parameters_doc('"accuracy", "balanced_accuracy"', '"auto"', _EPOCHS_NOTE)}
     Attributes
     ----------
@@ -133,7 +144,7 @@ default="sparse_categorical_crossentropy"
         **_BaseRNN._parameter_constraints,
         "loss": [StrOptions({"sparse_categorical_crossentropy"}), callable],
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "normalize": [StrOptions({"sequence"}), None],
+        "normalize": [StrOptions({"sequence", "shape"}), None],
     }
 
     _output_activation = "softmax"
@@ -172,7 +183,7 @@ default="sparse_categorical_crossentropy"
         class_weight=None,
         normalize="sequence",
         epochs="auto",
-        batch_size=32,
+        batch_size="auto",
         shuffle=True,
         validation_fraction=0.0,
         early_stopping=False,
@@ -221,8 +232,16 @@ default="sparse_categorical_crossentropy"
         self.class_weight = class_weight
         self.normalize = normalize
 
-    def _normalize(self):
-        return self.normalize
+    def _normalize(self, X, previous_spec):
+        if self.normalize != "sequence":
+            return self.normalize
+        if previous_spec is not None:  # a warm start keeps its network
+            return previous_spec.normalize
+        # Per-step labels read no statistics, so "shape" is the same network
+        # there (and one compiled template).
+        if self.return_sequences or not _levels_or_scales_vary(X):
+            return "shape"
+        return "sequence"
 
     def _encode_step_targets(self, y, observed, sample_weight, *, warm=False):
         """Per-step labels (n_samples, n_timesteps) from ``step_targets``:
@@ -388,6 +407,24 @@ default="sparse_categorical_crossentropy"
             return super().score(X, y, sample_weight=sample_weight)
         y_true, y_pred, weights = self._observed_steps(X, y, sample_weight)
         return float(accuracy_score(y_true, y_pred, sample_weight=weights))
+
+
+def _levels_or_scales_vary(X):
+    """Whether the sequences of X (NaN-padded, 3-D) differ in level or scale:
+    whether, in some feature, the spread over sequences of their mean or of
+    their standard deviation exceeds 1e-4 of that feature's typical scale
+    (the median over sequences of their standard deviation, or of their
+    absolute mean where sequences are constant). Files that are z-normalised
+    already (most of the UCR archive) spread about 1e-7, float noise, and
+    there these statistics carry nothing."""
+    mean = np.nanmean(X, axis=1, dtype=np.float64)
+    std = np.nanstd(X, axis=1, dtype=np.float64)
+    scale = np.median(std, axis=0)
+    flat = ~(scale > 0)
+    scale[flat] = np.median(np.abs(mean), axis=0)[flat]
+    scale[~(scale > 0)] = 1.0
+    spread = np.maximum(mean.std(axis=0), std.std(axis=0)) / scale
+    return bool((spread > 1e-4).any())
 
 
 def _with_missing(labels, missing):
