@@ -11,7 +11,7 @@ padded history. Each size runs in a fresh interpreter, so that its peak
 resident memory (``ru_maxrss``, TensorFlow included) is its own; the
 1,000-series run is the reference the 10,000-series one is compared with.
 
-Run: ``python benchmarks/bench_panel_scale.py [--quick]`` (about 30 minutes
+Run: ``python benchmarks/bench_panel_scale.py [--quick]`` (about 8 minutes
 on 2 cores; --quick: 100 and 300 series, results in benchmarks/results/quick/).
 """
 
