@@ -709,6 +709,24 @@ def test_learning_rate_schedule_counts_steps_from_zero_in_every_fit(regression_d
     assert len(search.cv_results_["params"]) == 2
 
 
+def test_a_schedule_without_a_config_is_used_as_it_is(regression_data):
+    """Keras's LearningRateSchedule.get_config raises NotImplementedError
+    unless a subclass defines it: such a schedule cannot be described for
+    the template cache, so it is used as the object itself."""
+    import keras
+
+    class Halving(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            return 0.01 * 0.5 ** keras.ops.floor(keras.ops.cast(step, "float32") / 4)
+
+    X, y = regression_data
+    reg = RNNRegressor(**FAST, validation_fraction=0.0, learning_rate=Halving())
+    reg.fit(X, y)
+    np.testing.assert_allclose(
+        reg.history_["learning_rate"], [0.01 * 0.5**e for e in range(1, 6)], rtol=1e-5
+    )
+
+
 def test_reduce_lr_on_plateau_lowers_the_rate_and_history_shows_it(regression_data):
     import keras
 

@@ -501,28 +501,27 @@ def build_network(spec, seed=None):
         # AR-like linear part beside the network (LSTNet's "highway").
         skip = LastSteps(spec.linear_steps, name="linear_skip")(inputs)
         x = layers.Concatenate(name="with_linear_skip")([x, skip])
-    if statistics is None:
-        outputs = layers.Dense(
-            spec.n_outputs,
-            activation=spec.output_activation,
-            name="output",
-            **seeds.kernel(),
-        )(x)
-        return keras.Model(inputs, outputs, name=spec.name)
-    # The level and scale add a linear term to the output layer's input,
-    # started at zero: the network starts as the one of "shape" and uses
-    # them only as far as training finds them useful.
-    outputs = layers.Dense(spec.n_outputs, name="output", **seeds.kernel())(x)
-    level = layers.Dense(
+    # With the statistics the activation follows their term, added below.
+    outputs = layers.Dense(
         spec.n_outputs,
-        use_bias=False,
-        kernel_initializer="zeros",
-        name="statistics_output",
-    )(statistics)
-    outputs = layers.Add(name="with_statistics")([outputs, level])
-    outputs = layers.Activation(spec.output_activation, name="output_activation")(
-        outputs
-    )
+        activation=spec.output_activation if statistics is None else None,
+        name="output",
+        **seeds.kernel(),
+    )(x)
+    if statistics is not None:
+        # The level and scale add a linear term to the output layer's input,
+        # started at zero: the network starts as the one of "shape" and uses
+        # them only as far as training finds them useful.
+        level = layers.Dense(
+            spec.n_outputs,
+            use_bias=False,
+            kernel_initializer="zeros",
+            name="statistics_output",
+        )(statistics)
+        outputs = layers.Add(name="with_statistics")([outputs, level])
+        outputs = layers.Activation(spec.output_activation, name="output_activation")(
+            outputs
+        )
     return keras.Model(inputs, outputs, name=spec.name)
 
 
