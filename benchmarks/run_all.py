@@ -69,8 +69,8 @@ BENCHMARKS = {
     ),
     "interval_coverage": (
         "backtested coverage, width and interval score of 90% prediction "
-        "intervals (naive, AR analytic, linear and RNN conformal) on ten real "
-        "series",
+        "intervals (naive, AR analytic and conformal, linear and RNN conformal) "
+        "on ten real series",
         ["interval_coverage"],
         "accuracy",
         False,

@@ -23,6 +23,10 @@ FORECASTERS = [
     ("naive-drift", NaiveForecaster("drift")),
     ("ar", ARForecaster(lags=2)),
     ("ar-aic", ARForecaster(lags="aic", maxlag=3)),
+    (
+        "ar-conformal",
+        ARForecaster(lags=1, intervals="conformal", calibration_origins=9),
+    ),
     ("recursive-linear", RecursiveForecaster(LinearRegression(), window=4)),
     (
         "recursive-rnn",

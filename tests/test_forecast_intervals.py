@@ -1,4 +1,5 @@
-"""Conformal prediction intervals of RecursiveForecaster and NaiveForecaster."""
+"""Conformal prediction intervals of RecursiveForecaster, NaiveForecaster and
+ARForecaster(intervals="conformal")."""
 
 import pickle
 
@@ -33,6 +34,10 @@ def _monthly(values, name="level"):
 FAST = [
     ("naive", NaiveForecaster(calibration_origins=9)),
     ("recursive-linear", RecursiveForecaster(LinearRegression(), window=3)),
+    (
+        "ar-conformal",
+        ARForecaster(lags=1, intervals="conformal", calibration_origins=9),
+    ),
 ]
 
 
@@ -91,6 +96,34 @@ def test_naive_intervals_are_the_conformal_quantile_of_its_errors():
         radius = np.sort(scores)[int(np.ceil((K + 1) * 0.9)) - 1]
         assert intervals["upper"][k - 1] == pytest.approx(y[-1] + radius)
         assert intervals["lower"][k - 1] == pytest.approx(y[-1] - radius)
+
+
+def test_conformal_ar_intervals_are_the_quantile_of_its_own_errors():
+    y = _ar1(60, seed=6) + np.linspace(0, 6, 60)  # a trend AR(1) misses
+    K, h = 9, 3
+    f = ARForecaster(lags=1, intervals="conformal", calibration_origins=K)
+    f.fit(None, y)
+    forecast = f.forecast(h)
+    intervals = f.predict_interval(np.empty((h, 0)), coverage=0.9)
+    np.testing.assert_array_equal(f.forecast(h), forecast)  # the fit is untouched
+    n = len(y)
+    for k in range(1, h + 1):
+        scores = [
+            abs(y[t + k - 1] - ARForecaster(lags=1).fit(None, y[:t]).forecast(k)[-1])
+            for t in range(n - k - K + 1, n - k + 1)
+        ]
+        radius = np.sort(scores)[int(np.ceil((K + 1) * 0.9)) - 1]
+        assert intervals["upper"][k - 1] == pytest.approx(forecast[k - 1] + radius)
+        assert intervals["lower"][k - 1] == pytest.approx(forecast[k - 1] - radius)
+    # The analytic intervals do not depend on calibration_origins.
+    analytic = [
+        ARForecaster(lags=1, calibration_origins=c)
+        .fit(None, y)
+        .predict_interval(np.empty((h, 0)))
+        for c in (9, 30)
+    ]
+    pd.testing.assert_frame_equal(*analytic)
+    assert not np.allclose(analytic[0].to_numpy(), intervals.to_numpy())
 
 
 # Slow (about 25 s): run with -m slow; benchmarks/bench_interval_coverage.py
@@ -256,6 +289,10 @@ def test_unfitted_and_bad_parameters():
         RecursiveForecaster(LinearRegression(), calibration_origins=2.5).fit(
             None, _ar1(30)
         )
+    with pytest.raises(InvalidParameterError, match="'intervals' parameter"):
+        ARForecaster(intervals="bootstrap").fit(None, _ar1(30))
+    with pytest.raises(InvalidParameterError, match="calibration_origins"):
+        ARForecaster(intervals="conformal", calibration_origins=0).fit(None, _ar1(30))
 
 
 # -- compare(..., coverage=...) ----------------------------------------------

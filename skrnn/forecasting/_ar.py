@@ -1,12 +1,12 @@
 """ARForecaster: statsmodels' AutoReg with the forecaster contract."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
-import pandas as pd
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseForecaster
+from ._intervals import ConformalIntervalsMixin, check_coverage, interval_frame
 
 
 def _standardisation(values, *, center):
@@ -27,7 +27,7 @@ def _standardisation(values, *, center):
     return mid * magnitude, spread * magnitude
 
 
-class ARForecaster(BaseForecaster):
+class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
     """Autoregressive AR(p) forecaster on statsmodels ``AutoReg``.
 
     With ``lags="aic"``, ``"bic"`` or ``"hqic"`` the order is chosen by
@@ -63,6 +63,21 @@ class ARForecaster(BaseForecaster):
         Largest order ``ar_select_order`` considers. Default:
         ``ceil(12 * (n / 100) ** 0.25)`` (Schwert's rule), capped so that
         enough observations remain.
+
+    intervals : {"analytic", "conformal"}, default="analytic"
+        How :meth:`predict_interval` makes its intervals: statsmodels'
+        analytic forecast standard errors (exact when the AR model is the
+        true one), or split conformal prediction on the model's own
+        backtest errors, as :class:`NaiveForecaster` and
+        :class:`RecursiveForecaster` do (calibrated also when it is not:
+        an AR model of a trending series in levels gets analytic intervals
+        that are too narrow).
+
+    calibration_origins : int, default=20
+        With ``intervals="conformal"``, the number of rolling origins whose
+        forecast errors calibrate the intervals (``h`` steps take
+        ``calibration_origins + h - 1`` refits, on the first call, cached).
+        Not used with ``intervals="analytic"``.
 
     Attributes
     ----------
@@ -128,16 +143,28 @@ class ARForecaster(BaseForecaster):
         "seasonal": ["boolean"],
         "period": [Interval(Integral, 2, None, closed="left"), None],
         "maxlag": [Interval(Integral, 1, None, closed="left"), None],
+        "intervals": [StrOptions({"analytic", "conformal"})],
+        "calibration_origins": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
-        self, lags="aic", *, trend="c", seasonal=False, period=None, maxlag=None
+        self,
+        lags="aic",
+        *,
+        trend="c",
+        seasonal=False,
+        period=None,
+        maxlag=None,
+        intervals="analytic",
+        calibration_origins=20,
     ):
         self.lags = lags
         self.trend = trend
         self.seasonal = seasonal
         self.period = period
         self.maxlag = maxlag
+        self.intervals = intervals
+        self.calibration_origins = calibration_origins
 
     def _check_params(self):
         if self.seasonal and self.period is None:
@@ -234,8 +261,10 @@ class ARForecaster(BaseForecaster):
     def predict_interval(self, X, coverage=0.9):
         """Prediction intervals for the rows of X.
 
-        The intervals come from statsmodels' analytic forecast standard
-        errors.
+        With ``intervals="analytic"`` they come from statsmodels' analytic
+        forecast standard errors; with ``"conformal"``, from split conformal
+        prediction on the model's backtest errors (see
+        :meth:`NaiveForecaster.predict_interval`).
 
         Parameters
         ----------
@@ -251,23 +280,19 @@ class ARForecaster(BaseForecaster):
             MultiIndex (series, "lower"/"upper")), one row per row of X, with
             X's time index when y was pandas.
         """
-        if not isinstance(coverage, Real) or not 0 < coverage < 1:
-            raise ValueError(f"coverage must be in (0, 1). Got {coverage!r} instead.")
+        if self.intervals == "conformal":
+            return super().predict_interval(X, coverage=coverage)
+        check_coverage(coverage)
         positions, index, exog = self._prepare_predict(X)
         horizon = int(positions[-1])
-        frames = []
-        for j, result in enumerate(self.results_):
-            bounds = self._prediction(result, horizon, exog).conf_int(
-                alpha=1 - coverage
-            )
-            bounds = np.asarray(bounds) * self.y_scale_[j] + self.y_center_[j]
-            frames.append(bounds[positions - 1])
-        names = (
-            self._y_names
-            if not self._y_is_1d and self._y_names
-            else range(self.n_series_)
-        )
-        if self._y_is_1d:
-            return pd.DataFrame(frames[0], index=index, columns=["lower", "upper"])
-        columns = pd.MultiIndex.from_product([list(names), ["lower", "upper"]])
-        return pd.DataFrame(np.hstack(frames), index=index, columns=columns)
+        bounds = np.stack(
+            [
+                np.asarray(
+                    self._prediction(result, horizon, exog).conf_int(alpha=1 - coverage)
+                )[positions - 1]
+                for result in self.results_
+            ],
+            axis=1,
+        )  # (n_rows, n_series, 2), standardised
+        bounds = bounds * self.y_scale_[:, None] + self.y_center_[:, None]
+        return interval_frame(self, bounds[..., 0], bounds[..., 1], index)

@@ -143,13 +143,14 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
     -----
     With ``differences="auto"`` or ``seasonal_differences="auto"``, each
     allowed combination (no differencing, a first difference, a seasonal
-    difference, both) is scored by the errors of an AR(aic) model on the
-    differenced series, forecasting one season (8 steps without a season)
-    from 3 origins at the end of the training series; the combination with
-    the smallest error is used. A linear model stands in for the network:
-    the choice costs a few AR fits, not network fits. It looks only at the
-    training series, so it is re-made on every training fold of a
-    cross-validation.
+    difference, both) is scored by the errors of the linear model the
+    network starts from (one least-squares autoregression on the
+    standardised, differenced windows of all series together), forecasting
+    one season (8 steps without a season) from up to 6 rolling origins at the
+    end of the training series; the combination with the smallest error is
+    used. The linear model stands in for the network: the choice costs a few
+    least-squares fits, not network fits. It looks only at the training
+    series, so it is re-made on every training fold of a cross-validation.
 
     Examples
     --------
