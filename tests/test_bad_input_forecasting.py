@@ -185,6 +185,19 @@ def test_an_unevenly_spaced_integer_index_names_fill_gaps(name):
     FORECASTERS[name]().fit(None, fill_gaps(y))
 
 
+def test_a_period_index_with_missing_periods_names_fill_gaps(name):
+    # A PeriodIndex keeps its frequency with periods dropped: the rows must
+    # not be taken for consecutive months.
+    y = _series(index=pd.period_range("2020-01", periods=48, freq="M"))
+    gapped = y.drop(y.index[[20, 21]])
+    with pytest.raises(
+        ValueError, match=r"PeriodIndex of y/X misses time points \(the first: 2021-09"
+    ):
+        FORECASTERS[name]().fit(None, gapped)
+    forecast = FORECASTERS[name]().fit(None, fill_gaps(gapped)).forecast(2)
+    assert forecast.index.equals(pd.period_range("2024-01", periods=2, freq="M"))
+
+
 # --- predict and forecast on a fitted forecaster ---------------------------
 
 

@@ -58,6 +58,16 @@ class TimeAxis:
                 "first (e.g. y.sort_index(), and X.sort_index() likewise)."
             )
         if isinstance(index, pd.PeriodIndex):
+            # Periods keep their frequency with some of them missing; the
+            # rows would then be taken for consecutive periods.
+            steps = np.diff(index.asi8)
+            if (steps != index.freq.n).any():
+                missing = index[:-1][steps != index.freq.n][0] + index.freq.n
+                raise ValueError(
+                    f"The PeriodIndex of y/X misses time points (the first: "
+                    f"{missing}). {_FILL_GAPS}; or number the rows with "
+                    "y.reset_index(drop=True) if the steps do not matter."
+                )
             self.freq = index.freq
         elif isinstance(index, pd.DatetimeIndex):
             # Slicing (e.g. by TimeSeriesSplit) drops .freq; infer it again.
