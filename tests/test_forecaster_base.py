@@ -198,8 +198,12 @@ def test_future_x_with_the_wrong_columns_is_refused(series):
 def test_a_gap_with_exogenous_regressors_is_refused(series):
     X = pd.DataFrame({"promo": np.arange(60.0) % 2}, index=series.index)
     f = ARForecaster(lags=1).fit(X[:40], series[:40])
-    with pytest.raises(ValueError, match="values in the skipped rows are unknown"):
+    with pytest.raises(
+        ValueError, match=r"X starts 2 time point\(s\) after the end.*skipped rows"
+    ):
         f.predict(X[42:45])
+    with pytest.raises(ValueError, match=r"X skips time points after the end"):
+        f.predict(X.iloc[[40, 42]])
 
 
 def test_predict_before_fit():

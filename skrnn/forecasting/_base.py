@@ -328,12 +328,16 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         horizon = int(positions[-1])
         exog = self._validate_exog(X, n_rows=len(positions), reset=False)
         if exog is not None and horizon != len(positions):
+            where = (
+                f"starts {positions[0] - 1} time point(s) after the end of the "
+                "training data"
+                if positions[0] > 1
+                else "skips time points after the end of the training data"
+            )
             raise ValueError(
-                f"X starts {positions[0] - 1} time points after the end of the "
-                "training data or skips time points, but the model uses "
-                "exogenous regressors, whose values in the skipped rows are "
-                "unknown. Include every time point from the one right after the "
-                "training data in X."
+                f"X {where}, but the model uses exogenous regressors, whose "
+                "values in the skipped rows are unknown. Include every time "
+                "point from the one right after the training data in X."
             )
         if index is None and self.time_axis_.has_time:
             axis = self.time_axis_
