@@ -154,8 +154,9 @@ def _parser():
         "--date-format",
         metavar="FMT",
         help="strftime format of the dates, e.g. %%d/%%m/%%Y for day-first "
-        "dates (default: inferred; day-first and month-first dates that both "
-        "fit are refused as ambiguous)",
+        "dates or %%y for two-digit years (default: inferred; day-first and "
+        "month-first dates that both fit, and dates without a four-digit "
+        "year, are refused)",
     )
     comparison.add_argument(
         "--fill",

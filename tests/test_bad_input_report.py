@@ -49,7 +49,8 @@ CASES = {
     "integers that are not years": (
         "t,y\n100000,1\n100001,2\n100002,3\n",
         ["--date-column", "t"],
-        "integers that are neither years (1871) nor YYYYMMDD dates",
+        "integers that are neither years of three or four digits (1871) nor "
+        "YYYYMMDD dates",
     ),
     "empty date cell": (
         "day,y\n2020-01-01,1\n,2\n2020-01-03,3\n",
@@ -69,10 +70,32 @@ CASES = {
         "--target 'y' has 1 empty values (first on line 3 of data.csv). Fill "
         "them with --fill interpolate or --fill ffill",
     ),
-    "empty first value with --fill": (
-        "t,y\n0,\n1,2\n2,3\n",
-        ["--fill", "ffill"],
-        "is missing at the start (0), where --fill ffill has no earlier value",
+    "two-digit years": (
+        "year,y\n98,1\n99,2\n00,3\n01,4\n",
+        ["--date-column", "year"],
+        "'%y' for two-digit years",
+    ),
+    "month-year labels with a two-digit year": (
+        "m,y\nJan-16,1\nFeb-16,2\nMar-16,3\n",
+        ["--date-column", "m"],
+        "a date without a four-digit year. Give its format with --date-format, "
+        "e.g. '%b-%y'",
+    ),
+    "ambiguous day-first dates with a time of day": (
+        "d,y\n01/01/2016 00:00,1\n01/02/2016 00:00,2\n01/03/2016 00:00,3\n",
+        ["--date-column", "d"],
+        "Say which with --date-format '%d/%m/%Y %H:%M' or --date-format "
+        "'%m/%d/%Y %H:%M'",
+    ),
+    "an unquoted thousands separator": (
+        "d,y\n2016-01-01,100,000\n2016-02-01,101,500\n",
+        ["--date-column", "d"],
+        "Line 2 of data.csv has 3 fields, but the header has 2 (d, y)",
+    ),
+    "a header and no rows": (
+        "d,y\n",
+        ["--date-column", "d"],
+        "data.csv has a header but no rows of data",
     ),
     "dates not evenly spaced": (
         "day,y\n2020-01-01 00:00,1\n2020-01-01 07:13,2\n2020-01-02 03:00,3\n"

@@ -454,6 +454,94 @@ def test_fill_fills_empty_values_and_missing_dates(fill, expected, tmp_path):
     ]
 
 
+def test_empty_cells_before_the_first_and_after_the_last_value_are_left_out(
+    tmp_path,
+):
+    # As for a panel's series: the series runs from its first value to its
+    # last. Filled, the trailing cells would have been scored as data.
+    from skrnn._cli import UsageError, _read_with_notes
+
+    path = tmp_path / "ends.csv"
+    path.write_text(
+        "day,y\n2020-01-06,\n2020-01-01,\n2020-01-02,2\n2020-01-03,\n"
+        "2020-01-04,4\n2020-01-05,\n"
+    )
+    y, notes = _read_with_notes(path, "y", "day", None, "ffill")
+    np.testing.assert_array_equal(y.to_numpy(), [2.0, 2.0, 4.0])
+    assert y.index[0] == pd.Timestamp("2020-01-02")
+    assert notes[1] == (
+        "3 rows with an empty y before its first value or after its last left out"
+    )
+    with pytest.raises(UsageError, match=r"1 empty values \(first on line 5 of"):
+        _read_with_notes(path, "y", "day", None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "date_format", "first", "freq"),
+    [
+        # Day-first with a time of day, with its format or without one where
+        # 13..18 cannot be months.
+        (
+            "d,y\n" + "".join(f"0{d}/01/2016 13:30,{i}\n" for i, d in
+                              enumerate(range(1, 7))),
+            ["%d/%m/%Y %H:%M"],
+            pd.Timestamp("2016-01-01 13:30"),
+            "D",
+        ),
+        (
+            "d,y\n" + "".join(f"{d}/01/2016 06:00,{i}\n" for i, d in
+                              enumerate(range(13, 19))),
+            [],
+            pd.Timestamp("2016-01-13 06:00"),
+            "D",
+        ),
+        # Year.month read as text: 2016.10 is October, not 2016.1.
+        (
+            "d,y\n" + "".join(f"2016.{m:02d},{m}\n" for m in range(7, 13)),
+            [],
+            pd.Timestamp("2016-07-01"),
+            "MS",
+        ),
+        # A comma at the end of every line, and spaces around the names.
+        (
+            " d , y ,\n" + "".join(f"2020-01-0{i},{i},\n" for i in range(1, 7)),
+            [],
+            pd.Timestamp("2020-01-01"),
+            "D",
+        ),
+        # Two-digit years, with their format.
+        (
+            "d,y\n" + "".join(f"{yy},{i}\n" for i, yy in
+                              enumerate(["97", "98", "99", "00", "01", "02"])),
+            ["%y"],
+            pd.Timestamp("1997-01-01"),
+            "YS-JAN",
+        ),
+        # Hourly times across a daylight-saving switch: in UTC, evenly spaced.
+        (
+            "d,y\n" + "".join(f"2020-03-29T{h}+0{z}:00,{i}\n" for i, (h, z) in
+                              enumerate([("00:00", 1), ("01:00", 1), ("03:00", 2),
+                                         ("04:00", 2), ("05:00", 2), ("06:00", 2)])),
+            [],
+            pd.Timestamp("2020-03-28 23:00", tz="UTC"),
+            "h",
+        ),
+    ],
+)  # fmt: skip
+def test_dates_the_reader_once_misread_or_refused(
+    text, date_format, first, freq, tmp_path
+):
+    from skrnn._cli import _read_series
+
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    y = _read_series(path, "y", "d", *date_format)
+    assert y.index[0] == first
+    assert y.index.freqstr == freq
+    np.testing.assert_array_equal(y.to_numpy(), np.sort(y.to_numpy()))
+    assert len(y) == 6
+
+
 def test_fill_in_help_and_usage(capsys):
     code, stdout, _ = _run(capsys, "compare", "--help")
     assert code == 0

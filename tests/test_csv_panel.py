@@ -112,11 +112,21 @@ def test_long_layout_with_years_and_numeric_ids(tmp_path):
         "site,year,flow\n2,1901,20\n1,1900,1\n1,1901,2\n2,1902,30\n1,1902,3\n",
     )
     y, _ = read_csv_panel(path, "flow", id_column="site", date_column="year")
-    assert list(y.columns) == [1, 2]
+    # Ids are labels, kept as written.
+    assert list(y.columns) == ["1", "2"]
     pd.testing.assert_index_equal(
         y.index, pd.period_range("1900", "1902", freq="Y", name="year")
     )
-    np.testing.assert_array_equal(y[2].to_numpy(), [NAN, 20, 30])
+    np.testing.assert_array_equal(y["2"].to_numpy(), [NAN, 20, 30])
+
+
+def test_ids_are_read_as_written_and_numbers_among_them_sort_by_value(tmp_path):
+    rows = "".join(
+        f"{i},{t},{t}\n" for i in ("10", "2", "01", "1") for t in (2001, 2002)
+    )
+    path = _write(tmp_path, "ids.csv", "shop,t,v\n" + rows)
+    y, _ = read_csv_panel(path, "v", id_column="shop", date_column="t")
+    assert list(y.columns) == ["01", "1", "2", "10"]
 
 
 def test_long_layout_reads_day_first_dates_with_date_format(tmp_path):

@@ -4,9 +4,11 @@ The rows of the file may be in any order: they are sorted by their dates, the
 values with them. Dates may be ISO dates, month names (``Jan 1950``),
 quarters (``1959Q1``), integer years (``1871``), ``YYYYMMDD`` integers, or any
 format given as ``date_format``. Day-first and month-first dates that both
-fit the file are refused as ambiguous instead of guessed.
+fit the file, and dates without a four-digit year, are refused instead of
+guessed.
 """
 
+import csv
 import re
 import warnings
 from pathlib import Path
@@ -34,15 +36,23 @@ _PYTHON_NAMES = {
     "exog": "`exog`",
     "id_column": "`id_column`",
 }
-_YEARS = re.compile(r"^\d{1,4}(\.0*)?$")
+# Years of three or four digits: one or two are ambiguous (95 for 1995, or
+# row numbers), refused with the integers below.
+_YEARS = re.compile(r"^\d{3,4}(\.0*)?$")
 _YYYYMMDD = re.compile(r"^\d{8}$")
 _INTEGERS = re.compile(r"^-?\d+(\.0*)?$")
 _QUARTER_FIRST = re.compile(r"^(\d{4})\s*[-/ ]?\s*[Qq]([1-4])$")
 _QUARTER_LAST = re.compile(r"^[Qq]([1-4])\s*[-/ ]?\s*(\d{4})$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})$")
+_DAY_MONTH = re.compile(
+    r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})"
+    r"(?:[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$"  # a time of day
+)
+_FOUR_DIGITS = re.compile(r"\d{4}")
 # Formats tried before pandas' own inference, which warns on the console for
 # some of them (month names) and parses element by element.
-_FORMATS = ("%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%b %Y", "%B %Y", "%b-%Y")
+_FORMATS = (
+    "%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%Y.%m", "%b %Y", "%B %Y", "%b-%Y",
+)  # fmt: skip
 
 
 class _DateError(ValueError):
@@ -67,15 +77,19 @@ def read_csv_series(path, target, *, date_column=None, date_format=None, fill=No
 
     target : str
         The column holding the series (numbers; empty cells are missing
-        values).
+        values, and those before its first value and after its last are left
+        out).
 
     date_column : str, default=None
-        The column of dates. Integer years (1871, 1872, ...) and quarters
-        (``1959Q1``) become a yearly or quarterly ``PeriodIndex``; other dates
-        (ISO ``2024-01-31``, ``Jan 1950``, ``20240131``, ...) a
-        ``DatetimeIndex`` whose frequency is inferred. Day-first and
-        month-first dates (``01/02/1950``) are read when only one order fits
-        every row and refused as ambiguous otherwise: give ``date_format``.
+        The column of dates. Integer years of three or four digits (1871,
+        1872, ...) and quarters (``1959Q1``) become a yearly or quarterly
+        ``PeriodIndex``; other dates (ISO ``2024-01-31``, ``2024.01``,
+        ``Jan 1950``, ``20240131``, ...) a ``DatetimeIndex`` whose frequency is
+        inferred. Day-first and month-first dates (``01/02/1950``, with or
+        without a time of day) are read when only one order fits every row
+        and refused as ambiguous otherwise; dates without a four-digit year
+        (``95``, ``Jan-16``) are refused too: give ``date_format``. Times
+        whose UTC offset changes (daylight saving) are converted to UTC.
         None numbers the rows 0, 1, ... (a ``RangeIndex``).
 
     date_format : str, default=None
@@ -153,8 +167,10 @@ def read_csv_panel(
         the values.
 
     id_column : str, default=None
-        The column naming the series of each row (long layout); its values
-        name the columns of the panel. Needs ``date_column``.
+        The column naming the series of each row (long layout); its values,
+        read as text as written (``001`` and ``1`` are two series), name the
+        columns of the panel, integers among them in numeric order. Needs
+        ``date_column``.
 
     date_column : str, default=None
         The column of dates, read as by :func:`read_csv_series`. The rows may
@@ -265,7 +281,7 @@ def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, 
     done (sorted, filled), for the report.
     """
     path = Path(path)
-    frame = _load(path, fill, names)
+    frame = _load(path, fill, names, text_columns=[date_column, id_column])
     exog = list(exog or [])
     if not targets:
         raise ValueError(f"{names['target']} must name at least one column.")
@@ -406,7 +422,9 @@ def _long_to_wide(
     long[target] = values[target].to_numpy()
     table = from_long(long, id=id_column, time=date_column, value=target)
     cell_lines = from_long(long, id=id_column, time=date_column, value="_line")
-    # Ids that are numbers stay numbers as column names; dates are the index.
+    # Ids are text as written (001 stays 001); numbers among them in numeric
+    # order (2 before 10).
+    table = table[sorted(table.columns, key=_id_order)]
     X = pd.DataFrame(index=table.index)
     for column in exog:
         per_date = pd.Series(values[column].to_numpy(), index=index)
@@ -423,6 +441,11 @@ def _long_to_wide(
             )
         X[column] = per_date.groupby(level=0).first().reindex(table.index)
     return table, X, cell_lines.reindex(columns=table.columns), note
+
+
+def _id_order(series_id):
+    """Sort key of a series id: integers by value, before the other ids."""
+    return (0, int(series_id), series_id) if series_id.isdigit() else (1, 0, series_id)
 
 
 def _trim_and_check_gaps(table, X, lines, fill, names, label, path):
@@ -506,7 +529,7 @@ def _read(path, target, date_column, date_format, fill, names, exog=None):
     those columns on the same time index, and the notes.
     """
     path = Path(path)
-    frame = _load(path, fill, names)
+    frame = _load(path, fill, names, text_columns=[date_column])
     exog = list(exog or [])
     _check_columns(
         frame,
@@ -523,26 +546,43 @@ def _read(path, target, date_column, date_format, fill, names, exog=None):
             for column, key in keys.items()
         }
     )
-    if fill is None:
-        for column, key in keys.items():
-            if values[column].isna().any():
-                raise ValueError(
-                    _empty_message(names, key, column, values[column], path.name)
-                )
+    if values[target].isna().all():
+        raise ValueError(
+            f"{names['target']} {target!r} has no values in {path.name}. Pick "
+            "a column with numbers or fix the file."
+        )
     notes = []
-    n_missing = values.isna().sum()
+    lines = pd.Series(np.arange(len(values)) + 2)  # the file line of each row
     if date_column is not None:
         label = f"{names['date_column']} {date_column!r}"
         index = _parsed_dates(frame[date_column], date_format, names, label, path)
-        values = values.set_axis(index)
+        values, lines = values.set_axis(index), lines.set_axis(index)
         # The values travel with their dates (a stable sort keeps file order
         # among equal dates, refused just below).
         order = np.argsort(index.asi8, kind="stable")
         if (np.diff(order) < 0).any():
             notes.append(f"rows sorted by {date_column} (the file was not in order)")
-        values = values.iloc[order]
+        values, lines = values.iloc[order], lines.iloc[order]
         if values.index.has_duplicates:
             raise ValueError(_repeated_date_message(label, values.index))
+    # As in a panel, the series runs from its first value to its last: empty
+    # cells before and after are no gaps to fill.
+    observed = values[target].notna().to_numpy()
+    first, last = int(observed.argmax()), len(observed) - int(observed[::-1].argmax())
+    if first or last < len(observed):
+        notes.append(
+            f"{len(observed) - (last - first)} rows with an empty {target} before "
+            "its first value or after its last left out"
+        )
+        values, lines = values.iloc[first:last], lines.iloc[first:last]
+    if fill is None:
+        for column, key in keys.items():
+            if values[column].isna().any():
+                raise ValueError(
+                    _empty_message(names, key, column, values[column], lines, path)
+                )
+    n_missing = values.isna().sum()
+    if date_column is not None:
         n_rows = len(values)
         values = _regular(values, label, fill, names)
         values.index.name = date_column
@@ -562,8 +602,13 @@ def _read(path, target, date_column, date_format, fill, names, exog=None):
     return y, values[exog], notes
 
 
-def _load(path, fill, names):
-    """The CSV file as a DataFrame, after checking ``fill`` and the path."""
+def _load(path, fill, names, text_columns=()):
+    """The CSV file as a DataFrame, after checking ``fill`` and the path.
+
+    ``text_columns`` (dates, ids) are read as written: ``2016.10`` stays a
+    month, not the number 2016.1, and the ids ``01`` and ``1`` stay two.
+    Column names lose the spaces around them (``date, y``).
+    """
     if fill is not None and fill not in FILL_METHODS:
         raise ValueError(
             f"{names['fill']} must be one of {', '.join(FILL_METHODS)} or None. "
@@ -571,10 +616,63 @@ def _load(path, fill, names):
         )
     if not path.is_file():
         raise ValueError(f"{path}: no such file. Check the path.")
+    text = {column: str for column in text_columns if column is not None}
     try:
-        return pd.read_csv(path, **_EXACT_NUMBERS)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: a row with more fields than the header must not
+            # turn its first field into the index (pandas' default).
+            frame = pd.read_csv(
+                path,
+                index_col=False,
+                converters={c: _stripped_text for c in text},
+                **_EXACT_NUMBERS,
+            )
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors too
         raise ValueError(f"{path}: cannot be read as CSV ({exc}).") from exc
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        raise ValueError(_extra_fields_message(path))
+    frame = frame.rename(columns=lambda c: c.strip() if isinstance(c, str) else c)
+    if len(set(frame.columns)) != len(frame.columns):
+        twice = next(c for c in frame.columns if list(frame.columns).count(c) > 1)
+        raise ValueError(
+            f"{path.name} has two columns named {twice!r} (once the spaces "
+            "around the names are removed). Rename one of them."
+        )
+    if frame.empty:
+        raise ValueError(
+            f"{path.name} has a header but no rows of data. Check the file."
+        )
+    return frame
+
+
+def _stripped_text(value):
+    """A text cell as written, without surrounding spaces; None when empty."""
+    value = value.strip()
+    return value if value else None
+
+
+def _extra_fields_message(path):
+    """Where a row of ``path`` has more non-empty fields than its header."""
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        rows = csv.reader(file)
+        header = next(rows)
+        line, row = next(
+            (
+                (line, row)
+                for line, row in enumerate(rows, start=2)
+                if any(field.strip() for field in row[len(header) :])
+            ),
+            (None, None),
+        )
+    if line is None:  # pandas saw more; the csv module does not agree
+        return f"{path.name} has rows with more fields than its header. Check the file."
+    return (
+        f"Line {line} of {path.name} has {len(row)} fields, but the header has "
+        f"{len(header)} ({', '.join(header)}): {row!r}. A number written with "
+        'a thousands separator (1,234) must be in quotes ("1,234") or '
+        "written without it (1234)."
+    )
 
 
 def _check_columns(frame, path, names, wanted):
@@ -606,11 +704,13 @@ def _check_exog_roles(exog, targets, names, *, date_column=None, id_column=None)
             )
 
 
-def _empty_message(names, key, column, values, filename):
-    row = int(values.isna().to_numpy().argmax())
+def _empty_message(names, key, column, values, lines, path):
+    """Empty cells of ``column``; ``lines`` are the file lines of its rows."""
+    empty = values.isna().to_numpy()
+    line = int(lines.to_numpy()[empty].min())
     return (
-        f"{names[key]} {column!r} has {int(values.isna().sum())} empty "
-        f"values (first on line {row + 2} of {filename}). Fill them with "
+        f"{names[key]} {column!r} has {int(empty.sum())} empty "
+        f"values (first on line {line} of {path.name}). Fill them with "
         f"{names['fill']} interpolate or {names['fill']} ffill, or in the file."
     )
 
@@ -659,15 +759,16 @@ def _dates(column, date_format, names):
     if text.str.fullmatch(_INTEGERS).all():
         raise _DateError(
             0,
-            f"holds {text.iloc[0]!r}: integers that are neither years (1871) nor "
-            f"YYYYMMDD dates. Give their format with {names['date_format']}, or "
-            f"leave out {names['date_column']} to number the rows.",
+            f"holds {text.iloc[0]!r}: integers that are neither years of three "
+            "or four digits (1871) nor YYYYMMDD dates. Give their format with "
+            f"{names['date_format']} ('%y' for two-digit years: 95 is 1995, 14 "
+            f"is 2014), or leave out {names['date_column']} to number the rows.",
         )
     quarters = _quarters(text)
     if quarters is not None:
         return quarters
     day_month = text.str.extract(_DAY_MONTH)
-    if day_month.notna().all(axis=None):
+    if day_month[[0, 1, 2, 3]].notna().all(axis=None):
         return _day_or_month_first(text, day_month, names)
     for form in _FORMATS:
         parsed = pd.to_datetime(text, format=form, errors="coerce")
@@ -678,8 +779,8 @@ def _dates(column, date_format, names):
         # and checked below like any other.
         warnings.simplefilter("ignore", UserWarning)
         try:
-            parsed = pd.to_datetime(text, errors="coerce")
-        except (ValueError, TypeError) as exc:  # e.g. mixed time zones
+            parsed = _to_datetime(text)
+        except (ValueError, TypeError) as exc:
             raise _DateError(
                 0,
                 f"starts dates that cannot be read together ({exc}). Give "
@@ -695,12 +796,35 @@ def _dates(column, date_format, names):
             f"the format with {names['date_format']} (e.g. '%d/%m/%Y'), or leave "
             f"out {names['date_column']} to number the rows.",
         )
+    short = ~text.str.contains(_FOUR_DIGITS)
+    if short.any():
+        # pandas would guess the year (Jan-16 becomes 16 January of year 1).
+        row = int(short.to_numpy().argmax())
+        raise _DateError(
+            row,
+            f"holds {text.iloc[row]!r}, a date without a four-digit year. Give "
+            f"its format with {names['date_format']}, e.g. '%b-%y' for Jan-16 "
+            "(January 2016; %y reads 69-99 as 1969-1999 and 00-68 as "
+            "2000-2068).",
+        )
     return pd.DatetimeIndex(parsed)
+
+
+def _to_datetime(text, **kwargs):
+    """pd.to_datetime, unreadable dates as NaT; times whose UTC offset changes
+    (at a daylight-saving switch) in UTC, where they are evenly spaced."""
+    try:
+        return pd.to_datetime(text, errors="coerce", **kwargs)
+    except ValueError as exc:
+        message = str(exc).lower()
+        if not any(word in message for word in ("offset", "timezone", "time zone")):
+            raise
+        return pd.to_datetime(text, errors="coerce", utc=True, **kwargs)
 
 
 def _strptime(text, date_format, names, *, given):
     try:
-        parsed = pd.to_datetime(text, format=date_format, errors="coerce")
+        parsed = _to_datetime(text, format=date_format)
     except ValueError as exc:  # a format pandas refuses
         raise _DateError(
             0, f"cannot be read with {names['date_format']} {date_format!r}: {exc}."
@@ -734,17 +858,29 @@ def _quarters(text):
 
 
 def _day_or_month_first(text, parts, names):
-    """Dates like 01/02/1950: the one order that fits every row, else refused."""
+    """Dates like 01/02/1950 (and 01/02/1950 13:30): the one order that fits
+    every row, else refused. The order is judged on the dates alone; the
+    times of day are added to them."""
     sep = parts[1].iloc[0]
     year = "%Y" if len(parts[3].iloc[0]) == 4 else "%y"
     formats = {
         "day-first": f"%d{sep}%m{sep}{year}",
         "month-first": f"%m{sep}%d{sep}{year}",
     }
+    dates = parts[0] + sep + parts[2] + sep + parts[3]
     parsed = {
-        order: pd.to_datetime(text, format=form, errors="coerce")
+        order: pd.to_datetime(dates, format=form, errors="coerce")
         for order, form in formats.items()
     }
+    timed = parts[4].notna()
+    if timed.any():  # the formats to suggest, with the time of the first row
+        first = text[timed].iloc[0]
+        clock = parts[4][timed].iloc[0]
+        time_format = first[len(first) - len(clock) - 1] + "%H:%M"
+        time_format += (":%S" if clock.count(":") > 1 else "") + (
+            ".%f" if "." in clock else ""
+        )
+        formats = {order: form + time_format for order, form in formats.items()}
     fits = [order for order, dates in parsed.items() if dates.notna().all()]
     if len(fits) == 2 and not parsed["day-first"].equals(parsed["month-first"]):
         row = int((parsed["day-first"] != parsed["month-first"]).to_numpy().argmax())
@@ -766,7 +902,10 @@ def _day_or_month_first(text, parts, names):
             "month-first), or the file mixes both orders. Fix the date, or give "
             f"the format with {names['date_format']}.",
         )
-    return pd.DatetimeIndex(parsed[fits[0]])
+    times = parts[4].fillna("0:00")
+    # "13:30" as a duration needs its seconds: "13:30:00".
+    times = times.where(times.str.count(":") > 1, times + ":00")
+    return pd.DatetimeIndex(parsed[fits[0]] + pd.to_timedelta(times))
 
 
 def _likely_freq(index):
