@@ -509,6 +509,13 @@ def test_empty_cells_before_the_first_and_after_the_last_value_are_left_out(
             pd.Timestamp("2020-01-01"),
             "D",
         ),
+        # Monthly on the 15th: no pandas frequency, but months.
+        (
+            "d,y\n" + "".join(f"2016-{m:02d}-15,{m}\n" for m in range(1, 7)),
+            [],
+            pd.Period("2016-01", "M"),
+            "M",
+        ),
         # Two-digit years, with their format.
         (
             "d,y\n" + "".join(f"{yy},{i}\n" for i, yy in

@@ -84,10 +84,13 @@ def _settings_text(model):
     if not hasattr(model, "get_params"):
         return {}
     shown = {}
-    for key, value in model.get_params(deep=False).items():
+    params = model.get_params(deep=False)
+    for key, value in params.items():
         if value is None or hasattr(value, "get_params"):
             continue
         shown[key] = value
+    if params.get("intervals") == "analytic":  # AR: the origins are not used
+        shown.pop("calibration_origins", None)
     inner = model.get_params(deep=False).get("estimator")
     if hasattr(inner, "get_params"):
         params = inner.get_params(deep=False)

@@ -960,6 +960,13 @@ def _regular(y, label, fill, names, *, refuse_missing=True):
         if freq is not None:
             grid = pd.DatetimeIndex(index, freq=freq)
             return y.set_axis(grid)
+        if _same_day_of_month(index):
+            # Monthly dates on another day than the first or last (the 15th):
+            # no pandas frequency, but months.
+            return _regular(
+                y.set_axis(index.to_period("M")), label, fill, names,
+                refuse_missing=refuse_missing,
+            )  # fmt: skip
         freq = _likely_freq(index)
         grid = None if freq is None else pd.date_range(index[0], index[-1], freq=freq)
         if grid is None or not index.isin(grid).all():
@@ -974,6 +981,20 @@ def _regular(y, label, fill, names, *, refuse_missing=True):
     if fill is None and refuse_missing:
         raise ValueError(_missing_message(label, missing, index, grid, names))
     return y.reindex(grid)
+
+
+def _same_day_of_month(index):
+    """Whether ``index`` holds midnights of one day of the month between the
+    2nd and the 28th (every month has it; the 1st and month ends have pandas
+    frequencies), in distinct months, most of them consecutive."""
+    if index.tz is not None or (index != index.normalize()).any():
+        return False
+    days = np.unique(index.day)
+    if len(days) != 1 or not 2 <= days[0] <= 28:
+        return False
+    months = index.year * 12 + index.month
+    steps = np.diff(months)
+    return bool((steps > 0).all() and np.median(steps) == 1)
 
 
 def _missing_message(label, missing, index, grid, names, within=""):
