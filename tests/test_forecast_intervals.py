@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.utils._param_validation import InvalidParameterError
@@ -159,6 +160,50 @@ def test_several_series_get_their_own_intervals():
     pd.testing.assert_frame_equal(together, alone.predict_interval(X))
     width = both.predict_interval(X).T.groupby(level=0).diff().dropna()
     assert (width.loc["b"] > 10 * width.loc["a"]).all(axis=None)
+
+
+@pytest.mark.parametrize(
+    "forecaster",
+    [
+        NaiveForecaster("drift", calibration_origins=9),
+        ARForecaster(lags=2),
+        ARForecaster(lags=2, intervals="conformal", calibration_origins=9),
+    ],
+    ids=["naive", "ar-analytic", "ar-conformal"],
+)
+def test_a_series_that_ends_earlier_gets_the_intervals_of_its_own_steps(forecaster):
+    # b ends 4 months before a: the rows of X are its steps 5 to 7, as for b
+    # fitted alone.
+    y = _monthly(np.column_stack([_ar1(60, seed=7), 5 + _ar1(60, seed=8)]))
+    y.iloc[-4:, 1] = np.nan
+    X = pd.DataFrame(index=pd.period_range(y.index[-1] + 1, periods=3, freq="M"))
+    together = clone(forecaster).fit(None, y)
+    alone = clone(forecaster).fit(None, y["b"].dropna())
+    pd.testing.assert_frame_equal(
+        together.predict_interval(X)["b"], alone.predict_interval(X)
+    )
+    assert (together.predict_interval(X)["b"]["lower"] < together.predict(X)["b"]).all()
+
+
+def test_the_refits_read_the_season_from_the_time_index_as_the_fit_does():
+    # The calibration refits are fitted on the training series with its
+    # index: "auto" finds the season 12 there as in the fit, and a seasonal
+    # difference is possible.
+    from skrnn.datasets import load_airline
+
+    y = np.log(load_airline())[:-12]
+    X = pd.DataFrame(index=pd.period_range("1960-01", periods=12, freq="M"))
+    auto = RecursiveForecaster(LinearRegression(), calibration_origins=9)
+    given = RecursiveForecaster(
+        LinearRegression(), seasonal_period=12, calibration_origins=9
+    )
+    pd.testing.assert_frame_equal(
+        auto.fit(None, y).predict_interval(X), given.fit(None, y).predict_interval(X)
+    )
+    seasonal = RecursiveForecaster(
+        LinearRegression(), differences=1, seasonal_differences=1, calibration_origins=9
+    )
+    assert seasonal.fit(None, y).predict_interval(X).notna().all(axis=None)
 
 
 def test_calibration_is_lazy_cached_and_consistent_across_horizons(monkeypatch):

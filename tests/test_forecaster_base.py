@@ -204,6 +204,14 @@ def test_a_gap_with_exogenous_regressors_is_refused(series):
         f.predict(X[42:45])
     with pytest.raises(ValueError, match=r"X skips time points after the end"):
         f.predict(X.iloc[[40, 42]])
+    # forecast(3, X) reads X's dates too, instead of taking its rows for the
+    # next three whatever they say.
+    np.testing.assert_array_equal(f.forecast(3, X[40:43]), f.predict(X[40:43]))
+    with pytest.raises(ValueError, match=r"X's rows start at .*3 time point\(s\)"):
+        f.forecast(3, X[42:45])
+    np.testing.assert_array_equal(
+        f.forecast(3, X[42:45].to_numpy()), f.predict(X[40:43])
+    )
 
 
 def test_predict_before_fit():

@@ -284,13 +284,15 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
             return super().predict_interval(X, coverage=coverage)
         check_coverage(coverage)
         positions, index, exog = self._prepare_predict(X)
-        horizon = int(positions[-1])
+        # Each series' own steps, as in predict.
+        steps = positions[:, None] + self._series_lags()
+        horizon = int(steps.max())
         bounds = np.stack(
             [
                 np.asarray(
                     self._prediction(result, horizon, exog).conf_int(alpha=1 - coverage)
-                )[positions - 1]
-                for result in self.results_
+                )[steps[:, j] - 1]
+                for j, result in enumerate(self.results_)
             ],
             axis=1,
         )  # (n_rows, n_series, 2), standardised

@@ -416,6 +416,17 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             X = np.empty((steps, 0))
         elif _num_samples(X) != steps:
             raise ValueError(f"X has {_num_samples(X)} rows but steps is {steps}.")
+        elif isinstance(_time_index(X), (pd.DatetimeIndex, pd.PeriodIndex)):
+            # Dates on X must be the ones forecast, as predict requires.
+            positions, index = self._future_positions(X)
+            if not np.array_equal(positions, np.arange(1, steps + 1)):
+                raise ValueError(
+                    f"X's rows start at {index[0]}, {positions[0]} time point(s) "
+                    f"after the end of the training data, but forecast({steps}) "
+                    f"forecasts the {steps} time points right after it. Give X "
+                    "the rows of those time points, or call predict(X) to "
+                    "forecast the rows of X."
+                )
         exog = self._validate_exog(X, n_rows=steps, reset=False)
         values = self._forecast(int(steps), exog)
         target = getattr(self, "_target", None)

@@ -127,9 +127,14 @@ class ConformalIntervalsMixin:
         """
         check_coverage(coverage)
         positions, index, exog = self._prepare_predict(X)
-        horizon = int(positions[-1])
-        radius = self._conformal_radius(horizon, coverage)[positions - 1]
-        center = self._forecast(horizon, exog)[positions - 1]
+        # Each series' own steps, as in predict: one that ended earlier is
+        # further ahead (its calibration errors are of its own steps too).
+        steps = positions[:, None] + self._series_lags()
+        horizon = int(steps.max())
+        radius = np.take_along_axis(
+            self._conformal_radius(horizon, coverage), steps - 1, axis=0
+        )
+        center = np.take_along_axis(self._forecast(horizon, exog), steps - 1, axis=0)
         with np.errstate(invalid="ignore"):  # an infinite forecast and radius
             return interval_frame(self, center - radius, center + radius, index)
 
@@ -195,11 +200,16 @@ class ConformalIntervalsMixin:
         first ``origin`` time points, forecasting the rest of the series."""
         y, exog = self._calibration_data
         steps = len(y) - origin
+        history = y[:origin, 0] if self._y_is_1d else y[:origin]
+        index = self.time_axis_.index
+        if index is not None and len(index) == len(y):
+            # With its time index, so that the refit makes the choices the fit
+            # made (a season read from the index); a series of a panel that
+            # ended earlier is shifted to the panel's end, as it is in ``y``.
+            frame = pd.Series if self._y_is_1d else pd.DataFrame
+            history = frame(history, index=index[:origin])
         model = clone(self)
-        model.fit(
-            None if exog is None else exog[:origin],
-            y[:origin, 0] if self._y_is_1d else y[:origin],
-        )
+        model.fit(None if exog is None else exog[:origin], history)
         forecast = model.forecast(steps, X=None if exog is None else exog[origin:])
         forecast = np.asarray(forecast, dtype=np.float64).reshape(steps, -1)
         errors = np.abs(y[origin:] - forecast)
