@@ -225,7 +225,7 @@ def test_a_single_sample_fits(fitted_sequence_estimator):
             "infinity",
         ),
         (lambda X: X[:0], ValueError, "0 sample"),
-        (lambda X: X[:, 0], ValueError, "2D array"),
+        (lambda X: X[:, 0], ValueError, r"2-D X.*reshape\(-1, 1\)"),
         (
             lambda X: np.full(X.shape, "a", dtype=object),
             ValueError,

@@ -177,6 +177,22 @@ def test_the_missing_value_error_names_a_way_through_that_works(name):
         assert np.isfinite(forecast).all()
 
 
+def test_a_regressor_observed_late_is_cut_not_filled(name):
+    # fill_gaps fills inside a column only: the error says what to do with
+    # the rows before a regressor's first value.
+    y = _series()
+    X = pd.DataFrame({"price": np.arange(48.0)}, index=y.index)
+    X.iloc[:3, 0] = np.nan
+    assert fill_gaps(X)["price"].isna().sum() == 0  # the rows are dropped
+    X["promo"] = np.arange(48.0) % 3
+    assert fill_gaps(X)["price"].isna().sum() == 3  # not once another column has them
+    match = r"contains NaN: 3 time point.*cut X and y to the rows where every"
+    forecaster = FORECASTERS[name]()
+    _refuses(lambda: forecaster.fit(fill_gaps(X), y), (X, y), ValueError, match)
+    observed = X.notna().all(axis=1)
+    forecaster.fit(X[observed], y[observed])
+
+
 def test_an_unevenly_spaced_integer_index_names_fill_gaps(name):
     y = _series()
     y.index = [*range(20), *range(21, 49)]

@@ -330,6 +330,19 @@ def test_exogenous_columns_reach_the_models():
     np.testing.assert_allclose(_rows(report.forecasts, "AR(1)", 2)["y_pred"], by_hand)
 
 
+def test_exogenous_columns_on_other_time_points_are_refused_before_any_fit():
+    y = _series(60)
+    y.index = pd.period_range("2000-01", periods=60, freq="M")
+    later = pd.DataFrame({"x": np.arange(60.0)}, index=y.index + 12)
+    with pytest.raises(ValueError, match=r"`X` and `y` have different indexes: row 0"):
+        compare([NaiveForecaster()], y, later, horizon=HORIZON, progress=False)
+    # An array is matched by position.
+    report = compare(
+        [NaiveForecaster()], y, later.to_numpy(), horizon=HORIZON, progress=False
+    )
+    assert len(report.forecasts)
+
+
 def test_an_integer_index_of_years_stays_an_integer_index():
     years = pd.RangeIndex(1871, 1941, name="year")
     y = pd.Series(_series(70).to_numpy(), index=years)

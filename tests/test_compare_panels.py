@@ -169,6 +169,8 @@ def test_exogenous_columns_reach_every_series():
     ar_with = with_x.series_scores()["AR(1)"]
     ar_without = without.series_scores()["AR(1)"]
     assert (ar_with < 0.2 * ar_without).all()
+    with pytest.raises(ValueError, match="`X` and `y` have different indexes"):
+        compare(models, y, x[::-1], horizon=HORIZON, progress=False)
 
 
 def test_the_report_renders_html_markdown_and_figures(report, tmp_path):

@@ -300,7 +300,7 @@ _BASE = np.arange(30.0).reshape(10, 3)
             r"too short to difference: order=1 needs at least 2 rows with data"
             r".*Got 1 row\(s\)",
         ),
-        (_BASE[:1].ravel(), r"Expected 2D array, got 1D array"),
+        (_BASE[:1].ravel(), r"expects a 2-D X.*Got a 1-D X"),
     ],
 )
 def test_bad_tables_are_refused_and_left_unchanged(X, match):

@@ -43,11 +43,14 @@ def test_rows_in_any_order_come_back_sorted():
     assert fill_gaps(y).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
 
 
-def test_edges_leading_values_are_dropped_trailing_ones_carried():
+@pytest.mark.parametrize("method", ["interpolate", "ffill"])
+def test_the_edges_of_a_series_are_dropped_not_filled(method):
+    # A value carried past the last observation would be an invented one.
     y = pd.Series([np.nan, 1.0, np.nan, 3.0, np.nan, np.nan])
-    assert fill_gaps(y).tolist() == [1.0, 2.0, 3.0, 3.0, 3.0]
-    assert fill_gaps(y).index.tolist() == [1, 2, 3, 4, 5]
-    np.testing.assert_array_equal(fill_gaps(y.to_numpy()), [1.0, 2.0, 3.0, 3.0, 3.0])
+    expected = [1.0, 2.0, 3.0] if method == "interpolate" else [1.0, 1.0, 3.0]
+    assert fill_gaps(y, method).tolist() == expected
+    assert fill_gaps(y, method).index.tolist() == [1, 2, 3]
+    np.testing.assert_array_equal(fill_gaps(y.to_numpy(), method), expected)
 
 
 def test_period_and_integer_indexes():
@@ -60,14 +63,28 @@ def test_period_and_integer_indexes():
     assert every_other.tolist() == [1.0, 2.0, 3.0, 4.0]
 
 
-def test_several_columns_start_together():
-    index = pd.date_range("2020-01-01", periods=4, freq="D")
+@pytest.mark.parametrize("method", ["interpolate", "ffill"])
+def test_the_series_of_a_panel_keep_their_own_starts_and_ends(method):
+    index = pd.date_range("2020-01-01", periods=6, freq="D")
     df = pd.DataFrame(
-        {"a": [np.nan, 1.0, 2.0, np.nan], "b": [np.nan, np.nan, 2.0, 5.0]}, index=index
+        {
+            "a": [np.nan, 1.0, np.nan, 3.0, np.nan, np.nan],  # ends early
+            "b": [np.nan, np.nan, 2.0, np.nan, 4.0, 5.0],  # starts late
+        },
+        index=index,
     )
-    filled = fill_gaps(df)
-    assert filled.index.equals(index[2:])
-    assert filled.to_dict("list") == {"a": [2.0, 2.0], "b": [2.0, 5.0]}
+    filled = fill_gaps(df, method)
+    assert filled.index.equals(index[1:])
+    a = [1.0, 2.0, 3.0] if method == "interpolate" else [1.0, 1.0, 3.0]
+    b = [3.0, 4.0, 5.0] if method == "interpolate" else [2.0, 4.0, 5.0]
+    expected = pd.DataFrame(
+        {"a": [*a, np.nan, np.nan], "b": [np.nan, 2.0, *b]}, index=index[1:]
+    )
+    pd.testing.assert_frame_equal(filled, expected, check_freq=False)
+    # Forecasters read the filled panel as ragged: each series ends where it did.
+    forecast = NaiveForecaster().fit(None, filled).forecast(1)
+    assert forecast["a"].dropna().to_dict() == {index[4]: a[-1]}
+    assert forecast["b"].dropna().to_dict() == {index[5] + index.freq: 5.0}
 
 
 def test_an_explicit_frequency_and_its_check():

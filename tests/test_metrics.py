@@ -230,9 +230,29 @@ def test_mase_training_series_shorter_than_a_season_is_refused():
     msg = "`y_train` must be longer than `seasonal_period` (12)"
     with pytest.raises(ValueError, match=re.escape(msg)) as info:
         mase([1.0], [2.0], y_train=np.arange(12.0), seasonal_period=12)
-    assert "Got 12 time points instead" in str(info.value)
+    assert "Got 12 observed time points instead" in str(info.value)
     with pytest.raises(ValueError, match=re.escape("(1)")):
         mase([1.0], [2.0], y_train=[])
+
+
+def test_mase_scales_each_series_of_a_ragged_panel_on_its_own_span():
+    # A series that starts late and one that ends early: NaN edges, as in
+    # the y_train_ of a forecaster fitted on a panel.
+    late = [np.nan, 0.0, 1.0, 3.0, 2.0, 6.0]
+    early = [1.0, 2.0, 4.0, 8.0, np.nan, np.nan]
+    y_train = np.column_stack([late, early])
+    y_true, y_pred = np.array([[3.0, 10.0]]), np.array([[2.0, 8.0]])
+    raw = mase(y_true, y_pred, y_train=y_train, multioutput="raw_values")
+    np.testing.assert_allclose(raw, [1.0 / 2.0, 2.0 / (7 / 3)])
+    # The shortest observed span is the one checked against the season.
+    msg = "Got 4 observed time points (output 1)"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        mase(y_true, y_pred, y_train=y_train, seasonal_period=4)
+
+
+def test_mase_refuses_a_gap_inside_a_training_series():
+    with pytest.raises(ValueError, match="Got NaN at row 2"):
+        mase([1.0], [2.0], y_train=[1.0, 2.0, np.nan, 3.0])
 
 
 @pytest.mark.parametrize(
@@ -349,6 +369,20 @@ def test_mase_scorer_looks_through_a_pipeline(series):
     )
     expected = -mase(y[60:], pipe.predict(X[60:]), y_train=y[:60])
     assert get_scorer("mase")(pipe, X[60:], y[60:]) == pytest.approx(expected)
+
+
+def test_mase_scorer_scores_a_forecaster_fitted_on_a_ragged_panel():
+    from skrnn import NaiveForecaster
+
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=40, freq="M")
+    panel = pd.DataFrame(rng.normal(size=(40, 2)).cumsum(axis=0), index=index)
+    panel.iloc[:10, 1] = np.nan  # the second series starts later
+    model = NaiveForecaster().fit(None, panel.iloc[:32])
+    test = panel.iloc[32:]
+    expected = -mase(test, model.predict(test.iloc[:, :0]), y_train=panel.iloc[:32])
+    assert np.isfinite(expected)
+    assert get_scorer("mase")(model, test.iloc[:, :0], test) == pytest.approx(expected)
 
 
 def test_mase_scorer_without_training_target_names_y_train_(series):

@@ -353,6 +353,15 @@ def test_conv_knobs_build_what_they_say(shape_data):
     }
 
 
+def test_no_conv_filters_turns_the_default_blocks_off(shape_data):
+    # The default per-block kernel sizes (8, 5, 3) are not asked to match.
+    X, y = shape_data
+    clf = RNNClassifier(units=4, epochs=1, random_state=0, conv_filters=())
+    names = {layer.name for layer in clf.fit(X, y).model_.layers}
+    assert "lstm_0" in names
+    assert not any(name.startswith("conv_") for name in names)
+
+
 def test_regressor_takes_the_conv_front_end():
     rng = np.random.default_rng(4)
     X = rng.normal(size=(40, 12, 2))

@@ -110,7 +110,7 @@ def test_transform_checks_columns_and_names():
         ),
         (np.array([[1.0], [2.0], [np.nan]]), r"NaN in row 2.*Only leading rows"),
         (np.array([[1.0], [np.inf], [4.0]]), r"infinity \(first at row 1, column 0\)"),
-        (np.arange(5.0), r"Expected 2D array, got 1D array"),
+        (np.arange(5.0), r"expects a 2-D X.*Got a 1-D X of 5 values"),
         (np.array([["a"], ["b"]]), r"numbers only"),
     ],
 )

@@ -14,6 +14,7 @@ from ..forecasting._intervals import check_coverage
 from ..forecasting._time import TimeAxis
 from ._inputs import (
     _check_baseline,
+    _check_exog_rows,
     _check_horizon,
     _check_metrics,
     _check_models,
@@ -74,16 +75,7 @@ def _check_series(y, X):
             "cannot be placed in time. Give it one (e.g. y.asfreq('MS')) or "
             "use y.reset_index(drop=True)."
         )
-    if X is None:
-        X = pd.DataFrame(index=y.index)
-    elif not isinstance(X, pd.DataFrame):
-        X = pd.DataFrame(np.asarray(X), index=y.index)
-    if len(X) != len(y):
-        raise ValueError(
-            f"`X` must have one row per time point of y ({len(y)}). Got "
-            f"{len(X)} rows instead."
-        )
-    return y, X
+    return y, _check_exog_rows(X, y.index)
 
 
 def _splits(cv, horizon, n):

@@ -3,6 +3,9 @@ horizon."""
 
 from numbers import Integral
 
+import numpy as np
+import pandas as pd
+
 from ._metrics import METRICS
 
 __all__ = ["default_models"]
@@ -172,3 +175,28 @@ def _check_baseline(baseline, named):
             f"Got {baseline!r} instead."
         )
     return baseline
+
+
+def _check_exog_rows(X, index):
+    """X as a DataFrame on ``index``, the time points of y: an array is
+    matched by position, a DataFrame must have y's index (as in ``fit``)."""
+    if X is None:
+        return pd.DataFrame(index=index)
+    if len(X) != len(index):
+        raise ValueError(
+            f"`X` must have one row per time point of y ({len(index)}). Got "
+            f"{len(X)} rows instead."
+        )
+    if not isinstance(X, pd.DataFrame):
+        return pd.DataFrame(np.asarray(X), index=index)
+    if not X.index.equals(index):
+        # Found here rather than as a failure of every model in every fold.
+        differ = int(np.argmax(X.index != index))
+        raise ValueError(
+            "`X` and `y` have different indexes: row "
+            f"{differ} of X is at {X.index[differ]!r} but that of y at "
+            f"{index[differ]!r}. X must have one row per time point of y, in "
+            "the same order: align it with X.reindex(y.index), or pass "
+            "X.to_numpy() to match rows by position."
+        )
+    return X

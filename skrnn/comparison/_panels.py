@@ -20,6 +20,7 @@ from ..forecasting._panel import _dict_to_frame, parse_target
 from ..forecasting._time import TimeAxis
 from ._inputs import (
     _check_baseline,
+    _check_exog_rows,
     _check_horizon,
     _check_metrics,
     _check_models,
@@ -99,25 +100,15 @@ def _check_panel(y, X):
             "`y` has a DatetimeIndex without a regular frequency, so forecasts "
             "cannot be placed in time. Give it one (e.g. y.asfreq('MS'))."
         )
-    if X is not None:
-        if target.lags.any():
-            late = int(np.argmax(target.lags))
-            raise ValueError(
-                "Exogenous regressors `X` need every series to end at the same "
-                f"time point, but {target.label(late)} ends "
-                f"{int(target.lags[late])} time points before the last. Cut y "
-                "to a common end (e.g. y.dropna()), or leave X out."
-            )
-        if not isinstance(X, pd.DataFrame):
-            X = pd.DataFrame(np.asarray(X), index=y.index)
-        if len(X) != len(y):
-            raise ValueError(
-                f"`X` must have one row per time point of y ({len(y)}). Got "
-                f"{len(X)} rows instead."
-            )
-    else:
-        X = pd.DataFrame(index=y.index)
-    return y, X, target
+    if X is not None and target.lags.any():
+        late = int(np.argmax(target.lags))
+        raise ValueError(
+            "Exogenous regressors `X` need every series to end at the same "
+            f"time point, but {target.label(late)} ends "
+            f"{int(target.lags[late])} time points before the last. Cut y "
+            "to a common end (e.g. y.dropna()), or leave X out."
+        )
+    return y, _check_exog_rows(X, y.index), target
 
 
 def _panel_cuts(y, target, cv, horizon):

@@ -41,15 +41,23 @@ def _label(obj, position):
     return f"row {position}"
 
 
-def _check_values(values, original, input_name):
+def _check_values(values, original, input_name, *, regressors=False):
     """Refuse NaN, infinity and magnitudes beyond MAX_MAGNITUDE."""
     missing = np.isnan(values)
     if missing.any():
         rows = np.flatnonzero(missing.reshape(len(values), -1).any(axis=1))
+        edges = ""
+        if regressors:
+            # fill_gaps fills inside a column only, never before or after it.
+            edges = (
+                ". Where a regressor has no value yet or any more (before its "
+                "first or after its last), cut X and y to the rows where "
+                "every regressor is observed"
+            )
         raise ValueError(
             f"Input {input_name} contains NaN: {len(rows)} time point(s) with "
             f"missing values, the first at {_label(original, rows[0])}. "
-            f"Forecasters need one value per time point: {FILL_ADVICE}."
+            f"Forecasters need one value per time point: {FILL_ADVICE}{edges}."
         )
     infinite = np.isinf(values)
     if infinite.any():
@@ -143,7 +151,7 @@ def check_exog(X, *, input_name="X"):
         ensure_all_finite=False,
         input_name=input_name,
     )
-    _check_values(values, X, input_name)
+    _check_values(values, X, input_name, regressors=True)
     return values
 
 

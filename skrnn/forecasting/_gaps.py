@@ -3,7 +3,7 @@
 Forecasters need one value per time point on a regular time grid. Real data
 has holes: empty cells (NaN) and rows that are simply absent (a DatetimeIndex
 that jumps). ``fill_gaps`` puts the series on its regular grid, inserting the
-absent time points, and fills every missing value.
+absent time points, and fills every missing value inside each series.
 """
 
 import math
@@ -116,7 +116,7 @@ def fill_gaps(y, method="interpolate", *, freq=None):
     The documented way through missing data: forecasters refuse NaN and
     irregular time indexes, and simply dropping the NaN rows leaves gaps in
     the time index. ``fill_gaps`` inserts the absent time points (rows the
-    data skips), then fills them and any NaN.
+    data skips), then fills them and any NaN inside each series.
 
     Parameters
     ----------
@@ -131,8 +131,7 @@ def fill_gaps(y, method="interpolate", *, freq=None):
         between the observed values around it (linear in time on the regular
         grid). "ffill": with the last observed value before it, which uses no
         future value (the choice when a filled value must not depend on
-        later observations). Either way, missing values after the last
-        observation take the last observed value.
+        later observations).
 
     freq : str, pandas offset or int, default=None
         The frequency of the grid (e.g. "D", "h", "MS"; an int step for an
@@ -144,8 +143,11 @@ def fill_gaps(y, method="interpolate", *, freq=None):
     -------
     filled : Series, DataFrame or ndarray
         Same kind as ``y``, sorted by time, one row per time point of the
-        grid, without NaN. Rows before the first observation (of every
-        column) are dropped: there is nothing to fill them from. A
+        grid from the first observation to the last. Each series is filled
+        between its own first and last value: nothing is invented before
+        or after it. A single series therefore has no NaN left; the columns
+        of a panel keep NaN before they start and after they end, which
+        forecasters read as a series that starts late or ends early. A
         DatetimeIndex gets its ``freq`` set, so forecasts can be placed in
         time.
 
@@ -205,17 +207,19 @@ def fill_gaps(y, method="interpolate", *, freq=None):
                 f"y must be 1-D or 2-D. Got {values.ndim}-D input instead."
             )
         frame = pd.DataFrame(values.reshape(len(values), -1))
-    # Rows from the first one by which every column has been observed.
-    started = np.flatnonzero(frame.notna().cumsum().gt(0).all(axis=1).to_numpy())
-    if not started.size:
+    observed = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
+    if not observed.size:
         raise ValueError(
             "y has no observed value (all NaN), so there is nothing to fill "
             "from. Check the data."
         )
-    frame = frame.iloc[started[0] :]
+    frame = frame.iloc[observed[0] : observed[-1] + 1]
+    # Only inside each series: carrying a value past a series' last one
+    # would invent observations that a forecaster then trusts.
+    inside = frame.ffill().notna() & frame.bfill().notna()
     if method == "interpolate":
         frame = frame.interpolate(method="linear", limit_area="inside")
-    frame = frame.ffill()
+    frame = frame.ffill().where(inside)
     if isinstance(y, pd.Series):
         return frame.iloc[:, 0].rename(y.name)
     if isinstance(y, pd.DataFrame):

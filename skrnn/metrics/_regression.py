@@ -15,8 +15,12 @@ __all__ = ["mae", "mase", "rmse", "smape"]
 _MULTIOUTPUT_OPTIONS = ("raw_values", "uniform_average")
 
 
-def _as_2d_float(y, name):
-    """Return ``y`` as a finite float array of shape (n_samples, n_outputs)."""
+def _as_2d_float(y, name, *, ragged=False):
+    """Return ``y`` as a finite float array of shape (n_samples, n_outputs).
+
+    With ``ragged``, a column may be NaN before its first and after its last
+    value (a series of a panel that starts late or ends early), not between.
+    """
     try:
         if hasattr(y, "to_numpy"):  # pandas, including nullable dtypes with NA
             array = y.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -36,6 +40,11 @@ def _as_2d_float(y, name):
     if array.ndim == 1:
         array = array[:, np.newaxis]
     finite = np.isfinite(array)
+    if ragged:
+        # Missing edges count as finite; a gap inside a series does not.
+        observed = np.cumsum(finite, axis=0)
+        edge = (observed == 0) | (observed == observed[-1:])
+        finite |= np.isnan(array) & edge
     if not finite.all():
         row, column = np.argwhere(~finite)[0]
         what = "NaN" if np.isnan(array[row, column]) else "infinity"
@@ -305,7 +314,9 @@ def mase(y_true, y_pred, *, y_train, seasonal_period=1, multioutput="uniform_ave
 
     y_train : array-like of shape (n_train,) or (n_train, n_outputs)
         The series the forecaster was trained on, at least
-        ``seasonal_period + 1`` time points long.
+        ``seasonal_period + 1`` time points long. A column may be NaN
+        before its first and after its last value (a panel whose series
+        start or end at different times): it is scaled on its own span.
 
     seasonal_period : int, default=1
         Season length of the naive forecast: 1 repeats the last value, 12
@@ -351,22 +362,26 @@ shape (n_outputs,), default="uniform_average"
     seasonal_period = _check_seasonal_period(seasonal_period)
     multioutput = _check_multioutput(multioutput)
     y_true, y_pred = _check_pair(y_true, y_pred)
-    y_train = _as_2d_float(y_train, "y_train")
+    y_train = _as_2d_float(y_train, "y_train", ragged=True)
     if y_train.shape[1] != y_true.shape[1]:
         raise ValueError(
             "`y_train` must have the same number of outputs (columns) as "
             f"`y_true` ({y_true.shape[1]}). Got {y_train.shape[1]} instead."
         )
-    if y_train.shape[0] <= seasonal_period:
+    lengths = np.isfinite(y_train).sum(axis=0)
+    if y_train.shape[0] == 0 or lengths.min() <= seasonal_period:
+        shortest = int(lengths.min()) if y_train.shape[0] else 0
+        which = f" (output {int(np.argmin(lengths))})" if y_train.shape[1] > 1 else ""
         raise ValueError(
             "`y_train` must be longer than `seasonal_period` "
             f"({seasonal_period}), so that the seasonal naive forecast has at "
-            f"least one in-sample error to scale by. Got {y_train.shape[0]} "
-            "time points instead; pass a longer training series or lower "
-            "`seasonal_period`."
+            f"least one in-sample error to scale by. Got {shortest} observed "
+            f"time points{which} instead; pass a longer training series or "
+            "lower `seasonal_period`."
         )
+    # Each column is scaled on its own observed span (NaN edges of a panel).
     naive_errors = np.abs(y_train[seasonal_period:] - y_train[:-seasonal_period])
-    scale = np.mean(naive_errors, axis=0)
+    scale = np.nanmean(naive_errors, axis=0)
     if (scale == 0).any():
         column = int(np.flatnonzero(scale == 0)[0])
         which = f" (output {column})" if y_train.shape[1] > 1 else ""

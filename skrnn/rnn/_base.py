@@ -429,6 +429,10 @@ def _conv_layers(estimator, n_timesteps, previous=None):
     spec of the fit that ``warm_start`` continues: its strides stand for
     ``"auto"``."""
     filters = _as_layer_widths(estimator.conv_filters, "conv_filters", allow_empty=True)
+    if not filters:
+        # No blocks: kernel sizes and strides set for blocks are not used,
+        # so that ``conv_filters=()`` turns the classifier's blocks off.
+        return (), (), ()
     per_block = []
     for name in ("conv_kernel_size", "conv_strides"):
         value = getattr(estimator, name)
