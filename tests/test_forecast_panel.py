@@ -1,5 +1,7 @@
 """Panels: several series of different lengths, one global model (issue 13)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,6 +102,18 @@ def test_a_fitted_model_forecasts_other_series(panel):
     assert np.isfinite(other["early"]).all()
     # The fitted state is left as it was.
     assert forecaster.n_series_ == 2
+
+
+def test_other_series_at_another_frequency_are_warned_about(panel):
+    forecaster = _linear().fit(None, panel)
+    weekly = _series(50, "2001-01-07", 3, freq="W-SUN")
+    with pytest.warns(UserWarning, match=r"frequency 'W-SUN'.*fitted on series at 'M'"):
+        forecaster.forecast(2, y=weekly)
+    # Month starts on a DatetimeIndex are the months of the PeriodIndex.
+    month_starts = panel["full"].to_timestamp()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        forecaster.forecast(2, y=month_starts)
 
 
 def test_other_series_are_scaled_and_differenced_on_their_own_history(panel):

@@ -445,6 +445,17 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             )
         target = parse_target(y, input_name="y")
         axis = check_time_index(target.index)
+        fitted, given = _nominal_freq(self.time_axis_), _nominal_freq(axis)
+        if fitted and given and fitted != given:
+            # The lags and season the model learnt count time points.
+            warnings.warn(
+                f"The series given as y are at frequency {given!r}, but {name} "
+                f"was fitted on series at {fitted!r}: its window and season "
+                "count time points of that frequency, so these forecasts may "
+                "mean little. Fit it on series at this frequency instead.",
+                UserWarning,
+                stacklevel=3,
+            )
         values = self._forecast_from(target.values, steps)
         if target.lags.any():
             return _place_ragged(values, target, axis)
@@ -475,6 +486,20 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             if not self._y_is_pandas:
                 index = None
         return _shape_like(values, index, target)
+
+
+def _nominal_freq(axis):
+    """The frequency of a time axis as a period alias ('M' for month starts
+    and ends alike), or None without one."""
+    index, freq = axis.index, axis.freq
+    if freq is None:
+        return None
+    if isinstance(index, pd.PeriodIndex):
+        return index.freqstr
+    try:
+        return pd.date_range(index[0], periods=2, freq=freq).to_period().freqstr
+    except (AttributeError, TypeError, ValueError):  # no period alias
+        return pd.tseries.frequencies.to_offset(freq).freqstr
 
 
 def _shape_like(values, index, target):
