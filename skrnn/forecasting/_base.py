@@ -386,7 +386,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             form ``fit`` takes: the fitted model continues each from its end
             (its own history sets its differencing and scale). Only for a
             global model (:class:`RecursiveForecaster`) without exogenous
-            regressors; the fitted state is left as it is.
+            regressors; the fitted state is left as it is. Series at another
+            frequency than the training ones get a warning: the window
+            counts time points.
 
         Returns
         -------
