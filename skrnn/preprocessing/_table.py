@@ -237,17 +237,20 @@ def check_time_table(estimator, X, *, reset, allow_all_padding=False):
     Returns the table as a float array and its number of leading padding rows.
     """
     _refuse_non_numeric(X, "X")
-    if np.ndim(X) == 1:
-        # sklearn's own message suggests a single sample, never meant here.
+    try:
+        X = validate_data(
+            estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False
+        )
+    except ValueError as exc:
+        if "got 1D array" not in str(exc):
+            raise
+        # sklearn's own advice offers a single sample, never meant here.
         raise ValueError(
             f"{type(estimator).__name__} expects a 2-D X, one row per time "
             f"point and one column per feature. Got a 1-D X of {len(X)} "
-            "values; pass one series as one column: X.reshape(-1, 1), or "
-            "df[['column']] for a DataFrame column."
-        )
-    X = validate_data(
-        estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False
-    )
+            "values. Reshape your data: pass one series as one column, "
+            "X.reshape(-1, 1), or df[['column']] for a DataFrame column."
+        ) from exc
     n_padding = _leading_padding(
         X,
         columns=getattr(estimator, "feature_names_in_", None),
