@@ -549,6 +549,19 @@ def test_dates_the_reader_once_misread_or_refused(
     assert len(y) == 6
 
 
+def test_a_month_start_off_by_a_day_is_not_read_as_business_months(tmp_path):
+    # pandas infers "BMS" when the odd date is a Monday (2020-11-01 was a
+    # Sunday); the later error then blamed an X the user never gave.
+    from skrnn._cli import UsageError, _read_series
+
+    months = pd.date_range("2020-01-01", periods=24, freq="MS").strftime("%Y-%m-%d")
+    months = [("2020-11-02" if m == "2020-11-01" else m) for m in months]
+    path = tmp_path / "d.csv"
+    path.write_text("d,y\n" + "".join(f"{m},{i}\n" for i, m in enumerate(months)))
+    with pytest.raises(UsageError, match=r"not evenly spaced \(e.g. 2020-11-02\)"):
+        _read_series(path, "y", "d", None)
+
+
 def test_fill_in_help_and_usage(capsys):
     code, stdout, _ = _run(capsys, "compare", "--help")
     assert code == 0

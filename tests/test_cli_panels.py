@@ -211,6 +211,32 @@ def test_a_repeated_row_of_the_long_layout_is_refused(long_csv, tmp_path, capsys
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("dates", "freq"),
+    [
+        (pd.date_range("2016-01-31", periods=N, freq="ME"), "ME"),  # month ends
+        (pd.date_range("2016-01-01", periods=N, freq="QS"), "QS-OCT"),  # quarters
+    ],
+    ids=["month-ends", "quarters"],
+)
+def test_series_of_a_long_file_at_different_frequencies_are_refused(
+    dates, freq, long_csv, tmp_path, capsys
+):
+    # Their union has no frequency: filled, they became daily series.
+    frame = pd.read_csv(long_csv)
+    porto = frame["store"] == "porto"
+    frame.loc[porto, "month"] = dates[: porto.sum()].strftime("%Y-%m-%d")
+    frame.to_csv(long_csv, index=False)
+    out = tmp_path / "never.html"
+    code, _, stderr = _run(
+        capsys, "compare", long_csv, "--id-column", "store", "--target", "sales",
+        "--date-column", "month", "--fill", "interpolate", *QUICK, "--out", out,
+    )  # fmt: skip
+    assert code == 2
+    assert f"at {freq}. The series of one comparison need one frequency" in stderr
+    assert not out.exists()
+
+
 def test_an_interior_blank_of_one_series_follows_fill(wide_csv, tmp_path, capsys):
     frame = pd.read_csv(wide_csv)
     frame.loc[20, "porto"] = np.nan  # line 22, inside porto

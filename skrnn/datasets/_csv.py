@@ -425,6 +425,7 @@ def _long_to_wide(
     # Ids are text as written (001 stays 001); numbers among them in numeric
     # order (2 before 10).
     table = table[sorted(table.columns, key=_id_order)]
+    _check_one_frequency(table, cell_lines, label)
     X = pd.DataFrame(index=table.index)
     for column in exog:
         per_date = pd.Series(values[column].to_numpy(), index=index)
@@ -441,6 +442,29 @@ def _long_to_wide(
             )
         X[column] = per_date.groupby(level=0).first().reindex(table.index)
     return table, X, cell_lines.reindex(columns=table.columns), note
+
+
+def _check_one_frequency(table, cell_lines, label):
+    """Refuse series of a long file dated at different frequencies (month
+    starts against month ends, months against quarters): their union has
+    none, and filling it would turn them into daily series."""
+    if not isinstance(table.index, pd.DatetimeIndex):
+        return
+    freqs = {}
+    for column in table.columns:
+        dates = table.index[cell_lines[column].notna().to_numpy()]
+        freq = infer_freq(dates) if len(dates) >= 3 else None
+        if freq is not None:  # series with gaps are checked on the union
+            freqs.setdefault(freq, column)
+    if len(freqs) > 1:
+        (freq_a, a), (freq_b, b) = list(freqs.items())[:2]
+        raise ValueError(
+            f"{label}: series {a!r} is dated at frequency {freq_a} and series "
+            f"{b!r} at {freq_b}. The series of one comparison need one "
+            "frequency on one grid: give their dates the same frequency and "
+            "anchor in the file (e.g. all on the first of the month), or "
+            "compare them separately, one file per frequency."
+        )
 
 
 def _id_order(series_id):

@@ -14,12 +14,19 @@ _FILL_GAPS = (
 
 
 def infer_freq(index):
-    """pandas.infer_freq as a string (or None), on every pandas version."""
+    """pandas.infer_freq as a string (or None), on every pandas version,
+    checked against the index: pandas takes month starts with one on the
+    2nd (a Monday) for business month starts."""
     with warnings.catch_warnings():
         # pandas 3.1 warns that infer_freq will return an offset; either works.
         warnings.simplefilter("ignore")
         freq = pd.infer_freq(index)
-    return getattr(freq, "freqstr", freq)
+    freq = getattr(freq, "freqstr", freq)
+    if freq is not None and isinstance(index, pd.DatetimeIndex):
+        grid = pd.date_range(index[0], periods=len(index), freq=freq)
+        if not grid.equals(index):
+            return None
+    return freq
 
 
 class TimeAxis:
