@@ -196,6 +196,18 @@ def test_plot_returns_figures_without_touching_pyplot(report):
         report.plot("residuals")
 
 
+def test_a_perfect_forecast_renders_with_the_naive_line_in_view(tmp_path):
+    # MASE near 0: the reference label far outside the axes overflowed
+    # matplotlib's text renderer ("raster overflow").
+    index = pd.date_range("2020-01-01", periods=40, freq="MS")
+    line = pd.Series(3.0 * np.arange(40), index=index)
+    report = compare({"AR(1)": ARForecaster(1)}, line, horizon=3, progress=False)
+    assert report.summary().loc["AR(1)", "mase_mean"] < 1e-6
+    assert report.plot("summary").axes[0].get_xlim()[1] > 1.0
+    report.to_html(tmp_path / "perfect.html")
+    assert (tmp_path / "perfect.html").stat().st_size > 0
+
+
 def test_the_headline_answers_the_question(report):
     summary = report.summary()
     headline = report._headline()

@@ -124,6 +124,10 @@ def plot_summary(report):
         )
     ax.set_ylim(-0.6, len(models) - 0.1)
     top = (means + stds).max()
+    if metric.reference is not None:
+        # The reference line and its label stay in view; far outside the
+        # axes (scores near 0) the label's glyphs overflow the renderer.
+        top = np.nanmax([top, metric.reference])
     ax.set_xlim(0, (top if np.isfinite(top) and top > 0 else 1) * 1.22)
     ax.set_xlabel(
         _plain(
