@@ -193,6 +193,21 @@ def test_a_regressor_observed_late_is_cut_not_filled(name):
     forecaster.fit(X[observed], y[observed])
 
 
+@pytest.mark.parametrize("shuffle", [True, False], ids=["shuffled", "in-order"])
+def test_kfold_in_a_cross_validation_is_sent_to_time_series_split(name, shuffle):
+    from sklearn.model_selection import KFold, cross_val_score
+
+    y = _series(index=pd.date_range("2020-01-01", periods=48, freq="MS"))
+    cv = KFold(3, shuffle=shuffle, random_state=0 if shuffle else None)
+    with pytest.raises(
+        ValueError, match="cross-validation, split with TimeSeriesSplit"
+    ):
+        cross_val_score(
+            FORECASTERS[name](), pd.DataFrame(index=y.index), y, cv=cv,
+            error_score="raise",
+        )  # fmt: skip
+
+
 def test_an_unevenly_spaced_integer_index_names_fill_gaps(name):
     y = _series()
     y.index = [*range(20), *range(21, 49)]

@@ -311,8 +311,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         if (positions < 1).any():
             raise ValueError(
                 f"X has rows at or before the end of the training data "
-                f"({axis.last}); predict forecasts time points after it. To mean "
-                "the next rows, pass X without an index (a NumPy array)."
+                f"({axis.last}); predict forecasts time points after it. In a "
+                "cross-validation, split with TimeSeriesSplit, whose test rows "
+                "follow the training ones (KFold's do not). To mean the next "
+                "rows, pass X without an index (a NumPy array)."
             )
         if (np.diff(positions) <= 0).any():
             raise ValueError(

@@ -96,7 +96,9 @@ class TimeAxis:
             "The DatetimeIndex of y has no regular frequency (time points are "
             f"missing or unevenly spaced), so {action}. {_FILL_GAPS} (or give "
             "y its frequency, e.g. y.asfreq('D'), when none are missing); or "
-            "number the rows with y.reset_index(drop=True)."
+            "number the rows with y.reset_index(drop=True). In a "
+            "cross-validation, split with TimeSeriesSplit: a shuffled KFold "
+            "trains on scattered time points."
         )
 
     def _same_zone(self, index):
