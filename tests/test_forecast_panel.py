@@ -248,6 +248,25 @@ def test_from_long_and_to_long_are_inverses(panel):
     )
 
 
+def test_the_long_round_trip_keeps_the_order_of_the_series():
+    wide = pd.DataFrame({10: [1.0, 2.0], 2: [3.0, np.nan]})
+    again = from_long(to_long(wide), id="id", time="time", value="value")
+    pd.testing.assert_frame_equal(again, wide, check_names=False)
+
+
+def test_to_long_ends_arrays_of_different_lengths_together():
+    long = to_long({"a": np.arange(3.0), "b": np.arange(2.0)})
+    assert long.groupby("id")["time"].max().to_dict() == {"a": 2, "b": 2}
+    assert long[long["id"] == "b"]["time"].tolist() == [1, 2]
+
+
+def test_from_long_refuses_times_written_as_text():
+    # Sorted as text, 2020-10 would come between 2020-1 and 2020-2.
+    long = pd.DataFrame({"id": "a", "t": ["2020-1", "2020-2", "2020-10"], "v": 1.0})
+    with pytest.raises(ValueError, match=r"'t' holds text.*pd.to_datetime"):
+        from_long(long, id="id", time="t", value="v")
+
+
 def test_from_long_gives_dates_their_frequency():
     long = pd.DataFrame(
         {

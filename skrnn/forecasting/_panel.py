@@ -231,7 +231,8 @@ def from_long(data, *, id, time, value):
     Returns
     -------
     panel : DataFrame of shape (n_timesteps, n_series)
-        Sorted by time; a DatetimeIndex gets its frequency when one fits.
+        Sorted by time, the series in the order they first appear in
+        ``data``; a DatetimeIndex gets its frequency when one fits.
 
     See Also
     --------
@@ -273,7 +274,17 @@ def from_long(data, *, id, time, value):
             f"Series {row[id]!r} has several rows at {row[time]}. Give one row "
             "per series and time point (aggregate duplicates first)."
         )
+    if pd.api.types.infer_dtype(data[time], skipna=True) in ("string", "mixed"):
+        # Sorted as text, "2020-10" would come before "2020-2".
+        raise ValueError(
+            f"The time column {time!r} holds text (e.g. {data[time].iloc[0]!r}), "
+            "which sorts as text, not in time. Parse it first, e.g. "
+            f"data[{time!r}] = pd.to_datetime(data[{time!r}]), or "
+            f"pd.PeriodIndex(data[{time!r}], freq='M') for months."
+        )
     panel = data.pivot(index=time, columns=id, values=value).sort_index()
+    # Series in the order they first appear, as to_long writes them.
+    panel = panel[pd.unique(data[id])]
     panel.columns.name = None
     if isinstance(panel.index, pd.DatetimeIndex) and len(panel) >= 3:
         freq = infer_freq(panel.index)
@@ -289,8 +300,10 @@ def to_long(y, *, id="id", time="time", value="value"):
 
     Parameters
     ----------
-    y : DataFrame or dict of Series
+    y : DataFrame or dict of Series or of 1-D arrays
         One column (entry) per series; NaN outside a series is dropped.
+        Arrays of different lengths end at the same time point, as the
+        forecasters read them.
     id, time, value : str, default="id", "time", "value"
         Names of the columns of the long table.
 
@@ -315,7 +328,10 @@ def to_long(y, *, id="id", time="time", value="value"):
     4  b     2    6.0
     """
     if isinstance(y, dict):
-        y = pd.DataFrame(y)
+        # Arrays of different lengths end together, as the forecasters read them.
+        series = list(y.values())
+        plain = series and not all(isinstance(s, pd.Series) for s in series)
+        y = _dict_to_frame(y, "y") if plain else pd.DataFrame(y)
     if not isinstance(y, pd.DataFrame):
         raise ValueError(
             "to_long takes a DataFrame (one column per series) or a dict of "
