@@ -254,7 +254,7 @@ _CLI_NAMES = {
 def _read_data(args):
     """The series (a Series, or a wide DataFrame for a panel), the exogenous
     columns (or None) and the notes, as the options of ``compare`` say."""
-    from .datasets._csv import _read, _read_panel
+    from .datasets._csv import _check_common_end, _read, _read_panel
 
     try:
         if args.id_column is None and len(args.target) == 1:
@@ -268,7 +268,7 @@ def _read_data(args):
                 exog=args.exog,
             )
             return read if args.exog else (read[0], None, read[1])
-        return _read_panel(
+        table, X, notes = _read_panel(
             args.csv,
             args.target,
             args.id_column,
@@ -278,6 +278,9 @@ def _read_data(args):
             args.exog,
             _CLI_NAMES,
         )
+        if X is not None:
+            _check_common_end(table, _CLI_NAMES)
+        return table, X, notes
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
 

@@ -237,6 +237,23 @@ def test_series_of_a_long_file_at_different_frequencies_are_refused(
     assert not out.exists()
 
 
+def test_exog_with_a_series_that_ends_early_is_refused_in_cli_words(
+    wide_csv, tmp_path, capsys
+):
+    out = tmp_path / "never.html"
+    code, _, stderr = _run(
+        capsys, "compare", wide_csv, "--target", ",".join(STORES), "--date-column",
+        "month", "--exog", "price", *QUICK, "--out", out,
+    )  # fmt: skip
+    assert code == 2
+    assert (
+        "--exog needs every series to end on the same date, but series 'braga' "
+        "ends on 2019-09-01, before 2019-12-01. Cut every series at 2019-09-01 (or "
+        "remove series 'braga') in the file, or leave out --exog." in stderr
+    )
+    assert not out.exists()
+
+
 def test_an_interior_blank_of_one_series_follows_fill(wide_csv, tmp_path, capsys):
     frame = pd.read_csv(wide_csv)
     frame.loc[20, "porto"] = np.nan  # line 22, inside porto

@@ -378,6 +378,23 @@ def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, 
     return table, (X if exog else None), notes
 
 
+def _check_common_end(table, names):
+    """With regressors every series must end on the last date: a series'
+    rows after its end would be both known and forecast (the command line
+    refuses this when reading; ``read_csv_panel`` leaves it to the caller)."""
+    ends = table.apply(lambda column: column.last_valid_index())
+    early = ends[ends != table.index[-1]]
+    if len(early):
+        column, end = early.index[0], early.iloc[0]
+        raise ValueError(
+            f"{names['exog']} needs every series to end on the same date, but "
+            f"series {column!r} ends on {_when(end)}, before "
+            f"{_when(table.index[-1])}. Cut every series at {_when(end)} (or "
+            f"remove series {column!r}) in the file, or leave out "
+            f"{names['exog']}."
+        )
+
+
 def _long_to_wide(
     frame, target, id_column, date_column, date_format, values, exog, lines, names,
     label, path,
