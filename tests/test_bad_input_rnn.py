@@ -8,6 +8,7 @@ import tempfile
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -95,6 +96,33 @@ def test_mixed_type_labels_are_refused_with_the_fix(data):
         r"y mixes labels of different types \(\['number', 'str'\]; e\.g\. 'a', 1\)"
         r".*y\.astype\(str\)",
     )
+
+
+@pytest.mark.parametrize(
+    "make_y",
+    [
+        lambda labels: np.where(np.arange(40) == 3, None, labels).astype(object),
+        lambda labels: pd.Categorical(np.where(np.arange(40) == 3, None, labels)),
+        lambda labels: np.where(np.arange(40) == 3, np.nan, labels == "a"),
+        lambda labels: pd.Series(labels, dtype="string").mask(np.arange(40) == 3),
+    ],
+    ids=["None", "categorical-NaN", "float-NaN", "pandas-NA"],
+)
+def test_missing_labels_are_refused_as_missing(make_y, data):
+    # "Mixes labels of different types ... y.astype(str)" made None a class.
+    X, _ = data
+    y = make_y(np.array(["a", "b"] * 20))
+    clf = RNNClassifier(**TINY)
+    match = r"y has 1 missing label\(s\) .*first at sample 3.*drop those samples"
+    _refuses(clf, lambda: clf.fit(X, y), (X,), ValueError, match)
+
+
+def test_two_dimensional_labels_name_return_sequences(data):
+    X, _ = data
+    y = np.stack([np.arange(40) % 2, np.arange(40) % 3], axis=1)
+    clf = RNNClassifier(**TINY)
+    match = r"y has shape \(40, 2\).*return_sequences=True.*one classifier per"
+    _refuses(clf, lambda: clf.fit(X, y), (X, y), ValueError, match)
 
 
 def test_labels_of_one_type_as_objects_are_fine(data):

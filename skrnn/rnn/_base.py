@@ -826,6 +826,10 @@ class _BaseRNN(BaseEstimator):
     # targets and the network's outputs as ``predict`` returns them), and the
     # public prediction methods.
 
+    def _check_raw_targets(self, y):
+        """Checks of y before scikit-learn's, whose messages would not name
+        the fix; none by default."""
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
@@ -981,6 +985,7 @@ class _BaseRNN(BaseEstimator):
             X = check_sequences(self, X, reset=True)
             y = step_targets(y, X, X_input, "y", labels=self._labels)
         else:
+            self._check_raw_targets(y)
             X, y = check_sequences(self, X, y, reset=True, **self._validate_y_kwargs)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(

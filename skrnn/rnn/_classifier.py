@@ -267,6 +267,9 @@ default="sparse_categorical_crossentropy"
         y_encoded[observed] = self._check_validation_targets(labels, len(labels), name)
         return y_encoded
 
+    def _check_raw_targets(self, y):
+        _check_label_layout(y, "y")
+
     def _encode_targets(self, y, sample_weight, *, warm=False):
         y = _check_labels(y, "y")
         if warm:
@@ -443,8 +446,45 @@ def _with_missing(labels, missing):
     return labels
 
 
+def _check_label_layout(y, name):
+    """Refuse labels that are not one per sample, or missing, naming the fix."""
+    if y is None:  # scikit-learn's "requires y to be passed"
+        return
+    try:
+        labels = np.asarray(y)
+    except ValueError:  # ragged nested lists: left to scikit-learn's checks
+        return
+    shape = labels.shape
+    if len(shape) > 1 and shape[1] > 1:
+        raise ValueError(
+            f"{name} has shape {shape}, but a label per sample is 1-D. For a "
+            "label per time step, set return_sequences=True; several labels "
+            "per sample (multi-label) need one classifier per label column."
+        )
+    labels = labels.ravel()
+    missing = np.zeros(len(labels), bool)
+    if labels.dtype.kind == "f":
+        missing = np.isnan(labels)
+    elif labels.dtype == object:
+        missing = np.array(
+            [
+                v is None
+                or (isinstance(v, float) and v != v)
+                or type(v).__name__ == "NAType"  # pandas.NA
+                for v in labels
+            ]
+        )
+    if missing.any():
+        raise ValueError(
+            f"{name} has {int(missing.sum())} missing label(s) (None or NaN; "
+            f"the first at sample {int(np.argmax(missing))}). A sample without "
+            "a label teaches nothing: drop those samples from X and y first."
+        )
+
+
 def _check_labels(y, name):
     """1-D classification labels of one type, with a clear message otherwise."""
+    _check_label_layout(y, name)  # None among strings is no other type
     y = column_or_1d(y, warn=True)
     if y.dtype == object:
         kinds = {
