@@ -104,6 +104,41 @@ def test_a_fitted_model_forecasts_other_series(panel):
     assert forecaster.n_series_ == 2
 
 
+def test_a_ragged_panel_is_cross_validated_on_its_observed_values(panel):
+    from sklearn.metrics import r2_score
+    from sklearn.model_selection import TimeSeriesSplit, cross_validate
+
+    from skrnn.metrics import get_scorer, mae
+
+    wide = _wide(panel)  # "early" has no values in the last 16 months
+    X = pd.DataFrame(index=wide.index)
+    cv = TimeSeriesSplit(n_splits=3, test_size=10)
+    scoring = {"r2": None, "mae": get_scorer("mae")}
+    for name, scorer in scoring.items():
+        result = cross_validate(
+            ARForecaster(1), X, wide, cv=cv, scoring=scorer, error_score="raise"
+        )
+        for fold, (train, test) in enumerate(cv.split(X)):
+            model = ARForecaster(1).fit(X.iloc[train], wide.iloc[train])
+            y_pred = model.predict(X.iloc[test])
+            y_true = wide.iloc[test]
+            seen = [c for c in wide if y_true[c].notna().sum() >= 2]
+            if name == "r2":
+                expected = np.mean(
+                    [
+                        r2_score(y_true[c].dropna(), y_pred[c][y_true[c].notna()])
+                        for c in seen
+                    ]
+                )
+            else:
+                expected = -mae(y_true, y_pred)
+                by_hand = [
+                    np.mean(np.abs(y_true[c] - y_pred[c]).dropna()) for c in wide
+                ]
+                assert expected == pytest.approx(-np.nanmean(by_hand))
+            assert result["test_score"][fold] == pytest.approx(expected)
+
+
 def test_other_series_at_another_frequency_are_warned_about(panel):
     forecaster = _linear().fit(None, panel)
     weekly = _series(50, "2001-01-07", 3, freq="W-SUN")

@@ -191,6 +191,28 @@ def test_pandas_missing_values_are_refused():
 
 
 @pytest.mark.parametrize("metric", ALL_METRICS)
+def test_cells_after_a_series_ends_are_left_out(metric):
+    # A panel in a test window: the second series ended two steps in.
+    y_true = np.array([[1.0, 5.0], [2.0, 6.0], [3.0, np.nan], [4.0, np.nan]])
+    y_pred = np.array([[1.5, 4.0], [2.5, 7.0], [2.0, np.nan], [4.0, 9.0]])
+    raw = metric(y_true, y_pred, multioutput="raw_values")
+    each = [metric(y_true[:, 0], y_pred[:, 0]), metric(y_true[:2, 1], y_pred[:2, 1])]
+    np.testing.assert_allclose(raw, each)
+    assert metric(y_true, y_pred) == pytest.approx(np.mean(raw))
+    # A series without any observation is left out of the average.
+    y_true[:, 1] = np.nan
+    assert np.isnan(metric(y_true, y_pred, multioutput="raw_values")[1])
+    assert metric(y_true, y_pred) == pytest.approx(raw[0])
+    with pytest.raises(ValueError, match="no observed value"):
+        metric(np.full((2, 1), np.nan), np.ones((2, 1)))
+
+
+def test_a_forecast_missing_where_there_is_an_observation_is_refused():
+    with pytest.raises(ValueError, match=r"`y_pred` .* NaN at row 1.*check the model"):
+        mae([1.0, 2.0, np.nan], [1.0, np.nan, np.nan])
+
+
+@pytest.mark.parametrize("metric", ALL_METRICS)
 def test_empty_input_is_refused(metric):
     with pytest.raises(ValueError, match="at least one time point"):
         metric([], [])

@@ -348,6 +348,53 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             index = future[positions - 1]
         return positions, index, exog
 
+    def score(self, X, y, sample_weight=None):
+        """R² of ``predict(X)`` against y, scikit-learn's regression score.
+
+        For several series, the mean of each series' R². NaN in y before a
+        series starts or after it ends (a panel's series in a test window of
+        a cross-validation) are left out: those time points have no
+        observation to score against.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_exog)
+            The rows to forecast, as in :meth:`predict`.
+        y : array-like of shape (n_rows,) or (n_rows, n_series)
+            The observed values at those rows.
+        sample_weight : array-like of shape (n_rows,), default=None
+            Weights of the rows.
+
+        Returns
+        -------
+        score : float
+        """
+        from sklearn.metrics import r2_score
+
+        from ..metrics._regression import _as_2d_float
+
+        y_pred = self.predict(X)
+        y_true = _as_2d_float(y, "y", ragged=True)
+        if not np.isnan(y_true).any():
+            return float(r2_score(y, y_pred, sample_weight=sample_weight))
+        y_pred = np.asarray(y_pred, dtype=np.float64).reshape(y_true.shape)
+        weights = None if sample_weight is None else np.asarray(sample_weight)
+        scores = [
+            r2_score(
+                y_true[rows, j],
+                y_pred[rows, j],
+                sample_weight=None if weights is None else weights[rows],
+            )
+            for j, rows in enumerate(~np.isnan(y_true).T)
+            if rows.sum() >= 2  # R² needs a spread to compare with
+        ]
+        if not scores:
+            raise ValueError(
+                "y has fewer than 2 observed values per series at these rows, "
+                "too few for R². Score on more time points."
+            )
+        return float(np.mean(scores))
+
     def predict(self, X):
         """Forecast the rows of X, which follow the end of the training data.
 

@@ -15,11 +15,12 @@ __all__ = ["mae", "mase", "rmse", "smape"]
 _MULTIOUTPUT_OPTIONS = ("raw_values", "uniform_average")
 
 
-def _as_2d_float(y, name, *, ragged=False):
+def _as_2d_float(y, name, *, ragged=False, unscored=None):
     """Return ``y`` as a finite float array of shape (n_samples, n_outputs).
 
     With ``ragged``, a column may be NaN before its first and after its last
     value (a series of a panel that starts late or ends early), not between.
+    Cells where the boolean array ``unscored`` is true may hold anything.
     """
     try:
         if hasattr(y, "to_numpy"):  # pandas, including nullable dtypes with NA
@@ -45,6 +46,8 @@ def _as_2d_float(y, name, *, ragged=False):
         observed = np.cumsum(finite, axis=0)
         edge = (observed == 0) | (observed == observed[-1:])
         finite |= np.isnan(array) & edge
+    if unscored is not None and unscored.shape == array.shape:
+        finite |= unscored
     if not finite.all():
         row, column = np.argwhere(~finite)[0]
         what = "NaN" if np.isnan(array[row, column]) else "infinity"
@@ -62,9 +65,14 @@ def _as_2d_float(y, name, *, ragged=False):
 
 
 def _check_pair(y_true, y_pred):
-    """Validate observed values and forecasts of the same shape."""
-    y_true = _as_2d_float(y_true, "y_true")
-    y_pred = _as_2d_float(y_pred, "y_pred")
+    """Validate observed values and forecasts of the same shape.
+
+    NaN in ``y_true`` before a series starts or after it ends (a panel's
+    series in a test window) marks cells without an observation; both
+    arrays come back NaN there, and the metrics leave those cells out.
+    """
+    y_true = _as_2d_float(y_true, "y_true", ragged=True)
+    y_pred = _as_2d_float(y_pred, "y_pred", unscored=np.isnan(y_true))
     if y_true.size == 0:
         raise ValueError(
             "`y_true` and `y_pred` must contain at least one time point and one "
@@ -80,7 +88,24 @@ def _check_pair(y_true, y_pred):
             "`y_true` and `y_pred` must have the same number of outputs "
             f"(columns). Got {y_true.shape[1]} and {y_pred.shape[1]} instead."
         )
+    unobserved = np.isnan(y_true)
+    if unobserved.all():
+        raise ValueError(
+            "`y_true` has no observed value (all NaN), so there is no error "
+            "to compute. Score on time points where the series are observed."
+        )
+    y_pred = np.where(unobserved, np.nan, y_pred)
     return y_true, y_pred
+
+
+def _column_mean(values):
+    """The mean of each column over its observed (non-NaN) cells; NaN for a
+    column without any."""
+    counts = np.sum(~np.isnan(values), axis=0)
+    totals = np.nansum(values, axis=0)
+    return np.divide(
+        totals, counts, out=np.full(totals.shape, np.nan), where=counts > 0
+    )
 
 
 def _check_multioutput(multioutput):
@@ -113,17 +138,19 @@ def _check_multioutput(multioutput):
 
 
 def _aggregate(errors, multioutput):
-    """Combine per-output errors as ``multioutput`` (already checked) says."""
+    """Combine per-output errors as ``multioutput`` (already checked) says;
+    an output without observed values (NaN error) is left out of averages."""
     if isinstance(multioutput, str):
         if multioutput == "raw_values":
             return errors
-        return float(np.mean(errors))
+        return float(np.mean(errors[~np.isnan(errors)]))
     if multioutput.shape != errors.shape:
         raise ValueError(
             f"`multioutput` must give one weight per output ({errors.shape[0]}). "
             f"Got {multioutput.shape[0]} weights instead."
         )
-    return float(np.average(errors, weights=multioutput))
+    scored = ~np.isnan(errors)
+    return float(np.average(errors[scored], weights=multioutput[scored]))
 
 
 def _check_seasonal_period(seasonal_period):
@@ -151,7 +178,10 @@ def mae(y_true, y_pred, *, multioutput="uniform_average"):
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index.
+        on their index. NaN before a series starts or after it ends (a
+        panel's series in a test window) mark time points without an
+        observation: they are left out, and an output without any is left
+        out of the average.
 
     y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Forecasts.
@@ -184,7 +214,7 @@ shape (n_outputs,), default="uniform_average"
     """
     multioutput = _check_multioutput(multioutput)
     y_true, y_pred = _check_pair(y_true, y_pred)
-    errors = np.mean(np.abs(y_true - y_pred), axis=0)
+    errors = _column_mean(np.abs(y_true - y_pred))
     return _aggregate(errors, multioutput)
 
 
@@ -199,7 +229,10 @@ def rmse(y_true, y_pred, *, multioutput="uniform_average"):
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index.
+        on their index. NaN before a series starts or after it ends (a
+        panel's series in a test window) mark time points without an
+        observation: they are left out, and an output without any is left
+        out of the average.
 
     y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Forecasts.
@@ -228,7 +261,7 @@ shape (n_outputs,), default="uniform_average"
     """
     multioutput = _check_multioutput(multioutput)
     y_true, y_pred = _check_pair(y_true, y_pred)
-    errors = np.sqrt(np.mean((y_true - y_pred) ** 2, axis=0))
+    errors = np.sqrt(_column_mean((y_true - y_pred) ** 2))
     return _aggregate(errors, multioutput)
 
 
@@ -243,7 +276,10 @@ def smape(y_true, y_pred, *, multioutput="uniform_average"):
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index.
+        on their index. NaN before a series starts or after it ends (a
+        panel's series in a test window) mark time points without an
+        observation: they are left out, and an output without any is left
+        out of the average.
 
     y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Forecasts.
@@ -290,7 +326,7 @@ shape (n_outputs,), default="uniform_average"
         out=np.zeros_like(numerator),
         where=denominator > 0,
     )
-    errors = 100.0 * np.mean(ratios, axis=0)
+    errors = 100.0 * _column_mean(np.where(np.isnan(y_true), np.nan, ratios))
     return _aggregate(errors, multioutput)
 
 
@@ -307,7 +343,10 @@ def mase(y_true, y_pred, *, y_train, seasonal_period=1, multioutput="uniform_ave
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index.
+        on their index. NaN before a series starts or after it ends (a
+        panel's series in a test window) mark time points without an
+        observation: they are left out, and an output without any is left
+        out of the average.
 
     y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Forecasts.
@@ -392,5 +431,5 @@ shape (n_outputs,), default="uniform_average"
             "(`y_train` repeats itself, e.g. it is constant); score with "
             "`mae` or `rmse` instead."
         )
-    errors = np.mean(np.abs(y_true - y_pred), axis=0) / scale
+    errors = _column_mean(np.abs(y_true - y_pred)) / scale
     return _aggregate(errors, multioutput)
