@@ -139,6 +139,15 @@ def test_a_ragged_panel_is_cross_validated_on_its_observed_values(panel):
             assert result["test_score"][fold] == pytest.approx(expected)
 
 
+def test_an_other_series_shorter_than_the_window_is_padded_like_a_panels(panel):
+    # It crashed in the step-by-step recursion of a plain regressor.
+    forecaster = _linear(window=12, scale=False).fit(None, panel)
+    short = panel["full"].iloc[-5:]
+    before = pd.period_range(end=short.index[0] - 1, periods=7, freq="M")
+    padded = pd.concat([pd.Series(short.iloc[0], index=before), short])
+    assert_allclose(forecaster.forecast(3, y=short), forecaster.forecast(3, y=padded))
+
+
 def test_other_series_at_another_frequency_are_warned_about(panel):
     forecaster = _linear().fit(None, panel)
     weekly = _series(50, "2001-01-07", 3, freq="W-SUN")

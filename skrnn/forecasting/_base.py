@@ -437,7 +437,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             global model (:class:`RecursiveForecaster`) without exogenous
             regressors; the fitted state is left as it is. Series at another
             frequency than the training ones get a warning: the window
-            counts time points.
+            counts time points. A series shorter than the window is padded
+            with its first value, as a panel's short series are in ``fit``.
 
         Returns
         -------

@@ -412,6 +412,11 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
                 f"points, but the fitted model loses {lost} to differencing and "
                 f"continues series of at least {needed}."
             )
+        short = self.layout_.window + lost - len(y)
+        if short > 0:
+            # Shorter than the window: NaN before its start, then padded as a
+            # panel's short series are.
+            y = np.vstack([np.full((short, y.shape[1]), np.nan), y])
         z, differencer, scaler = self._transform_target(y, lost)
         targets, rows = self.layout_.last_state(z)
         return self._to_levels(
