@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from sklearn.base import BaseEstimator
 
 from skrnn import compare
 from skrnn.forecasting import ARForecaster, NaiveForecaster
@@ -206,6 +207,51 @@ def test_a_perfect_forecast_renders_with_the_naive_line_in_view(tmp_path):
     assert report.plot("summary").axes[0].get_xlim()[1] > 1.0
     report.to_html(tmp_path / "perfect.html")
     assert (tmp_path / "perfect.html").stat().st_size > 0
+
+
+class _DesignedErrors(BaseEstimator):
+    """The truth plus designed errors: always off by 1 ("steady"), or exact
+    but off by 4 at every 6th point ("spiky")."""
+
+    def __init__(self, truth=None, kind="steady"):
+        self.truth = truth
+        self.kind = kind
+
+    def fit(self, X, y):
+        self.y_train_ = y
+        return self
+
+    def predict(self, X):
+        rows = np.asarray(X.index)
+        if self.kind == "steady":
+            errors = np.where(rows % 2 == 0, 1.0, -1.0)
+        else:
+            errors = np.where(np.arange(len(rows)) % 6 == 0, 4.0, 0.0)
+        return self.truth.to_numpy()[rows] + errors
+
+
+def test_the_test_judges_the_errors_the_ranking_does_and_says_which_way():
+    # Spiky is better in absolute errors, worse in squared ones: under a MASE
+    # ranking the squared-error test called it "significant" while finding
+    # it significantly worse.
+    truth = pd.Series(np.cumsum(np.random.default_rng(0).normal(size=150)) + 100)
+    models = {
+        "base": _DesignedErrors(truth, "steady"),
+        "spiky": _DesignedErrors(truth, "spiky"),
+    }
+    by_mase = compare(models, truth, horizon=12, cv=8, progress=False)
+    assert by_mase.summary().loc["spiky", "dm_statistic"] < 0
+    assert "its absolute errors are significantly smaller than base's" in (
+        by_mase._headline()
+    )
+    by_rmse = compare(
+        models, truth, horizon=12, cv=8, metrics=["rmse", "mase"], progress=False
+    )
+    assert by_rmse.summary().loc["spiky", "dm_statistic"] > 0
+    assert "its squared errors are significantly larger than base's" in (
+        by_rmse._headline()
+    )
+    assert "yes, larger" in by_rmse._render()
 
 
 def test_the_headline_answers_the_question(report):

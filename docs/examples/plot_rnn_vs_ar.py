@@ -61,7 +61,7 @@ summary[["rank", "mase_mean", "mase_std", "dm_statistic", "dm_pvalue"]].round(3)
 # How to read it: ``mase_mean`` below 1 means the model's errors are smaller
 # than those of the seasonal naive forecast within the training data. The
 # Diebold-Mariano columns test each model against the baseline, AR(aic): a
-# negative statistic means smaller squared errors than AR(aic), and only a
+# negative statistic means smaller absolute errors than AR(aic), and only a
 # small p-value (say below 0.05) makes the difference more than luck. With
 # three folds of twelve months there are only 36 test points, so large
 # p-values are common; more folds (``cv=``) test more sharply. The user

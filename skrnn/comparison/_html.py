@@ -135,8 +135,15 @@ def _dm_table(report):
     shown = tests.copy().astype(object)
     shown["statistic"] = tests["statistic"].map(lambda v: format_number(v, 3))
     shown["p_value"] = tests["p_value"].map(lambda v: format_number(v, 3))
+    # With the direction: significant can mean significantly worse.
     shown["significant (p < 0.05)"] = np.where(
-        tests["p_value"].isna(), "—", np.where(tests["p_value"] < 0.05, "yes", "no")
+        tests["p_value"].isna(),
+        "—",
+        np.where(
+            tests["p_value"] < 0.05,
+            np.where(tests["statistic"] < 0, "yes, smaller", "yes, larger"),
+            "no",
+        ),
     )
     shown = shown.rename(columns=lambda c: c.replace("_", " "))
     return _table(shown, colors=model_colors(report.models))
@@ -209,6 +216,7 @@ def _meta(report):
 
 def _howto(report):
     metric = METRICS[report.metrics[0]]
+    loss = metric.test_loss
     scaled = [METRICS[m] for m in report.metrics if METRICS[m].scaled]
     naive = "seasonal naive" if report.seasonal_period > 1 else "naive"
     items = [
@@ -223,7 +231,7 @@ def _howto(report):
         ),
         "Lower is better for every error. RMSE and MAE are in the unit of "
         "the series, sMAPE in percent.",
-        "<b>DM p &lt; 0.05</b> means the model's squared errors differ "
+        f"<b>DM p &lt; 0.05</b> means the model's {loss} errors differ "
         f"significantly from those of {escape(report.baseline)} (Diebold-Mariano "
         "test, Harvey-Leybourne-Newbold correction, all test points pooled); a "
         "negative DM statistic means the model's errors are the smaller.",
@@ -385,6 +393,7 @@ _MAX_SERIES_ROWS = 500
 
 def _panel_howto(report):
     metric = METRICS[report.metrics[0]]
+    loss = metric.test_loss
     naive = "seasonal naive" if report.seasonal_period > 1 else "naive"
     items = [
         "Each series is cut at its own last points, fold by fold (the same "
@@ -403,7 +412,7 @@ def _panel_howto(report):
             if metric.scaled
             else []
         ),
-        "<b>DM p &lt; 0.05</b>: the model's squared errors differ "
+        f"<b>DM p &lt; 0.05</b>: the model's {loss} errors differ "
         f"significantly from those of {escape(report.baseline)} (Diebold-Mariano "
         "test on the errors of all series pooled, each divided by its series' "
         f"in-sample {naive} error so that no series weighs by its unit).",

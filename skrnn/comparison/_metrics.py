@@ -13,7 +13,14 @@ import numpy as np
 
 from ..metrics._regression import mae, mase, rmse, smape
 
-__all__ = ["METRICS", "TIMINGS", "Metric", "format_number", "get_metric"]
+__all__ = [
+    "METRICS",
+    "TIMINGS",
+    "Metric",
+    "dm_verdict",
+    "format_number",
+    "get_metric",
+]
 
 TIMINGS = ("fit_seconds", "predict_seconds")
 
@@ -35,12 +42,16 @@ class Metric:
         Scaled by the in-sample (seasonal) naive error of each fold's training
         data: it needs that data, 1 is the naive forecast's level, and
         errors of different folds are put on one scale fold by fold.
+    test_loss : {"absolute", "squared"}
+        The loss of the Diebold-Mariano test when this metric ranks the
+        models, so that the test and the ranking judge the same errors.
     """
 
     name: str
     label: str
     function: Callable
     scaled: bool = False
+    test_loss: str = "absolute"
 
     def score(self, y_true, y_pred, y_train, seasonal_period):
         """The error of one fold's forecasts."""
@@ -65,7 +76,7 @@ METRICS = {
     metric.name: metric
     for metric in (
         Metric("mase", "MASE", mase, scaled=True),
-        Metric("rmse", "RMSE", rmse),
+        Metric("rmse", "RMSE", rmse, test_loss="squared"),
         Metric("mae", "MAE", mae),
         Metric("smape", "sMAPE", smape),
     )
@@ -91,3 +102,17 @@ def format_number(value, digits=4):
     if np.isinf(value):
         return "inf" if value > 0 else "-inf"
     return f"{value:.{digits}g}"
+
+
+def dm_verdict(statistic, p_value, loss, baseline):
+    """The Diebold-Mariano result in words, with the direction it found."""
+    if np.isnan(p_value):
+        return "too few test points to test the difference (use more folds)"
+    if p_value >= 0.05:
+        return f"the difference is not significant (Diebold-Mariano p = {p_value:.2g})"
+    # A negative statistic: the model's loss is the smaller.
+    which = "smaller" if statistic < 0 else "larger"
+    return (
+        f"its {loss} errors are significantly {which} than {baseline}'s "
+        f"(Diebold-Mariano p = {p_value:.2g})"
+    )

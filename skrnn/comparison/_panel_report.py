@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._metrics import METRICS, TIMINGS, format_number, get_metric
+from ._metrics import METRICS, TIMINGS, dm_verdict, format_number, get_metric
 from ._report import (
     ComparisonReport,
     _empty_failures,
@@ -207,7 +207,7 @@ class PanelComparisonReport(_Report):
         start = column.index.get_loc(row["train_start"])
         return column.to_numpy()[start : start + row["n_train"]]
 
-    def diebold_mariano(self, loss="squared"):
+    def diebold_mariano(self, loss=None):
         """Diebold-Mariano test of every model against the baseline.
 
         The errors of all series are pooled, series by series in time
@@ -218,8 +218,10 @@ class PanelComparisonReport(_Report):
 
         Parameters
         ----------
-        loss : {"squared", "absolute"}, default="squared"
-            Loss applied to the scaled errors.
+        loss : {"squared", "absolute"}, default=None
+            Loss applied to the scaled errors. None: the loss of the metric
+            that ranks the models (absolute errors for MASE, MAE and sMAPE,
+            squared for RMSE), so that the test judges what the ranking does.
 
         Returns
         -------
@@ -229,6 +231,8 @@ class PanelComparisonReport(_Report):
             horizon_used; NaN statistic where the model or the baseline
             failed.
         """
+        if loss is None:
+            loss = get_metric(self.metrics[0]).test_loss
         reference = self._pooled_errors(self.baseline)
         failed = set(self._failed)
         rows = []
@@ -415,15 +419,12 @@ class PanelComparisonReport(_Report):
         value, reference = table.loc[best, mean], table.loc[self.baseline, mean]
         direction = "lower" if value < reference else "higher"
         change = abs(value / reference - 1) * 100 if reference else float("nan")
-        p = table.loc[best, "dm_pvalue"]
-        if np.isnan(p):
-            test = "too few test points to test the difference (use more folds)"
-        else:
-            verdict = "significant" if p < 0.05 else "not significant"
-            test = (
-                f"the difference of the pooled scaled errors is {verdict} "
-                f"(Diebold-Mariano p = {p:.2g})"
-            )
+        test = dm_verdict(
+            table.loc[best, "dm_statistic"],
+            table.loc[best, "dm_pvalue"],
+            f"pooled scaled {metric.test_loss}",
+            self.baseline,
+        )
         who = "Best network" if networks else "Best model besides the baseline"
         sentences.append(
             f"{who} over {n} series: {best}, mean {label} {value:.3g} (median "

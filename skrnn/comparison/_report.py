@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._metrics import METRICS, TIMINGS, format_number, get_metric
+from ._metrics import METRICS, TIMINGS, dm_verdict, format_number, get_metric
 from ._stats import _dm_test, _loss_differential
 
 __all__ = ["ComparisonReport"]
@@ -239,7 +239,7 @@ seasonal_period, horizon, settings, failures, notes, coverage
         rows = rows.sort_values(["time", "fold"], kind="stable")
         return (rows["y_true"] - rows["y_pred"]).to_numpy()
 
-    def diebold_mariano(self, loss="squared"):
+    def diebold_mariano(self, loss=None):
         """Diebold-Mariano test of every model against the baseline.
 
         The errors of all test points are pooled across folds in time order
@@ -248,8 +248,10 @@ seasonal_period, horizon, settings, failures, notes, coverage
 
         Parameters
         ----------
-        loss : {"squared", "absolute"}, default="squared"
-            Loss applied to the errors.
+        loss : {"squared", "absolute"}, default=None
+            Loss applied to the errors. None: the loss of the metric that
+            ranks the models (absolute errors for MASE, MAE and sMAPE,
+            squared for RMSE), so that the test judges what the ranking does.
 
         Returns
         -------
@@ -262,6 +264,8 @@ seasonal_period, horizon, settings, failures, notes, coverage
             horizon), or where the model or the baseline failed, statistic and
             p_value are NaN and horizon_used is 0.
         """
+        if loss is None:
+            loss = get_metric(self.metrics[0]).test_loss
         reference = self._pooled_errors(self.baseline)
         failed = set(self._failed)
         rows = []
@@ -317,8 +321,9 @@ seasonal_period, horizon, settings, failures, notes, coverage
             missing for a model that failed in some fold, listed last), the
             mean and standard deviation over folds of every metric (NaN for
             a model that failed), the mean fit seconds, the Diebold-Mariano
-            statistic and p-value against the baseline (squared loss; NaN on
-            the baseline's row), and failed_folds, the number of folds in
+            statistic and p-value against the baseline (on the loss of the
+            first metric, see :meth:`diebold_mariano`; NaN on the baseline's
+            row), and failed_folds, the number of folds in
             which the model's forecasts were not finite.
         """
         folds = self.fold_scores()
@@ -530,12 +535,12 @@ seasonal_period, horizon, settings, failures, notes, coverage
         value, reference = table.loc[best, column], table.loc[self.baseline, column]
         change = abs(value / reference - 1) * 100 if reference else float("nan")
         direction = "lower" if value < reference else "higher"
-        p = table.loc[best, "dm_pvalue"]
-        if np.isnan(p):
-            test = "too few test points to test the difference (use more folds)"
-        else:
-            verdict = "significant" if p < 0.05 else "not significant"
-            test = f"the difference is {verdict} (Diebold-Mariano p = {p:.2g})"
+        test = dm_verdict(
+            table.loc[best, "dm_statistic"],
+            table.loc[best, "dm_pvalue"],
+            metric.test_loss,
+            self.baseline,
+        )
         who = "Best network" if networks else "Best model besides the baseline"
         return (
             f"{who}: {best}, {label} {value:.3g}, {change:.0f}% {direction} than "
