@@ -253,6 +253,23 @@ def test_time_table_faults(name, bad, error, match):
 
 
 @pytest.mark.parametrize("name", list(TABLE_TRANSFORMERS))
+@pytest.mark.parametrize(
+    ("order", "match"),
+    [([3, 0, 4, 1, 2], r"not sorted.*X\.sort_index\(\)"), ([0, 1, 1, 2], "repeats")],
+    ids=["unsorted", "repeated"],
+)
+def test_time_table_out_of_time_order_is_refused(name, order, match):
+    # Differences and windows read neighbours by position: a shuffled table
+    # was differenced across the wrong rows.
+    index = pd.date_range("2020-01-01", periods=5, freq="D")
+    table = pd.DataFrame({"y": [1.0, 2.0, 4.0, 8.0, 16.0]}, index=index)
+    transformer = TABLE_TRANSFORMERS[name]().fit(table)
+    bad = table.iloc[order]
+    for call in (lambda: transformer.fit(bad), lambda: transformer.transform(bad)):
+        _refuses(transformer, call, (bad,), ValueError, match)
+
+
+@pytest.mark.parametrize("name", list(TABLE_TRANSFORMERS))
 def test_time_table_wrong_columns_at_transform(name):
     X = RNG.normal(size=(30, 2))
     transformer = TABLE_TRANSFORMERS[name]().fit(X)

@@ -231,12 +231,34 @@ def _leading_padding(X, *, input_name="X", columns=None, allow_all_padding=False
     return n_padding
 
 
+def _refuse_unordered_time(estimator, X):
+    """A table with a time index must be in time order: differences and
+    windows read each row's neighbours by position."""
+    index = getattr(X, "index", None)
+    if not isinstance(index, pd.DatetimeIndex | pd.PeriodIndex):
+        return
+    if not index.is_unique:
+        raise ValueError(
+            f"{type(estimator).__name__}: the time index of X repeats a time "
+            f"point ({index[index.duplicated()][0]}), so rows have no single "
+            "neighbour. Give one row per time point (aggregate duplicates, e.g. "
+            "X.groupby(level=0).mean())."
+        )
+    if not index.is_monotonic_increasing:
+        raise ValueError(
+            f"{type(estimator).__name__}: the time index of X is not sorted, so "
+            "the rows next to each other are not neighbours in time. Sort it "
+            "first: X.sort_index()."
+        )
+
+
 def check_time_table(estimator, X, *, reset, allow_all_padding=False):
     """Validate a time table for ``estimator``.
 
     Returns the table as a float array and its number of leading padding rows.
     """
     _refuse_non_numeric(X, "X")
+    _refuse_unordered_time(estimator, X)
     try:
         X = validate_data(
             estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False
