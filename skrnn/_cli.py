@@ -237,7 +237,7 @@ def _add_common(parser):
     parser.add_argument(
         "--quiet",
         action="store_true",
-        help="no progress bar or table: print only the report's path",
+        help="no progress bar or tables: print only the line naming the report",
     )
 
 
@@ -391,12 +391,15 @@ def _load_tensorflow():
 def _models(keys, seasonal_period, epochs, quick):
     from .comparison import default_models
 
+    # A season of 1 is none: default_models adds snaive for longer ones only.
+    seasonal = seasonal_period is not None and seasonal_period > 1
     if keys is None:
-        keys = [k for k in MODELS if k != "snaive" or seasonal_period]
-    if "snaive" in keys and not seasonal_period:
+        keys = [k for k in MODELS if k != "snaive" or seasonal]
+    if "snaive" in keys and not seasonal:
         raise UsageError(
-            "--models snaive needs the season length: add --seasonal-period "
-            "(e.g. 12 for monthly data)."
+            "--models snaive needs a season of 2 or more time points: add "
+            "--seasonal-period (e.g. 12 for monthly data); with no season, "
+            "the naive model is 'naive'."
         )
     available = default_models(seasonal_period)
     models = {MODELS[key]: available[MODELS[key]] for key in keys}

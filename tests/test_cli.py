@@ -147,7 +147,20 @@ def _gappy_dates(tmp_path):
         ),
         (
             ["compare", "{csv}", "--target", "sales", "--models", "snaive"],
-            "--models snaive needs the season length",
+            "--models snaive needs a season of 2 or more time points",
+        ),
+        (
+            [
+                "compare",
+                "{csv}",
+                "--target",
+                "sales",
+                "--models",
+                "snaive",
+                "--seasonal-period",
+                "1",
+            ],
+            "with no season, the naive model is 'naive'",
         ),
         (
             ["compare", "{csv}", "--target", "sales", "--out", "{tmp}/no/such/r.html"],
@@ -169,6 +182,14 @@ def test_bad_input_gives_one_line_and_exit_code_2(argv, message, csv, tmp_path, 
     assert len(stderr.strip().splitlines()) == 1
     assert "Traceback" not in stderr
     assert stdout == ""
+
+
+def test_a_season_of_one_leaves_seasonal_naive_out_of_the_defaults():
+    # It crashed with KeyError: 'Seasonal naive'.
+    from skrnn._cli import _models
+
+    assert "Seasonal naive" not in _models(None, 1, None, True)
+    assert "Seasonal naive" in _models(None, 12, None, True)
 
 
 def test_a_model_too_big_for_the_series_is_a_data_error(csv, capsys):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import KFold, TimeSeriesSplit
 
 from skrnn import RecursiveForecaster, RNNRegressor, compare
@@ -268,6 +269,16 @@ def test_progress_false_is_silent(capsys):
         (dict(y=_series(), baseline="ARIMA"), ValueError, "Got 'ARIMA'"),
         (dict(models={}, y=_series()), ValueError, "at least one forecaster"),
         (dict(models=[object()], y=_series()), TypeError, r"fit\(X, y\)"),
+        (
+            dict(models={"lr": LinearRegression()}, y=_series()),
+            TypeError,
+            r"'lr' is a regressor .* RecursiveForecaster\(LinearRegression\(\)\)",
+        ),
+        (
+            dict(models=[NaiveForecaster("seasonal_last")], y=_series()),
+            ValueError,
+            "needs the season length: set period",
+        ),
         (dict(y=None), ValueError, r"compare\(y=y\)"),
         (dict(y=_series(), cv=KFold(3)), ValueError, "contiguous block"),
         (

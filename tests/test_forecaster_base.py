@@ -219,3 +219,9 @@ def test_predict_before_fit():
 
     with pytest.raises(NotFittedError):
         NaiveForecaster().predict(np.empty((3, 0)))
+
+
+def test_predict_with_a_number_of_steps_points_to_forecast():
+    model = NaiveForecaster().fit(None, pd.Series(np.arange(10.0)))
+    with pytest.raises(TypeError, match=r"Got the int 5: .* call forecast\(5\)"):
+        model.predict(5)

@@ -128,7 +128,27 @@ def _check_models(models, seasonal_period):
                 f"Model {name!r} must be a forecaster with fit(X, y) and "
                 f"predict(X). Got a {type(model).__name__} instead."
             )
+        if _is_plain_regressor(model):
+            raise TypeError(
+                f"Model {name!r} is a regressor ({type(model).__name__}), not a "
+                "forecaster. Wrap it to forecast from the series' past values: "
+                f"RecursiveForecaster({type(model).__name__}())."
+            )
     return named
+
+
+def _is_plain_regressor(model):
+    """A scikit-learn regressor given where a forecaster belongs."""
+    from sklearn.base import is_regressor
+    from sklearn.pipeline import Pipeline
+
+    final = model[-1] if isinstance(model, Pipeline) else model
+    if hasattr(final, "forecast") or hasattr(final, "min_train_size"):
+        return False
+    try:
+        return is_regressor(final)
+    except AttributeError:  # not a scikit-learn estimator: no tags to read
+        return False
 
 
 def _check_metrics(metrics):
@@ -158,6 +178,12 @@ def _check_horizon(horizon):
 
 def _min_train_size(model):
     """The shortest training series ``model`` accepts, or None if it does not say."""
+    from ..forecasting._base import BaseForecaster
+
+    if isinstance(model, BaseForecaster):
+        # Bad parameters get fit's message, not an error of the arithmetic.
+        model._validate_params()
+        model._check_params()
     method = getattr(model, "min_train_size", None)
     if method is None:  # skrnn forecasters before min_train_size was public
         method = getattr(model, "_min_train_size", None)

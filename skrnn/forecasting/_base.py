@@ -294,6 +294,12 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         axis = self.time_axis_
         if X is None:
             raise ValueError("X is None: pass one row per time point to forecast.")
+        if isinstance(X, Integral) and not isinstance(X, bool):
+            raise TypeError(
+                f"predict takes X, one row per time point to forecast. Got the "
+                f"int {X}: to forecast the next {X} time points, call "
+                f"forecast({X})."
+            )
         n_rows = _num_samples(X)  # also array-likes without len(), as check_array
         if n_rows == 0:
             raise ValueError("X has 0 rows: pass one row per time point to forecast.")
