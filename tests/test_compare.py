@@ -348,8 +348,9 @@ def test_exogenous_columns_on_other_time_points_are_refused_before_any_fit():
     y = _series(60)
     y.index = pd.period_range("2000-01", periods=60, freq="M")
     later = pd.DataFrame({"x": np.arange(60.0)}, index=y.index + 12)
-    with pytest.raises(ValueError, match=r"`X` and `y` have different indexes: row 0"):
-        compare([NaiveForecaster()], y, later, horizon=HORIZON, progress=False)
+    for X in (later, later["x"]):  # a Series keeps its index too
+        with pytest.raises(ValueError, match=r"`X` and `y` have different indexes"):
+            compare([NaiveForecaster()], y, X, horizon=HORIZON, progress=False)
     # An array is matched by position.
     report = compare(
         [NaiveForecaster()], y, later.to_numpy(), horizon=HORIZON, progress=False

@@ -6,7 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.utils._param_validation import InvalidParameterError
@@ -404,9 +404,21 @@ def test_compare_draws_the_intervals_and_shows_their_table():
         plain.interval_scores()
 
 
-def test_compare_refuses_intervals_it_cannot_make():
-    from sklearn.dummy import DummyRegressor
+class _NoIntervals(BaseEstimator):
+    """A forecaster from elsewhere without predict_interval."""
 
+    def min_train_size(self):
+        return 1
+
+    def fit(self, X, y):
+        self.last_ = float(np.asarray(y)[-1])
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.last_)
+
+
+def test_compare_refuses_intervals_it_cannot_make():
     from skrnn import compare
 
     y = _ar1(60)
@@ -414,7 +426,7 @@ def test_compare_refuses_intervals_it_cannot_make():
         compare([NaiveForecaster()], y, horizon=3, coverage=90, progress=False)
     with pytest.raises(ValueError, match="'dummy' has no predict_interval"):
         compare(
-            {"dummy": DummyRegressor(), "naive": NaiveForecaster()},
+            {"dummy": _NoIntervals(), "naive": NaiveForecaster()},
             y,
             horizon=3,
             coverage=0.9,

@@ -208,6 +208,8 @@ def _check_exog_rows(X, index):
     matched by position, a DataFrame must have y's index (as in ``fit``)."""
     if X is None:
         return pd.DataFrame(index=index)
+    if isinstance(X, pd.Series):  # one regressor, with its index
+        X = X.to_frame()
     if len(X) != len(index):
         raise ValueError(
             f"`X` must have one row per time point of y ({len(index)}). Got "
