@@ -4,6 +4,8 @@ The end-to-end tests (report written) need compare() to take a wide panel;
 the others check what the command reads and passes to it, and its refusals.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -215,7 +217,7 @@ def test_a_repeated_row_of_the_long_layout_is_refused(long_csv, tmp_path, capsys
     ("dates", "freq"),
     [
         (pd.date_range("2016-01-31", periods=N, freq="ME"), "ME"),  # month ends
-        (pd.date_range("2016-01-01", periods=N, freq="QS"), "QS-OCT"),  # quarters
+        (pd.date_range("2016-01-01", periods=N, freq="QS"), "QS-"),  # quarters
     ],
     ids=["month-ends", "quarters"],
 )
@@ -233,7 +235,8 @@ def test_series_of_a_long_file_at_different_frequencies_are_refused(
         "--date-column", "month", "--fill", "interpolate", *QUICK, "--out", out,
     )  # fmt: skip
     assert code == 2
-    assert f"at {freq}. The series of one comparison need one frequency" in stderr
+    # pandas names quarters QS-OCT or QS-JAN, by version.
+    assert re.search(rf"at {freq}\w*\. The series of one comparison need one", stderr)
     assert not out.exists()
 
 
