@@ -358,6 +358,29 @@ def test_exogenous_columns_on_other_time_points_are_refused_before_any_fit():
     assert len(report.forecasts)
 
 
+def test_a_splitter_gap_is_forecast_through_with_the_regressors():
+    # Every model with X failed: "X starts 3 time points after the end".
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=80)
+    y = pd.Series(3 * x + 1, index=pd.period_range("2000-01", periods=80, freq="M"))
+    X = pd.DataFrame({"x": x}, index=y.index)
+    models = {
+        "AR(1)": ARForecaster(1),
+        "Naive": NaiveForecaster(),
+        "linear": RecursiveForecaster(
+            LinearRegression(), window=2, differences=0, seasonal_differences=0
+        ),
+    }
+    cv = TimeSeriesSplit(n_splits=3, test_size=6, gap=3)
+    report = compare(models, y, X, cv=cv, coverage=0.9, progress=False)
+    assert report.summary().loc[["AR(1)", "linear"], "mae_mean"].max() < 1e-8
+    for fold, (train, test) in enumerate(cv.split(X)):
+        rows = _rows(report.forecasts, "Naive", fold)
+        assert rows["time"].tolist() == y.index[test].tolist()
+        assert (rows["y_pred"] == y.iloc[train[-1]]).all()
+        assert rows["step"].tolist() == list(range(4, 10))
+
+
 def test_an_integer_index_of_years_stays_an_integer_index():
     years = pd.RangeIndex(1871, 1941, name="year")
     y = pd.Series(_series(70).to_numpy(), index=years)

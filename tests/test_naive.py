@@ -1,6 +1,7 @@
 """NaiveForecaster's strategies."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from skrnn import NaiveForecaster
@@ -36,3 +37,13 @@ def test_bad_parameters():
         NaiveForecaster("seasonal_last", period=12).fit(None, Y)
     with pytest.raises(ValueError, match="'strategy' parameter"):
         NaiveForecaster("median").fit(None, Y)
+
+
+def test_regressors_it_does_not_read_do_not_stop_a_forecast_after_a_gap():
+    index = pd.period_range("2000-01", periods=30, freq="M")
+    y = pd.Series(np.arange(30.0), index=index)
+    X = pd.DataFrame({"x": np.ones(30)}, index=index)
+    model = NaiveForecaster().fit(X.iloc[:24], y.iloc[:24])
+    later = model.predict(X.iloc[27:])
+    assert later.index.equals(index[27:])
+    assert (later == 23.0).all()

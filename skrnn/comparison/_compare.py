@@ -141,16 +141,22 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
     estimator = clone(model)
     start = time.perf_counter()
     bounds = None
+    # With regressors, a gap between training and test rows (a splitter's
+    # gap) is forecast through with X's rows in it; the test rows are kept.
+    first = train[-1] + 1
+    rows, keep = X.iloc[test], slice(None)
+    if X.shape[1] and test[0] > first:
+        rows, keep = X.iloc[first : test[-1] + 1], test - first
     try:
         estimator.fit(X.iloc[train], y.iloc[train])
         fitted = time.perf_counter()
-        y_pred = estimator.predict(X.iloc[test])
+        y_pred = np.asarray(estimator.predict(rows), dtype=np.float64)[keep]
         done = time.perf_counter()
         if coverage is not None:
-            intervals = estimator.predict_interval(X.iloc[test], coverage=coverage)
+            intervals = estimator.predict_interval(rows, coverage=coverage)
             bounds = (
-                np.asarray(intervals["lower"], dtype=np.float64).reshape(-1),
-                np.asarray(intervals["upper"], dtype=np.float64).reshape(-1),
+                np.asarray(intervals["lower"], dtype=np.float64).reshape(-1)[keep],
+                np.asarray(intervals["upper"], dtype=np.float64).reshape(-1)[keep],
             )
     except ValueError as exc:
         raise ValueError(

@@ -71,6 +71,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
       without them.
     """
 
+    # Whether the forecasts read the exogenous rows; those that do cannot
+    # forecast through rows of X that were skipped.
+    _uses_exog = True
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # X may have zero columns: the series is in y.
@@ -335,7 +339,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         positions, index = self._future_positions(X)
         horizon = int(positions[-1])
         exog = self._validate_exog(X, n_rows=len(positions), reset=False)
-        if exog is not None and horizon != len(positions):
+        if exog is not None and self._uses_exog and horizon != len(positions):
             where = (
                 f"starts {positions[0] - 1} time point(s) after the end of the "
                 "training data"

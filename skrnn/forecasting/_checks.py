@@ -24,12 +24,15 @@ __all__ = ["MAX_MAGNITUDE", "check_exog", "check_series", "check_time_index"]
 #: variances and least squares compute overflow float64 (1.8e308).
 MAX_MAGNITUDE = 1e150
 
-FILL_ADVICE = (
-    "fill them, e.g. y = skrnn.forecasting.fill_gaps(y) (linear "
-    "interpolation) or fill_gaps(y, 'ffill') (last value carried forward). "
-    "Dropping them (y.dropna()) leaves gaps in the time index, which "
-    "fill_gaps also fills"
-)
+
+def _fill_advice(name):
+    """How to fill the missing values of ``name`` ("y" or "X")."""
+    return (
+        f"fill them, e.g. {name} = skrnn.forecasting.fill_gaps({name}) (linear "
+        f"interpolation) or fill_gaps({name}, 'ffill') (last value carried "
+        f"forward). Dropping them ({name}.dropna()) leaves gaps in the time "
+        "index, which fill_gaps also fills"
+    )
 
 
 def _label(obj, position):
@@ -57,7 +60,8 @@ def _check_values(values, original, input_name, *, regressors=False):
         raise ValueError(
             f"Input {input_name} contains NaN: {len(rows)} time point(s) with "
             f"missing values, the first at {_label(original, rows[0])}. "
-            f"Forecasters need one value per time point: {FILL_ADVICE}{edges}."
+            "Forecasters need one value per time point: "
+            f"{_fill_advice('X' if regressors else 'y')}{edges}."
         )
     infinite = np.isinf(values)
     if infinite.any():

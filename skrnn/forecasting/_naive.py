@@ -78,6 +78,7 @@ class NaiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         "period": [Interval(Integral, 1, None, closed="left"), None],
         "calibration_origins": [Interval(Integral, 1, None, closed="left")],
     }
+    _uses_exog = False  # accepted, not read: rows after a gap are fine
 
     def __init__(self, strategy="last", *, period=None, calibration_origins=20):
         self.strategy = strategy
