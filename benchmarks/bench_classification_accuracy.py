@@ -8,7 +8,7 @@ channels) from the UEA archive. PickupGestureWiimoteZ is not among sktime's
 offline files and nothing may be downloaded, so it is not measured.
 
 Measured per set: the default ``RNNClassifier()`` (only ``random_state``
-set, raw data: no scaling by the user), two tuned variants, and sktime's
+set, raw data: no scaling by the user), three variants one knob away, and sktime's
 ``LSTMFCNClassifier`` (its defaults but for an epoch cap: its default 2,000
 epochs would take hours per fit on 2 cores), each over several seeds: test
 accuracy mean ± std and fit time. References: published 1-NN DTW test

@@ -24,7 +24,7 @@ in-sample one-step error. RMSE is in the units of the modelled series (log
 passengers, ppm, sunspot number).
 
 Run: python benchmarks/bench_forecast_accuracy.py [--quick]
-(--quick: one seed, two series, a tiny grid and few epochs; results go to
+(--quick: one seed, one series, a tiny grid and few epochs; results go to
 benchmarks/results/quick/ so the committed full results stay.)
 """
 
