@@ -374,7 +374,11 @@ def test_the_report_shows_each_models_settings_and_the_data():
                  "early_stopping=True", "patience=1", "seed=7"]:  # fmt: skip
         assert text in gru
     runs = report.histories.groupby("fold")["epoch"].max().astype(str).tolist()
-    assert settings.loc["GRU", "fitted"] == "epochs run " + " / ".join(runs)
+    # The fit's own choices: differencing ("auto"), not the window set.
+    fitted = settings.loc["GRU", "fitted"].split("; ")
+    assert fitted[0].startswith("differences ")
+    assert len(fitted[0].split(" / ")) == 3
+    assert fitted[1] == "epochs run " + " / ".join(runs)
     lags = settings.loc["AR(aic)", "fitted"]
     assert lags.startswith("AR lags ")
     assert len(lags.split(" / ")) == 3

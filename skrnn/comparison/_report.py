@@ -135,8 +135,9 @@ class ComparisonReport(_Report):
         Largest number of steps ahead forecast in a fold.
     settings : DataFrame, default=None
         One row per model: kind (class name), parameters (the settings that
-        tell two runs apart, as text), fitted (what the fits decided, e.g.
-        epochs run or the AR lags chosen, per fold), early_stopping and
+        tell two runs apart, as text), fitted (what the fits decided, per
+        fold: the window and differencing chosen where they were "auto",
+        epochs run, the AR lags chosen), early_stopping and
         epochs (of a network; None otherwise). None: unknown.
     failures : DataFrame, default=None
         Folds where a model's forecasts were not finite: columns model,

@@ -29,8 +29,22 @@ def _lag_text(lags):
 
 
 def _fitted_facts(estimator, history):
-    """What a fit decided: epochs run, AR lags chosen."""
+    """What a fit decided: the window and differencing of "auto" choices,
+    epochs run, AR lags chosen."""
     facts = {}
+    params = (
+        estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+    )
+    # Only what was left to the fit ("auto"); a value set is in the parameters.
+    if params.get("window") == "auto" and hasattr(estimator, "window_"):
+        facts["window"] = str(estimator.window_)
+    chosen = "auto" in (params.get("differences"), params.get("seasonal_differences"))
+    if chosen and hasattr(estimator, "differences_"):
+        seasonal = getattr(estimator, "seasonal_differences_", 0)
+        period = getattr(estimator, "seasonal_period_", None)
+        facts["differences"] = f"{estimator.differences_}" + (
+            f" + seasonal ({period})" if seasonal and period else ""
+        )
     if history:
         facts["epochs run"] = str(len(next(iter(history.values()))))
     lags = getattr(estimator, "ar_lags_", None)
