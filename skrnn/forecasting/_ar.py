@@ -284,8 +284,7 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
             return super().predict_interval(X, coverage=coverage)
         check_coverage(coverage)
         positions, index, exog = self._prepare_predict(X)
-        # Each series' own steps, as in predict.
-        steps = positions[:, None] + self._series_lags()
+        steps = self._series_steps(positions)  # as in predict
         horizon = int(steps.max())
         bounds = np.stack(
             [

@@ -423,8 +423,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             The forecasts; pandas with X's time index when y was pandas.
         """
         positions, index, exog = self._prepare_predict(X)
-        # Each series' own steps: a series that ended earlier is further ahead.
-        steps = positions[:, None] + self._series_lags()
+        steps = self._series_steps(positions)
         values = self._forecast(int(steps.max()), exog)
         return self._wrap(np.take_along_axis(values, steps - 1, axis=0), index)
 
@@ -532,12 +531,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             "RecursiveForecaster, one model for all series, can."
         )
 
-    def _series_lags(self):
-        """How many time points each series ends before the last one."""
+    def _series_steps(self, positions):
+        """Each series' own steps ahead at the row ``positions`` (n_rows,
+        n_series): a series that ended earlier is further ahead."""
         target = getattr(self, "_target", None)
         if target is None:  # fitted by an older skrnn: aligned columns
-            return np.zeros(self.n_series_, dtype=np.int64)
-        return target.lags
+            return np.repeat(positions[:, None], self.n_series_, axis=1)
+        return positions[:, None] + target.lags
 
     def _wrap(self, values, index):
         """Shape forecasts like y: 1-D for one series, pandas if y was pandas."""

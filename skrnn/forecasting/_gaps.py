@@ -217,9 +217,12 @@ def fill_gaps(y, method="interpolate", *, freq=None):
     # Only inside each series: carrying a value past a series' last one
     # would invent observations that a forecaster then trusts.
     inside = frame.ffill().notna() & frame.bfill().notna()
-    if method == "interpolate":
-        frame = frame.interpolate(method="linear", limit_area="inside")
-    frame = frame.ffill().where(inside)
+    filled = (
+        frame.interpolate(method="linear", limit_area="inside")
+        if method == "interpolate"
+        else frame.ffill()
+    )
+    frame = filled.where(inside)
     if isinstance(y, pd.Series):
         return frame.iloc[:, 0].rename(y.name)
     if isinstance(y, pd.DataFrame):

@@ -127,9 +127,8 @@ class ConformalIntervalsMixin:
         """
         check_coverage(coverage)
         positions, index, exog = self._prepare_predict(X)
-        # Each series' own steps, as in predict: one that ended earlier is
-        # further ahead (its calibration errors are of its own steps too).
-        steps = positions[:, None] + self._series_lags()
+        # As in predict; the calibration errors are of each series' steps too.
+        steps = self._series_steps(positions)
         horizon = int(steps.max())
         radius = np.take_along_axis(
             self._conformal_radius(horizon, coverage), steps - 1, axis=0
