@@ -46,7 +46,7 @@ else:
 if which.endswith("training as before"):
     from skrnn.forecasting import _auto
     from skrnn.rnn import _keras
-    _keras.XLA_AFTER_TIMESTEPS = 0
+    _keras.XLA_AFTER_TIMESTEPS = _keras.XLA_PLANNED_TIMESTEPS = 0
     _keras._can_pad_batches = lambda spec: False
     _auto._MAX_CHOICES = 0
 models = default_models(seasonal_period=season)

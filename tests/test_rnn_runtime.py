@@ -207,12 +207,7 @@ def _body_with_a_python_op(x):
     )(x)
 
 
-def test_fits_switch_to_xla_once_they_run_long(data, monkeypatch):
-    """Rent or buy: a fit trains in the plain graph until it has run
-    XLA_AFTER_TIMESTEPS time steps, then compiles; the switch depends on the
-    fit alone, so a seeded fit gives the same model whatever ran before."""
-    X, y = data  # 48 samples of 6 steps: 2 batches, 12 time steps an epoch
-    monkeypatch.setattr(_keras, "XLA_AFTER_TIMESTEPS", 24)
+def _record_xla_paths(monkeypatch):
     paths = []
     train_epoch = _keras._Template.train_epoch
 
@@ -221,11 +216,23 @@ def test_fits_switch_to_xla_once_they_run_long(data, monkeypatch):
         return train_epoch(self, *args)
 
     monkeypatch.setattr(_keras._Template, "train_epoch", recorded)
+    return paths
+
+
+def test_fits_switch_to_xla_once_they_run_long(data, monkeypatch):
+    """Rent or buy: a fit that early stopping may end trains in the plain
+    graph until it has run XLA_AFTER_TIMESTEPS time steps, then compiles; the
+    switch depends on the fit alone, so a seeded fit gives the same model
+    whatever ran before."""
+    X, y = data  # 48 samples of 6 steps: 2 batches, 12 time steps an epoch
+    monkeypatch.setattr(_keras, "XLA_AFTER_TIMESTEPS", 24)
+    paths = _record_xla_paths(monkeypatch)
     clear_cache()
-    settings = {  # every sample trains, for every epoch asked
+    settings = {  # every sample trains; patience outlasts the epochs
         "units": 4,
         "random_state": 0,
-        "early_stopping": False,
+        "early_stopping": True,
+        "patience": 10,
         "validation_fraction": 0.0,
     }
     first = RNNRegressor(epochs=4, **settings).fit(X, y)
@@ -239,6 +246,25 @@ def test_fits_switch_to_xla_once_they_run_long(data, monkeypatch):
     np.testing.assert_allclose(
         first.history_["loss"], graph_only.history_["loss"], rtol=1e-4
     )
+
+
+def test_fits_of_known_length_decide_on_xla_at_once(data, monkeypatch):
+    """Without early stopping or callbacks a fit's length is known: it
+    compiles from the first epoch if it will run XLA_PLANNED_TIMESTEPS time
+    steps, and never otherwise, whatever the rent-or-buy rule would do."""
+    X, y = data  # 12 time steps an epoch
+    monkeypatch.setattr(_keras, "XLA_AFTER_TIMESTEPS", 0)
+    monkeypatch.setattr(_keras, "XLA_PLANNED_TIMESTEPS", 48)
+    paths = _record_xla_paths(monkeypatch)
+    settings = {"units": 4, "random_state": 0, "early_stopping": False}
+    RNNRegressor(epochs=4, validation_fraction=0.0, **settings).fit(X, y)
+    assert paths == [True] * 4
+    RNNRegressor(epochs=3, validation_fraction=0.0, **settings).fit(X, y)
+    assert paths[4:] == [False] * 3  # 36 time steps do not pay
+    # A callback may end a fit early: rent or buy again.
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=10)
+    RNNRegressor(epochs=2, callbacks=[stop], **settings).fit(X, y)
+    assert paths[7:] == [True] * 2
 
 
 def test_a_network_xla_cannot_compile_trains_in_the_plain_graph(data, monkeypatch):

@@ -743,7 +743,7 @@ class _Template:
             @tf.function(input_signature=[x_spec, y_spec, w_spec, index_spec, scalar])
             def train_epoch(x, y, w, order, batch_size):
                 n = tf.shape(order)[0]
-                total = tf.constant(0.0)
+                total, first = tf.constant(0.0), tf.constant(0.0)
                 for start in tf.range(0, n, batch_size):
                     if self.pads_last_batch:
                         # Always batch_size samples: past the end, copies of
@@ -762,7 +762,9 @@ class _Template:
                         wb = tf.gather(w, batch)
                     loss = step(tf.gather(x, batch), tf.gather(y, batch), wb)
                     total += loss * size
-                return total / tf.cast(n, tf.float32)
+                    # the first batch's loss is at the weights the epoch began with
+                    first = tf.where(start == 0, loss, first)
+                return total / tf.cast(n, tf.float32), first
 
             return train_epoch
 
@@ -792,7 +794,8 @@ class _Template:
         self._recursion = None
 
     def train_epoch(self, x, y, w, order, batch_size, xla=True):
-        """One epoch over the samples in ``order``: the mean loss."""
+        """One epoch over the samples in ``order``: the mean loss, and the
+        loss of its first batch before that batch's update."""
         if xla and self._use_xla:
             try:
                 return self._epoch_xla(x, y, w, order, batch_size)
@@ -953,6 +956,14 @@ def clear_templates():
 # and the graph round float32 differently, and a seeded fit must give the
 # same model whatever ran before it.
 XLA_AFTER_TIMESTEPS = 5_000
+# A fit whose length is known (no early stopping, no callbacks) need not rent:
+# it compiles from the first epoch if it will run this many time steps, and
+# never otherwise. Compiling as well as tracing the graph costs ~0.7-1.4 s
+# more than tracing alone; XLA then saves 0.03-0.08 ms per time step (more
+# at batch 32 than at 256), so it pays after ~9,000-20,000 of them
+# (benchmarks/results/fit_overhead.md). Renting first only added the
+# compilation to the graph's time at the end of such a fit.
+XLA_PLANNED_TIMESTEPS = 10_000
 
 
 def _can_pad_batches(spec):
@@ -1126,12 +1137,19 @@ def fit(
     n_train = len(train_data[0])
     # Time steps of the recurrence per epoch (see XLA_AFTER_TIMESTEPS).
     epoch_timesteps, timesteps_run = -(-n_train // batch_size) * X.shape[1], 0
+    # Nothing can end a fit without early stopping or callbacks early: its
+    # length is known, so it decides once (see XLA_PLANNED_TIMESTEPS).
+    known_length = not early_stopping and not callbacks
+    planned = epochs * epoch_timesteps
     with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
         # The scale divergence is judged on: the loss of the random initial
-        # weights (a least-squares start can have a loss near zero).
-        initial_loss = _chunked_loss(template, train_data)
+        # weights, from the first epoch's first batch (tracing and running a
+        # loss over all the data costs a short fit ~10%), or before a
+        # least-squares start, which can have a loss near zero.
+        initial_loss = None
         if least_squares_start:
+            initial_loss = _chunked_loss(template, train_data)
             # On all of X: the linear part uses all the data, and a held-out
             # tail only decides how far the network moves away from it.
             _start_at_least_squares(model, spec.linear_steps, X, y, w)
@@ -1147,10 +1165,16 @@ def fit(
                 hooks.on_epoch_begin(epoch)
                 order = rng.permutation(n_train) if shuffle else np.arange(n_train)
                 order = order.astype(np.int32)
-                xla = timesteps_run >= XLA_AFTER_TIMESTEPS
-                loss = float(
-                    template.train_epoch(x_t, y_t, w_t, order, batch_size, xla)
+                if known_length:
+                    xla = planned >= XLA_PLANNED_TIMESTEPS
+                else:
+                    xla = timesteps_run >= XLA_AFTER_TIMESTEPS
+                loss, first = template.train_epoch(
+                    x_t, y_t, w_t, order, batch_size, xla
                 )
+                loss = float(loss)
+                if initial_loss is None:
+                    initial_loss = float(first)
                 timesteps_run += epoch_timesteps
                 history["loss"].append(loss)
                 if val_data is not None:
