@@ -176,11 +176,19 @@ def test_a_grid_of_architectures_stays_in_the_cache(data):
     assert len(built) == len(grid)
 
 
+@pytest.mark.parametrize("linear_skip", [True, False])
 @pytest.mark.parametrize("learning_rate", [1e6, 1e12])
-def test_a_loss_that_explodes_is_reported_with_advice(data, learning_rate):
-    """D3: a loss far above its start (not NaN yet) is divergence."""
+def test_a_loss_that_explodes_is_reported_with_advice(data, learning_rate, linear_skip):
+    """D3: a loss far above its start (not NaN yet) is divergence, with or
+    without a least-squares start."""
     X, y = data
-    reg = RNNRegressor(units=8, epochs=5, learning_rate=learning_rate, random_state=0)
+    reg = RNNRegressor(
+        units=8,
+        epochs=5,
+        learning_rate=learning_rate,
+        linear_skip=linear_skip,
+        random_state=0,
+    )
     with pytest.raises(FloatingPointError, match=r"diverged.*learning_rate"):
         reg.fit(X, y)
     assert not hasattr(reg, "model_")
@@ -192,6 +200,16 @@ def test_healthy_training_is_not_called_divergence(data):
         RNNRegressor(units=8, epochs=20, learning_rate=lr, random_state=0).fit(X, y)
     labels = (y > 0).astype(int)
     RNNClassifier(units=8, epochs=20, learning_rate=0.1, random_state=0).fit(X, labels)
+
+
+def test_intermittent_targets_are_not_called_divergence():
+    """Unscaled spikes among zeros: a batch of zeros has a loss far below
+    the mean, so the scale is the loss over all the training data."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((400, 8)).astype(np.float32)
+    y = np.where(rng.random(400) < 0.03, 100.0, 0.0)
+    for seed in (0, 1, 6):  # a first batch of zeros with these seeds
+        RNNRegressor(units=4, epochs=3, linear_skip=False, random_state=seed).fit(X, y)
 
 
 def _body_with_a_python_op(x):

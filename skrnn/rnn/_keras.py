@@ -743,7 +743,7 @@ class _Template:
             @tf.function(input_signature=[x_spec, y_spec, w_spec, index_spec, scalar])
             def train_epoch(x, y, w, order, batch_size):
                 n = tf.shape(order)[0]
-                total, first = tf.constant(0.0), tf.constant(0.0)
+                total = tf.constant(0.0)
                 for start in tf.range(0, n, batch_size):
                     if self.pads_last_batch:
                         # Always batch_size samples: past the end, copies of
@@ -762,9 +762,7 @@ class _Template:
                         wb = tf.gather(w, batch)
                     loss = step(tf.gather(x, batch), tf.gather(y, batch), wb)
                     total += loss * size
-                    # the first batch's loss is at the weights the epoch began with
-                    first = tf.where(start == 0, loss, first)
-                return total / tf.cast(n, tf.float32), first
+                return total / tf.cast(n, tf.float32)
 
             return train_epoch
 
@@ -794,8 +792,7 @@ class _Template:
         self._recursion = None
 
     def train_epoch(self, x, y, w, order, batch_size, xla=True):
-        """One epoch over the samples in ``order``: the mean loss, and the
-        loss of its first batch before that batch's update."""
+        """One epoch over the samples in ``order``: the mean loss."""
         if xla and self._use_xla:
             try:
                 return self._epoch_xla(x, y, w, order, batch_size)
@@ -1144,12 +1141,11 @@ def fit(
     with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
         # The scale divergence is judged on: the loss of the random initial
-        # weights, from the first epoch's first batch (tracing and running a
-        # loss over all the data costs a short fit ~10%), or before a
-        # least-squares start, which can have a loss near zero.
-        initial_loss = None
+        # weights (a least-squares start can have a loss near zero), over all
+        # the training data: one batch's loss can be far below the mean (a
+        # batch of zeros of intermittent targets).
+        initial_loss = _chunked_loss(template, train_data)
         if least_squares_start:
-            initial_loss = _chunked_loss(template, train_data)
             # On all of X: the linear part uses all the data, and a held-out
             # tail only decides how far the network moves away from it.
             _start_at_least_squares(model, spec.linear_steps, X, y, w)
@@ -1169,12 +1165,9 @@ def fit(
                     xla = planned >= XLA_PLANNED_TIMESTEPS
                 else:
                     xla = timesteps_run >= XLA_AFTER_TIMESTEPS
-                loss, first = template.train_epoch(
-                    x_t, y_t, w_t, order, batch_size, xla
+                loss = float(
+                    template.train_epoch(x_t, y_t, w_t, order, batch_size, xla)
                 )
-                loss = float(loss)
-                if initial_loss is None:
-                    initial_loss = float(first)
                 timesteps_run += epoch_timesteps
                 history["loss"].append(loss)
                 if val_data is not None:
