@@ -79,6 +79,18 @@ def padding_mask(X):
     return np.isnan(X).all(axis=-1)
 
 
+def end_aligned(X):
+    """X with every sequence's padding moved to its start, so that all
+    sequences end at the last step (where a strided convolution's grid ends).
+    A copy where some sequence is padded at its end, else X itself."""
+    observed = ~padding_mask(X)
+    trailing = observed[:, ::-1].argmax(axis=1)  # padded steps after the last
+    if not trailing.any():
+        return X
+    steps = (np.arange(X.shape[1]) - trailing[:, np.newaxis]) % X.shape[1]
+    return X[np.arange(len(X))[:, np.newaxis], steps]
+
+
 def _check_finite_except_padding(X):
     if np.isinf(X).any():
         sample, step = np.argwhere(np.isinf(X).any(axis=-1))[0]

@@ -253,7 +253,26 @@ def test_warm_start_refuses_another_network(data):
         ValueError,
         "has 1 outputs. Got y with 2",
     )
+    # The linear skip has a weight per step it reads: the fitted length.
+    _refuses(
+        reg,
+        lambda: reg.fit(X[:, 1:], y),
+        (X, y),
+        ValueError,
+        f"linear skip reads the last {X.shape[1]} time steps. Got sequences "
+        f"of {X.shape[1] - 1}",
+    )
+    reg.set_params(linear_skip=False)
+    _refuses(reg, lambda: reg.fit(X, y), (X, y), ValueError, "linear_skip changed")
+    reg.set_params(linear_skip=True)
     np.testing.assert_array_equal(reg.predict(X), before)
+
+
+def test_a_wrong_x_val_is_named(data):
+    X, y = data
+    reg = RNNRegressor(**TINY)
+    with pytest.raises(ValueError, match="^X_val has 1 features per time step"):
+        reg.fit(X, y, X_val=X[:5, :, :1], y_val=y[:5])
 
 
 def test_warm_start_refuses_new_classes(data):

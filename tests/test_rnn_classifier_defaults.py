@@ -316,6 +316,28 @@ def test_conv_front_end_masks_padding(strides, shape_data):
     )
 
 
+def test_end_padding_reads_as_start_padding(shape_data):
+    """A strided convolution's grid ends at the last step: sequences padded
+    at their end (NaN after the last observation, which skrnn accepts) are
+    read as the same sequences padded at their start, in fit and predict."""
+    X, y = shape_data
+    rng = np.random.default_rng(4)
+    lengths = rng.integers(5, 17, size=len(X))
+    start = np.full(X.shape, np.nan, np.float32)
+    end = np.full(X.shape, np.nan, np.float32)
+    for i, n in enumerate(lengths):
+        start[i, -n:], end[i, :n] = X[i, -n:], X[i, -n:]
+    params = dict(SMALL, conv_strides=(2, 1))
+    fitted = [RNNClassifier(**params).fit(a, y) for a in (start, end)]
+    for a in (start, end):
+        np.testing.assert_allclose(
+            fitted[0].predict_proba(a), fitted[1].predict_proba(a), atol=1e-6
+        )
+    np.testing.assert_allclose(
+        fitted[0].predict_proba(start), fitted[0].predict_proba(end), atol=1e-6
+    )
+
+
 def test_conv_knobs_build_what_they_say(shape_data):
     X, y = shape_data
     clf = RNNClassifier(

@@ -194,6 +194,25 @@ def test_a_loss_that_explodes_is_reported_with_advice(data, learning_rate, linea
     assert not hasattr(reg, "model_")
 
 
+@pytest.mark.parametrize(("optimizer", "learning_rate"), [("sgd", 1e3), ("adam", 100)])
+def test_a_classifier_whose_loss_explodes_is_reported(optimizer, learning_rate):
+    """Cross-entropy grows with the logits: 50-400x its chance level, not
+    1000x, is a diverged classifier (saturated, wrong probabilities)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 8, 1)).astype(np.float32)
+    y = (X[:, -3:, 0].sum(axis=1) > 0).astype(int)
+    clf = RNNClassifier(
+        units=4,
+        conv_filters=(),
+        epochs=10,
+        optimizer=optimizer,
+        learning_rate=learning_rate,
+        random_state=0,
+    )
+    with pytest.raises(FloatingPointError, match=r"diverged.*scale X \(e\.g\."):
+        clf.fit(X, y)
+
+
 def test_healthy_training_is_not_called_divergence(data):
     X, y = data
     for lr in (1e-3, 1e-2, 0.1):
@@ -293,3 +312,34 @@ def test_a_network_xla_cannot_compile_trains_in_the_plain_graph(data, monkeypatc
     reg.fit(X, y)
     assert np.isfinite(reg.predict(X)).all()
     assert len(reg.history_["loss"]) == 10
+
+
+def test_a_classifier_holds_out_every_class_in_proportion():
+    """The random validation hold-out of a classifier is stratified: a rare
+    class keeps training samples (a plain random subset could take them
+    all), and the held-out share of each class is the fraction asked."""
+    X = np.zeros((60, 2, 1), np.float32)
+    y = np.r_[np.zeros(50, int), np.ones(8, int), [2, 2]]
+    w = np.ones(60, np.float32)
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        (_, y_train, _), (_, y_val, _) = _keras._split_validation(
+            X, y, w, 0.5, shuffle=True, rng=rng
+        )
+        assert np.bincount(y_train).tolist() == [25, 4, 1]
+        assert np.bincount(y_val).tolist() == [25, 4, 1]
+    # Regression keeps the latest samples for validation.
+    (x_train, _, _), (x_val, _, _) = _keras._split_validation(
+        np.arange(10.0), np.arange(10.0), np.ones(10), 0.2, shuffle=False, rng=rng
+    )
+    assert x_val.tolist() == [8.0, 9.0] and x_train.tolist() == list(range(8))
+
+
+def test_a_target_with_a_large_level_is_not_called_divergence():
+    """The least-squares start sets the output bias near the target's level
+    (here 2e6): a large weight that training did not move is not divergence."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 8, 1)).astype(np.float32)
+    y = 2e6 + 1000 * X[:, -1, 0]
+    reg = RNNRegressor(units=4, epochs=3, random_state=0).fit(X, y)
+    assert reg.score(X, y) > 0.99

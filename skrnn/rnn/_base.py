@@ -19,6 +19,7 @@ from .._validation import (
     _is_sequence_list,
     check_sequences,
     empty_sequences,
+    end_aligned,
     padding_mask,
 )
 from ._spec import NetworkSpec
@@ -194,8 +195,9 @@ default=1e-3
 _CLASSIFIER_STOPPING_DOC = """    validation_fraction : float in [0, 1), default=0.0
         Fraction of the samples held out to monitor ``val_loss``; 0 trains on
         all samples. The regressor holds out the last samples (the latest
-        windows of a series); the classifier a random (seeded) subset, since
-        labelled data are often sorted by class.
+        windows of a series); the classifier a random (seeded) subset,
+        stratified by class, since labelled data are often sorted by class
+        and a rare class must keep samples to train on.
 
     early_stopping : bool, default=False
         Stop when the monitored loss has not improved for ``patience`` epochs
@@ -667,8 +669,21 @@ def _check_same_network(estimator, previous, previous_shape, spec):
         "recurrent_dropout",
         "layer_dropout",
     }
+    if previous.linear_steps and spec.linear_steps != previous.linear_steps:
+        # The skip's weights are one per step it reads: the fitted length.
+        raise ValueError(
+            f"warm_start continues the fitted network of {name}, whose linear "
+            f"skip reads the last {previous.linear_steps} time steps. Got "
+            f"sequences of {spec.input_shape[0]} time steps. Pass sequences of "
+            f"{previous.linear_steps} steps, or set warm_start=False to fit a "
+            "new network."
+            if spec.linear_steps
+            else f"warm_start continues the fitted network of {name}, which "
+            "has a linear skip, but linear_skip changed since that fit. Set "
+            "warm_start=False to fit a new network, or restore linear_skip."
+        )
     changed = [
-        field.name
+        "linear_skip" if field.name == "linear_steps" else field.name
         for field in dataclasses.fields(spec)
         if field.name not in settings
         and getattr(previous, field.name) != getattr(spec, field.name)
@@ -987,6 +1002,7 @@ class _BaseRNN(BaseEstimator):
         else:
             self._check_raw_targets(y)
             X, y = check_sequences(self, X, y, reset=True, **self._validate_y_kwargs)
+            X = end_aligned(X)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float32, ensure_non_negative=True
@@ -1101,11 +1117,15 @@ class _BaseRNN(BaseEstimator):
                     epoch_metrics=epoch_metrics,
                 )
         except _keras.TrainingDiverged as exc:
+            scale = (
+                "scale X (e.g. SequenceScaler)"
+                if spec.output_activation == "softmax"  # y holds labels
+                else "scale X and y (e.g. SequenceScaler for X, StandardScaler on y)"
+            )
             raise FloatingPointError(
                 f"Training of {type(self).__name__} diverged: {exc}. Try a "
                 f"smaller learning_rate (now {self.learning_rate}), set "
-                "clipnorm (e.g. clipnorm=1.0), or scale X and y (e.g. "
-                "SequenceScaler for X, StandardScaler on y)."
+                f"clipnorm (e.g. clipnorm=1.0), or {scale}."
             ) from exc
         if self.network is not None:
             _warn_unmasked_layers(self, model, X, validation_data)
@@ -1159,9 +1179,15 @@ class _BaseRNN(BaseEstimator):
         """``X_val``, ``y_val`` checked against the fit and encoded like y."""
         X_val = self._token_input(X_val)
         X_input = X_val
-        X_val = check_sequences(
-            self, X_val, reset=False, any_length=self._reads_any_length
-        )
+        try:
+            X_val = check_sequences(
+                self, X_val, reset=False, any_length=self._reads_any_length
+            )
+        except ValueError as exc:
+            # The checks name X; here the array is X_val.
+            raise ValueError(re.sub(r"\bX\b", "X_val", str(exc), count=1)) from exc
+        if not self.return_sequences:
+            X_val = end_aligned(X_val)
         y_val = self._encoded_targets(
             y_val, X_val, X_input, "y_val", per_step=self.return_sequences
         )
@@ -1256,6 +1282,8 @@ class _BaseRNN(BaseEstimator):
                 "no observed time step to predict from. Pass sequences with "
                 "at least one observed step."
             )
+        if not self.return_sequences:
+            X = end_aligned(X)
         from . import _keras
 
         if self.network is None:

@@ -989,9 +989,14 @@ class TrainingDiverged(FloatingPointError):
 
 # A training loss this many times the loss of the initial weights means the
 # optimisation diverged (a learning rate far too large, unscaled data);
-# healthy training never comes near it. Weights this large, with inputs on
-# the scale skrnn's docs ask for, mean the same.
+# healthy training never comes near it. Weights that training moves this
+# far, with inputs on the scale skrnn's docs ask for, mean the same.
 DIVERGENCE_RATIO = 1e3
+# Cross-entropy grows with the logits, not with their square as a squared
+# error grows with the outputs: the same growth of the outputs is the square
+# root of the ratio (a loss 32x chance, ln 2 for two classes, gives the true
+# class a probability of e^-22 on average).
+CROSS_ENTROPY_DIVERGENCE_RATIO = DIVERGENCE_RATIO**0.5
 DIVERGED_WEIGHT = 1e6
 
 
@@ -1000,14 +1005,30 @@ def _split_validation(X, y, w, fraction, *, shuffle, rng):
 
     Regression holds out the last samples: for windows cut from a series they
     are the latest, so validation never looks at data earlier than training.
-    Classification (``shuffle``) holds out a random subset: labelled data sets
-    are often sorted by class, and the last samples would be one class.
+    Classification (``shuffle``) holds out a random subset, stratified by
+    class for one label per sequence (as scikit-learn's MLP early stopping):
+    labelled data sets are often sorted by class, and a plain random subset
+    can take all of a rare class, leaving none to train on. Every class keeps
+    at least one training sample.
     """
     n_val = int(len(X) * fraction)
     if not 0 < n_val < len(X):
         return (X, y, w), None
-    order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-    train, val = order[:-n_val], order[-n_val:]
+    if not shuffle:
+        train, val = np.arange(len(X) - n_val), np.arange(len(X) - n_val, len(X))
+    elif y.ndim == 1:
+        val = []
+        for label in np.unique(y):
+            members = rng.permutation(np.flatnonzero(y == label))
+            share = min(len(members) - 1, round(len(members) * fraction))
+            val.extend(members[:share])
+        if not val:
+            return (X, y, w), None
+        val = np.sort(np.asarray(val))
+        train = np.setdiff1d(np.arange(len(X)), val)
+    else:  # labels per step: no one class per sequence to stratify by
+        order = rng.permutation(len(X))
+        train, val = order[:-n_val], order[-n_val:]
     return (X[train], y[train], w[train]), (X[val], y[val], w[val])
 
 
@@ -1138,6 +1159,11 @@ def fit(
     # length is known, so it decides once (see XLA_PLANNED_TIMESTEPS).
     known_length = not early_stopping and not callbacks
     planned = epochs * epoch_timesteps
+    ratio = (
+        CROSS_ENTROPY_DIVERGENCE_RATIO
+        if spec.output_activation == "softmax"
+        else DIVERGENCE_RATIO
+    )
     with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
         # The scale divergence is judged on: the loss of the random initial
@@ -1151,6 +1177,7 @@ def fit(
             _start_at_least_squares(model, spec.linear_steps, X, y, w)
             template.reset(model, learning_rate)
         variables = template.model.variables
+        start_weights = model.get_weights()
         hooks = keras.callbacks.CallbackList(
             list(callbacks or []), model=template.model, epochs=epochs, verbose=0
         )
@@ -1185,7 +1212,7 @@ def fit(
                 rate = float(template.model.optimizer.learning_rate)
                 history.setdefault("learning_rate", []).append(rate)
                 logs = {key: values[-1] for key, values in history.items()}
-                _check_not_diverged(logs, initial_loss, epoch)
+                _check_not_diverged(logs, initial_loss, epoch, ratio)
                 if verbose:
                     shown = " - ".join(f"{k}: {v:.4g}" for k, v in logs.items())
                     print(f"Epoch {epoch + 1}/{epochs} - {shown}", flush=True)
@@ -1214,24 +1241,29 @@ def fit(
     weights = model.get_weights()
     if not all(np.isfinite(w).all() for w in weights):
         raise TrainingDiverged("the network weights became non-finite")
-    largest = max((float(np.abs(w).max()) for w in weights if w.size), default=0.0)
-    if largest > DIVERGED_WEIGHT:
-        raise TrainingDiverged(f"a network weight grew to {largest:.3g}")
+    # By how much training moved the weights: a least-squares start can set
+    # the output bias to a target's level (millions), and nothing diverged.
+    moved = max(
+        (
+            float(np.abs(w - w0).max())
+            for w, w0 in zip(weights, start_weights)
+            if w.size
+        ),
+        default=0.0,
+    )
+    if moved > DIVERGED_WEIGHT:
+        raise TrainingDiverged(f"a network weight moved by {moved:.3g} in training")
     return model, history
 
 
-def _check_not_diverged(logs, initial_loss, epoch):
+def _check_not_diverged(logs, initial_loss, epoch, ratio):
     for key in ("loss", "val_loss"):
         if key not in logs:
             continue
         value = logs[key]
         if not np.isfinite(value):
             raise TrainingDiverged(f"the {key} became {value} at epoch {epoch + 1}")
-        if (
-            key == "loss"
-            and initial_loss > 0
-            and (value > DIVERGENCE_RATIO * initial_loss)
-        ):
+        if key == "loss" and initial_loss > 0 and (value > ratio * initial_loss):
             raise TrainingDiverged(
                 f"the loss grew from {initial_loss:.3g} before training to "
                 f"{value:.3g} at epoch {epoch + 1}"

@@ -35,7 +35,13 @@ _REGRESSION_METRICS = {
 _STOPPING_DOC = """    validation_fraction : float in [0, 1), default=0.2
         Fraction of the samples held out to monitor ``val_loss``: the last
         samples (the latest windows of a series), so that validation never
-        looks at data earlier than training. 0 trains on all samples.
+        looks at data earlier than training. 0 trains on all samples. The
+        network never trains on them, but with ``linear_skip`` its
+        least-squares start is fitted on all samples, these included (on the
+        forecasting suite a start on the training part alone forecast worse:
+        benchmarks/results/forecast_suite.md), so ``val_loss`` is not an
+        out-of-sample score of the linear part. Pass ``X_val, y_val`` to
+        ``fit`` for a validation set that nothing is fitted on.
 
     early_stopping : bool, default=True
         Stop when the monitored loss has not improved for ``patience`` epochs
