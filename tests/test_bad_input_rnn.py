@@ -271,7 +271,7 @@ def test_warm_start_refuses_another_network(data):
 def test_a_wrong_x_val_is_named(data):
     X, y = data
     reg = RNNRegressor(**TINY)
-    with pytest.raises(ValueError, match="^X_val has 1 features per time step"):
+    with pytest.raises(ValueError, match=r"^X_val has 1 features per time step"):
         reg.fit(X, y, X_val=X[:5, :, :1], y_val=y[:5])
 
 

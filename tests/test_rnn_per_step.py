@@ -391,6 +391,6 @@ def test_other_misuses_are_refused(ragged_regressor, steps):
     warm = clone(reg).set_params(return_sequences=False, warm_start=True)
     warm.fit(steps[0], steps[1][:, -1])
     warm.set_params(return_sequences=True)
-    _refuses(warm, lambda: warm.fit(*steps), r"\['linear_steps', 'return_sequences'\]")
+    _refuses(warm, lambda: warm.fit(*steps), r"\['return_sequences'\]")
     bad = RNNRegressor(return_sequences="yes")
     _refuses(bad, lambda: bad.fit(*steps), "return_sequences", InvalidParameterError)

@@ -332,7 +332,8 @@ def test_a_classifier_holds_out_every_class_in_proportion():
     (x_train, _, _), (x_val, _, _) = _keras._split_validation(
         np.arange(10.0), np.arange(10.0), np.ones(10), 0.2, shuffle=False, rng=rng
     )
-    assert x_val.tolist() == [8.0, 9.0] and x_train.tolist() == list(range(8))
+    assert x_val.tolist() == [8.0, 9.0]
+    assert x_train.tolist() == list(range(8))
 
 
 def test_a_target_with_a_large_level_is_not_called_divergence():

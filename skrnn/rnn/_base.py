@@ -669,25 +669,27 @@ def _check_same_network(estimator, previous, previous_shape, spec):
         "recurrent_dropout",
         "layer_dropout",
     }
-    if previous.linear_steps and spec.linear_steps != previous.linear_steps:
-        # The skip's weights are one per step it reads: the fitted length.
+    changed = [
+        field.name
+        for field in dataclasses.fields(spec)
+        if field.name not in settings
+        and getattr(previous, field.name) != getattr(spec, field.name)
+    ]
+    if changed == ["linear_steps"]:
+        # The skip has a weight per step it reads: the fitted length, unless
+        # linear_skip itself changed. (With other changes, those are named.)
         raise ValueError(
             f"warm_start continues the fitted network of {name}, whose linear "
             f"skip reads the last {previous.linear_steps} time steps. Got "
             f"sequences of {spec.input_shape[0]} time steps. Pass sequences of "
             f"{previous.linear_steps} steps, or set warm_start=False to fit a "
             "new network."
-            if spec.linear_steps
-            else f"warm_start continues the fitted network of {name}, which "
-            "has a linear skip, but linear_skip changed since that fit. Set "
-            "warm_start=False to fit a new network, or restore linear_skip."
+            if previous.linear_steps and spec.linear_steps
+            else f"warm_start continues the fitted network of {name}, but "
+            "linear_skip changed since that fit. Set warm_start=False to fit "
+            "a new network, or restore linear_skip."
         )
-    changed = [
-        "linear_skip" if field.name == "linear_steps" else field.name
-        for field in dataclasses.fields(spec)
-        if field.name not in settings
-        and getattr(previous, field.name) != getattr(spec, field.name)
-    ]
+    changed = [field for field in changed if field != "linear_steps"]
     if changed:
         raise ValueError(
             f"warm_start continues the fitted network of {name}, but "

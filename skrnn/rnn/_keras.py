@@ -1246,7 +1246,7 @@ def fit(
     moved = max(
         (
             float(np.abs(w - w0).max())
-            for w, w0 in zip(weights, start_weights)
+            for w, w0 in zip(weights, start_weights, strict=True)
             if w.size
         ),
         default=0.0,
