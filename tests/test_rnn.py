@@ -926,6 +926,9 @@ def test_warm_start_classifier_keeps_its_classes(classification_data):
         np.array_equal(a, b)
         for a, b in zip(before, clf.model_.get_weights(), strict=True)
     )
+    # A chunk of one of the fitted classes continues training too.
+    clf.fit(X[:8], np.full(8, "up"))
+    np.testing.assert_array_equal(clf.classes_, ["down", "up"])
 
 
 # --- gradient diagnostics (issue 19) -----------------------------------------

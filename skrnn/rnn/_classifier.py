@@ -295,7 +295,9 @@ default="sparse_categorical_crossentropy"
                 else sample_weight * class_weights
             )
         present = y_encoded if sample_weight is None else y_encoded[sample_weight > 0]
-        if len(np.unique(present)) < 2:
+        # A warm start continues a network that knows its classes: a chunk
+        # may hold one of them, as scikit-learn's partial_fit allows.
+        if len(np.unique(present)) < 2 and not warm:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least two classes "
                 "(with positive sample weight) to learn from. Got one class "
