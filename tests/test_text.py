@@ -408,3 +408,26 @@ def test_regressor_learns_a_token_count_with_a_token_validation_set(task):
     assert len(reg.history_["val_loss"]) == 20
     test_counts = np.array([(seq < 10).sum() for seq in X_test], float)
     assert reg.score(X_test, test_counts) >= 0.8  # 0.96 when written
+
+
+def test_token_ids_padded_at_the_end_read_as_padded_at_the_start():
+    """A strided convolution's grid ends at the last token: 0-padding after
+    the tokens and before them give the same model and probabilities."""
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(4, 13, size=40)
+    start, end = np.zeros((40, 12), int), np.zeros((40, 12), int)
+    for i, n in enumerate(lengths):
+        ids = rng.integers(1, 20, size=n)
+        start[i, -n:], end[i, :n] = ids, ids
+    y = (start.sum(axis=1) > np.median(start.sum(axis=1))).astype(int)
+    params = dict(
+        embedding_dim=4, units=4, conv_filters=(4,), conv_kernel_size=3,
+        conv_strides=2, epochs=3, random_state=0,
+    )  # fmt: skip
+    fitted = [RNNClassifier(**params).fit(ids, y) for ids in (start, end)]
+    np.testing.assert_array_equal(
+        fitted[0].predict_proba(start), fitted[0].predict_proba(end)
+    )
+    np.testing.assert_array_equal(
+        fitted[0].predict_proba(start), fitted[1].predict_proba(start)
+    )
