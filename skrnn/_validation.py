@@ -83,6 +83,8 @@ def end_aligned(X):
     """X with every sequence's padding moved to its start, so that all
     sequences end at the last step (where a strided convolution's grid ends).
     A copy where some sequence is padded at its end, else X itself."""
+    if X.shape[1] == 0:
+        return X
     observed = ~padding_mask(X)
     trailing = observed[:, ::-1].argmax(axis=1)  # padded steps after the last
     if not trailing.any():

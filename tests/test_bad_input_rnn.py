@@ -301,3 +301,8 @@ def test_gradients_need_a_fitted_estimator_and_matching_targets(fitted, data):
         time_step_gradients(fitted, X, y[:5])
     with pytest.raises(ValueError, match="features per time step"):
         time_step_gradients(fitted, X[:, :, :1], y)
+
+
+def test_sequences_without_a_time_step_are_refused():
+    with pytest.raises(ValueError, match=r"padding|empty|time step"):
+        RNNRegressor(**TINY).fit(np.zeros((4, 0, 1)), np.zeros(4))

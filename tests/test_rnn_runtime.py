@@ -328,6 +328,15 @@ def test_a_classifier_holds_out_every_class_in_proportion():
         )
         assert np.bincount(y_train).tolist() == [25, 4, 1]
         assert np.bincount(y_val).tolist() == [25, 4, 1]
+    # Small classes: the int(n * fraction) samples asked are held out.
+    for counts, fraction in [((5, 5), 0.1), ((4,) * 10, 0.1), ((15,) * 3, 0.1)]:
+        y = np.repeat(np.arange(len(counts)), counts)
+        n = len(y)
+        (_, y_train, _), (_, y_val, _) = _keras._split_validation(
+            np.zeros((n, 2, 1)), y, np.ones(n), fraction, shuffle=True, rng=rng
+        )
+        assert len(y_val) == int(n * fraction)
+        assert set(y_train) == set(y)
     # Regression keeps the latest samples for validation.
     (x_train, _, _), (x_val, _, _) = _keras._split_validation(
         np.arange(10.0), np.arange(10.0), np.ones(10), 0.2, shuffle=False, rng=rng

@@ -1284,7 +1284,7 @@ class _BaseRNN(BaseEstimator):
                 "no observed time step to predict from. Pass sequences with "
                 "at least one observed step."
             )
-        if not self.return_sequences:
+        if not self._per_step():  # the fitted network's layout, not the parameter
             X = end_aligned(X)
         from . import _keras
 

@@ -1017,15 +1017,27 @@ def _split_validation(X, y, w, fraction, *, shuffle, rng):
     if not shuffle:
         train, val = np.arange(len(X) - n_val), np.arange(len(X) - n_val, len(X))
     elif y.ndim == 1:
-        val = []
-        for label in np.unique(y):
-            members = rng.permutation(np.flatnonzero(y == label))
-            share = min(len(members) - 1, round(len(members) * fraction))
-            val.extend(members[:share])
-        if not val:
-            return (X, y, w), None
-        val = np.sort(np.asarray(val))
-        train = np.setdiff1d(np.arange(len(X)), val)
+        # n_val spread over the classes by largest remainder, each keeping a
+        # training sample; a plain random subset where that holds out none.
+        labels, counts = np.unique(y, return_counts=True)
+        exact = counts * n_val / len(y)
+        shares = np.minimum(np.floor(exact).astype(int), counts - 1)
+        for i in np.argsort(shares - exact, kind="stable"):
+            if shares.sum() < n_val and shares[i] < counts[i] - 1:
+                shares[i] += 1
+        if shares.sum() == 0:
+            order = rng.permutation(len(X))
+            train, val = order[:-n_val], order[-n_val:]
+        else:
+            val = np.sort(
+                np.concatenate(
+                    [
+                        rng.permutation(np.flatnonzero(y == label))[:share]
+                        for label, share in zip(labels, shares, strict=True)
+                    ]
+                )
+            )
+            train = np.setdiff1d(np.arange(len(X)), val)
     else:  # labels per step: no one class per sequence to stratify by
         order = rng.permutation(len(X))
         train, val = order[:-n_val], order[-n_val:]
@@ -1171,6 +1183,10 @@ def fit(
         # the training data: one batch's loss can be far below the mean (a
         # batch of zeros of intermittent targets).
         initial_loss = _chunked_loss(template, train_data)
+        if spec.output_activation == "softmax":
+            # Chance level at least: a warm start's reference is the loss of
+            # fitted weights, without the dropout of the training loss.
+            initial_loss = max(initial_loss, float(np.log(spec.n_outputs)))
         if least_squares_start:
             # On all of X: the linear part uses all the data, and a held-out
             # tail only decides how far the network moves away from it.
