@@ -1171,22 +1171,15 @@ def fit(
     # length is known, so it decides once (see XLA_PLANNED_TIMESTEPS).
     known_length = not early_stopping and not callbacks
     planned = epochs * epoch_timesteps
-    ratio = (
-        CROSS_ENTROPY_DIVERGENCE_RATIO
-        if spec.output_activation == "softmax"
-        else DIVERGENCE_RATIO
-    )
     with _borrowed_template(_masked_if_padded(spec, padded)) as template:
         template.reset(model, learning_rate)
         # The scale divergence is judged on: the loss of the random initial
         # weights (a least-squares start can have a loss near zero), over all
         # the training data: one batch's loss can be far below the mean (a
         # batch of zeros of intermittent targets).
-        initial_loss = _chunked_loss(template, train_data)
-        if spec.output_activation == "softmax":
-            # Chance level at least: a warm start's reference is the loss of
-            # fitted weights, without the dropout of the training loss.
-            initial_loss = max(initial_loss, float(np.log(spec.n_outputs)))
+        initial_loss, ratio = _divergence_scale(
+            spec, _chunked_loss(template, train_data)
+        )
         if least_squares_start:
             # On all of X: the linear part uses all the data, and a held-out
             # tail only decides how far the network moves away from it.
@@ -1270,6 +1263,17 @@ def fit(
     if moved > DIVERGED_WEIGHT:
         raise TrainingDiverged(f"a network weight moved by {moved:.3g} in training")
     return model, history
+
+
+def _divergence_scale(spec, initial_loss):
+    """``(reference loss, ratio)``: a training loss above their product is
+    divergence."""
+    if spec.output_activation == "softmax":
+        # Chance level at least: a warm start's reference is the loss of
+        # fitted weights, without the dropout of the training loss.
+        chance = float(np.log(spec.n_outputs))
+        return max(initial_loss, chance), CROSS_ENTROPY_DIVERGENCE_RATIO
+    return initial_loss, DIVERGENCE_RATIO
 
 
 def _check_not_diverged(logs, initial_loss, epoch, ratio):
