@@ -79,17 +79,26 @@ def padding_mask(X):
     return np.isnan(X).all(axis=-1)
 
 
-def end_aligned(X):
-    """X with every sequence's padding moved to its start, so that all
-    sequences end at the last step (where a strided convolution's grid ends).
-    A copy where some sequence is padded at its end, else X itself."""
+def end_alignment(X):
+    """Time-step indices (n_samples, n_timesteps) that move every sequence's
+    padding to its start, so that all sequences end at the last step (where a
+    strided convolution's grid ends); None when none is padded at its end.
+    ``X[np.arange(n)[:, None], steps]`` is the aligned array."""
     if X.shape[1] == 0:
-        return X
+        return None
     observed = ~padding_mask(X)
     trailing = observed[:, ::-1].argmax(axis=1)  # padded steps after the last
     if not trailing.any():
+        return None
+    return (np.arange(X.shape[1]) - trailing[:, np.newaxis]) % X.shape[1]
+
+
+def end_aligned(X):
+    """X with its sequences end-aligned (see :func:`end_alignment`): a copy
+    where some sequence is padded at its end, else X itself."""
+    steps = end_alignment(X)
+    if steps is None:
         return X
-    steps = (np.arange(X.shape[1]) - trailing[:, np.newaxis]) % X.shape[1]
     return X[np.arange(len(X))[:, np.newaxis], steps]
 
 

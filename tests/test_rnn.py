@@ -982,3 +982,11 @@ def test_time_step_gradients_of_a_classifier(classification_data):
     norms = time_step_gradients(clf, X, y)
     assert norms.shape == (8,)
     assert np.isfinite(norms).all()
+    # The default per-sequence z-normalisation passes finite gradients to
+    # every observed step of padded and of constant sequences (they were NaN).
+    odd = X[:3].copy()
+    odd[0, :3], odd[1] = np.nan, 2.5
+    per_step = time_step_gradients(clf, odd, y[:3], average=False)
+    assert np.isnan(per_step[0, :3]).all()
+    assert np.isfinite(per_step[0, 3:]).all()
+    assert np.isfinite(per_step[1:]).all()

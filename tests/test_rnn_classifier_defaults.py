@@ -336,6 +336,14 @@ def test_end_padding_reads_as_start_padding(shape_data):
     np.testing.assert_allclose(
         fitted[0].predict_proba(start), fitted[0].predict_proba(end), atol=1e-6
     )
+    # The gradient diagnostics read them so too, each norm at its own step.
+    from skrnn.rnn import time_step_gradients
+
+    norms = [time_step_gradients(fitted[0], a, y, average=False) for a in (start, end)]
+    assert np.isfinite(norms[0][~np.isnan(start[..., 0])]).all()
+    for i, n in enumerate(lengths):
+        np.testing.assert_allclose(norms[1][i, :n], norms[0][i, -n:], rtol=1e-4)
+        assert np.isnan(norms[1][i, n:]).all()
 
 
 def test_conv_knobs_build_what_they_say(shape_data):

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_sequences
+from .._validation import check_sequences, end_alignment
 
 __all__ = ["time_step_gradients"]
 
@@ -73,7 +73,18 @@ def time_step_gradients(estimator, X, y, *, average=True):
     y = estimator._encoded_targets(y, X, X_input, "y")
     from . import _keras
 
-    norms = _keras.input_gradient_norms(estimator._spec, estimator.model_, X, y)
+    # Read as predict reads it: one output per sequence means each sequence
+    # ends at the last step. The norms go back to X's own steps.
+    steps = None if estimator._per_step() else end_alignment(X)
+    if steps is None:
+        norms = _keras.input_gradient_norms(estimator._spec, estimator.model_, X, y)
+    else:
+        rows = np.arange(len(X))[:, np.newaxis]
+        aligned = _keras.input_gradient_norms(
+            estimator._spec, estimator.model_, X[rows, steps], y
+        )
+        norms = np.empty_like(aligned)
+        norms[rows, steps] = aligned
     if not average:
         return norms
     observed = ~np.isnan(norms)

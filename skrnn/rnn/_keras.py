@@ -175,7 +175,10 @@ def _observed_moments(inputs):
     count = ops.maximum(ops.sum(weight, axis=1, keepdims=True), 1.0)
     mean = ops.sum(ops.where(observed, inputs, 0.0), axis=1, keepdims=True) / count
     centred = ops.where(observed, inputs - mean, 0.0)
-    std = ops.sqrt(ops.sum(centred * centred, axis=1, keepdims=True) / count)
+    variance = ops.sum(centred * centred, axis=1, keepdims=True) / count
+    # sqrt's gradient at 0 is infinite: a constant sequence's would be NaN
+    positive = variance > 0
+    std = ops.where(positive, ops.sqrt(ops.where(positive, variance, 1.0)), 0.0)
     return mean, std
 
 
@@ -197,11 +200,13 @@ class SequenceStandardization(layers.Layer):
         mean, std = _observed_moments(inputs)
         # float32 leaves a constant sequence a spread of ~1e-7 of its level
         constant = std <= 1e-5 * ops.abs(mean) + 1e-12
-        return (
-            ops.where(constant, 0.0, 1.0)
-            * (inputs - mean)
-            / ops.where(constant, 1.0, std)
-        )
+        # Padding computes from the mean and is NaN again at the end, so that
+        # no NaN reaches the gradients of the statistics (time_step_gradients).
+        padded = ops.isnan(inputs)
+        filled = ops.where(padded, mean, inputs)
+        scale = ops.where(constant, 1.0, std)
+        z = ops.where(constant, 0.0, 1.0) * (filled - mean) / scale
+        return ops.where(padded, float("nan"), z)
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
