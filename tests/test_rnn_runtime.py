@@ -353,3 +353,20 @@ def test_a_target_with_a_large_level_is_not_called_divergence():
     y = 2e6 + 1000 * X[:, -1, 0]
     reg = RNNRegressor(units=4, epochs=3, random_state=0).fit(X, y)
     assert reg.score(X, y) > 0.99
+
+
+def test_inputs_with_a_large_level_are_not_called_divergence():
+    """BatchNormalization's running mean follows raw inputs around 1e7 (it
+    moved by 9e11 and was called divergence): only trainable weights count."""
+    rng = np.random.default_rng(0)
+    X = 1e7 + 1e6 * rng.normal(size=(60, 20, 1))
+    y = (X[:, :, 0].mean(axis=1) > 1e7).astype(int)
+    clf = RNNClassifier(
+        normalize=None,
+        conv_filters=(4,),
+        conv_kernel_size=3,
+        units=4,
+        epochs=3,
+        random_state=0,
+    ).fit(X, y)
+    assert np.abs(clf.model_.get_layer("conv_0").norm.moving_mean.numpy()).max() > 1e6

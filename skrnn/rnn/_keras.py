@@ -1191,7 +1191,7 @@ def fit(
             _start_at_least_squares(model, spec.linear_steps, X, y, w)
             template.reset(model, learning_rate)
         variables = template.model.variables
-        start_weights = model.get_weights()
+        start_weights = [v.numpy() for v in model.trainable_weights]
         hooks = keras.callbacks.CallbackList(
             list(callbacks or []), model=template.model, epochs=epochs, verbose=0
         )
@@ -1257,11 +1257,13 @@ def fit(
         raise TrainingDiverged("the network weights became non-finite")
     # By how much training moved the weights: a least-squares start can set
     # the output bias to a target's level (millions), and nothing diverged.
+    # Trainable ones only: BatchNormalization's running statistics follow
+    # the inputs' level, which may be millions too.
     moved = max(
         (
-            float(np.abs(w - w0).max())
-            for w, w0 in zip(weights, start_weights, strict=True)
-            if w.size
+            float(np.abs(v.numpy() - w0).max())
+            for v, w0 in zip(model.trainable_weights, start_weights, strict=True)
+            if w0.size
         ),
         default=0.0,
     )
