@@ -167,8 +167,10 @@ def test_the_missing_value_error_names_a_way_through_that_works(name):
     y.iloc[[5, 6, 20]] = np.nan
     with pytest.raises(ValueError, match=r"fill_gaps\(y\).*y\.dropna\(\)"):
         FORECASTERS[name]().fit(None, y)
-    # Dropping them leaves gaps, which the gaps error also sends to fill_gaps.
-    dropped = FORECASTERS[name]().fit(None, y.dropna())
+    # Dropping them leaves gaps: fit warns that its windows join across
+    # them, and the gaps error also sends to fill_gaps.
+    with pytest.warns(UserWarning, match=r"windows join.*fill_gaps\(y\)"):
+        dropped = FORECASTERS[name]().fit(None, y.dropna())
     with pytest.raises(ValueError, match=r"no regular frequency.*fill_gaps\(y\)"):
         dropped.forecast(2)
     for filled in (fill_gaps(y), fill_gaps(y.dropna()), fill_gaps(y, "ffill")):
@@ -259,7 +261,9 @@ def test_the_advice_for_an_irregular_index_works(name):
         + [f"2020-01-{d}" for d in range(10, 30)]
     )
     y = _series(len(irregular), index=irregular)
-    forecaster = FORECASTERS[name]().fit(None, y)
+    # Fitted by position, as statsmodels does, with a warning (it was silent).
+    with pytest.warns(UserWarning, match=r"no regular frequency.*windows join"):
+        forecaster = FORECASTERS[name]().fit(None, y)
     X = pd.DataFrame(index=[pd.Timestamp("2020-01-30")])
     _refuses(
         lambda: forecaster.predict(X),

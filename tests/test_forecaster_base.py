@@ -33,9 +33,10 @@ def series():
     [
         pd.date_range("2020-01-01", periods=60, freq="MS"),
         pd.period_range("2020Q1", periods=60, freq="Q"),
+        pd.period_range("2020-01", periods=60, freq="2M"),  # were 2 steps apart
         pd.RangeIndex(100, 160),
     ],
-    ids=["datetime", "period", "range"],
+    ids=["datetime", "period", "period-multiple", "range"],
 )
 def test_predict_rows_of_x_carry_the_future_index(forecaster, index, series):
     y = pd.Series(series.to_numpy(), index=index, name="level")

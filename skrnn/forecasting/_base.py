@@ -172,6 +172,17 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                     "time point of y, in the same order."
                 )
         self.time_axis_ = check_time_index(index)
+        if not self.time_axis_.regular and len(index) >= 3:
+            # statsmodels' convention: fit by position, and say so.
+            warnings.warn(
+                self.time_axis_.irregular_message(
+                    f"{name} takes its rows as consecutive time points (its "
+                    "windows join across any missing ones, and no season is "
+                    "read from the index), and forecasts cannot be placed in time"
+                ),
+                UserWarning,
+                stacklevel=3,
+            )
         exog = self._validate_exog(X, n_rows=n, reset=True)
         if exog is not None and target.lags.any():
             j = int(np.argmax(target.lags))

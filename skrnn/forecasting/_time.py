@@ -157,7 +157,13 @@ class TimeAxis:
                     f"X's PeriodIndex has frequency {index.freqstr}, but the "
                     f"model was fitted at {self.index.freqstr}."
                 )
-            pos = index.asi8 - self.last.ordinal
+            # Ordinals count the base unit: "2M" periods are 2 apart.
+            offset = index.asi8 - self.last.ordinal
+            if (offset % self.freq.n).any():
+                raise ValueError(
+                    f"X's PeriodIndex is not on the series' periods ({self.freq})."
+                )
+            pos = offset // self.freq.n
         elif isinstance(self.index, pd.DatetimeIndex):
             if self.freq is None:
                 raise ValueError(
