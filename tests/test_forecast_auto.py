@@ -28,6 +28,8 @@ from skrnn.forecasting._time import TimeAxis
         (pd.period_range("2000Q1", periods=30, freq="Q"), 4),
         (pd.date_range("2000-01-01", periods=30, freq="QS-OCT"), 4),
         (pd.date_range("2000-01-02", periods=30, freq="W-SUN"), 52),
+        (pd.date_range("2000-01-02", periods=30, freq="7D"), 52),  # was None
+        (pd.date_range("2000-01-02", periods=30, freq="14D"), 26),
         (pd.date_range("2000-01-01", periods=30, freq="D"), 7),
         (pd.date_range("2000-01-03", periods=30, freq="B"), 5),
         (pd.date_range("2000-01-01", periods=30, freq="h"), 24),

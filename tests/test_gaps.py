@@ -33,7 +33,17 @@ def test_the_frequency_of_a_series_with_gaps_is_inferred(freq, drop):
     assert pd.infer_freq(y.index) is None  # pandas alone cannot tell
     filled = fill_gaps(y)
     assert filled.index.equals(full)
+    assert filled.index.freqstr == full.freqstr  # "W-WED", not "7D"
     np.testing.assert_allclose(filled.to_numpy(), np.arange(12.0))
+
+
+def test_daily_data_across_a_daylight_saving_change_stays_daily():
+    # Steps of 23 and 24 hours made an hourly grid of interpolated values.
+    full = pd.date_range("2024-03-20", "2024-04-10", freq="D", tz="Europe/Berlin")
+    y = pd.Series(np.arange(len(full), dtype=float), index=full).drop(full[5])
+    filled = fill_gaps(y)
+    assert filled.index.equals(full)
+    np.testing.assert_allclose(filled.to_numpy(), np.arange(len(full)))
 
 
 def test_rows_in_any_order_come_back_sorted():
@@ -109,6 +119,16 @@ def test_an_explicit_frequency_and_its_check():
             {},
             r"not on one regular grid.*freq='D'.*resample",
         ),
+        (  # lies on a daily grid, which was taken: 518 days, 500 invented
+            pd.Series(
+                np.arange(18.0),
+                index=pd.DatetimeIndex(
+                    [f"{2023 + m // 12}-{m % 12 + 1:02d}-15" for m in range(18)]
+                ),
+            ),
+            {},
+            r"not on one regular grid",
+        ),
         (
             pd.Series([1.0, 2.0], index=pd.to_datetime(["2020-01-01"] * 2)),
             {},
@@ -119,7 +139,15 @@ def test_an_explicit_frequency_and_its_check():
         (pd.Series(["x", "1"]), {}, r"numbers only.*'x'"),
         (pd.Series([1.0, np.nan]), {"method": "bfill"}, r"`method` must be one of"),
     ],
-    ids=["irregular", "duplicates", "text index", "all NaN", "text", "bad method"],
+    ids=[
+        "irregular",
+        "mid-month",
+        "duplicates",
+        "text index",
+        "all NaN",
+        "text",
+        "bad method",
+    ],
 )
 def test_what_cannot_be_filled_is_refused(y, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):

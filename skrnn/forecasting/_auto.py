@@ -37,13 +37,17 @@ def season_from_index(time_axis):
 
     Quarterly data have a season of 4, monthly 12, weekly 52, daily 7,
     business-daily 5 and hourly 24 (the cycles of the calendar above each
-    frequency). A multiple such as "2M" divides it (6) when it can. Yearly,
+    frequency; "7D" is weekly). A multiple such as "2M" divides it (6) when
+    it can. Yearly,
     sub-hourly, integer and plain-array indexes have none.
     """
     freq = getattr(time_axis, "freq", None)
     if freq is None:
         return None
     freq = pd.tseries.frequencies.to_offset(freq)
+    if isinstance(freq, pd.offsets.Day) and freq.n % 7 == 0:
+        # "7D" is how pandas infers weekly data without an anchor day
+        freq = pd.offsets.Week(freq.n // 7)
     for offset_type, season in _SEASONS:
         if isinstance(freq, offset_type):
             n = abs(freq.n) or 1

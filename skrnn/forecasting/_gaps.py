@@ -25,6 +25,7 @@ def _calendar_candidates(first):
     month = first.strftime("%b").upper()
     weekday = first.strftime("%a").upper()
     return [
+        "D",  # calendar days: across a daylight-saving change, not 24 h
         "B",
         f"W-{weekday}",
         "MS",
@@ -51,9 +52,10 @@ def _infer_grid(index):
     # A grid much finer than the data is no grid: the points are irregular.
     if step and span // step < 100 * len(index):
         day = pd.Timedelta(1, "D").value
-        # Whole days as "D" (not "24h"), the way pandas names daily data.
-        candidates.insert(
-            0, f"{step // day}D" if step % day == 0 else pd.Timedelta(step, "ns")
+        # Whole days as "D" (not "24h"), the way pandas names daily data;
+        # last, so that a calendar name ("W-SUN", not "7D") wins a tie.
+        candidates.append(
+            f"{step // day}D" if step % day == 0 else pd.Timedelta(step, "ns")
         )
     best = None
     for candidate in candidates:
@@ -61,6 +63,12 @@ def _infer_grid(index):
         holds_all = len(grid) >= len(index) and index.isin(grid).all()
         if holds_all and (best is None or len(grid) < len(best)):
             best = grid
+    # The grid must explain the data: most steps between observed points are
+    # one step of it (monthly data on the 15th lies on a daily grid too).
+    if best is not None and len(index) >= 3:
+        adjacent = np.diff(best.get_indexer(index)) == 1
+        if adjacent.mean() < 0.5:
+            best = None
     if best is None:
         raise ValueError(
             "The time points of y are not on one regular grid (e.g. daily, "
@@ -137,7 +145,9 @@ def fill_gaps(y, method="interpolate", *, freq=None):
         The frequency of the grid (e.g. "D", "h", "MS"; an int step for an
         integer index). None infers it: the index's own frequency, or the
         coarsest daily, hourly, weekly, monthly, quarterly or yearly grid on
-        which every time point lies.
+        which every time point lies and most of them are one step apart
+        (monthly data dated the 15th lies on the daily grid too, and is
+        refused: pass its frequency).
 
     Returns
     -------
