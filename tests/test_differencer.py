@@ -241,6 +241,22 @@ def test_inverse_methods_check_columns_and_values():
         diff.inverse_transform(Xt)
 
 
+def test_inverse_methods_refuse_columns_in_another_order():
+    # They integrated by position and relabelled: p's levels landed under q.
+    X = pd.DataFrame({"p": np.arange(10.0) ** 2, "q": -np.arange(10.0)})
+    diff = Differencer().fit(X)
+    swapped = pd.DataFrame({"q": [-1.0, -1.0], "p": [19.0, 21.0]})
+    match = r"columns \['q', 'p'\].*fitted on \['p', 'q'\].*Xt\[\['p', 'q'\]\]"
+    with pytest.raises(ValueError, match=match):
+        diff.inverse_transform_forecast(swapped)
+    with pytest.raises(ValueError, match=match):
+        diff.inverse_transform(
+            pd.DataFrame(diff.transform(X), columns=["p", "q"])[["q", "p"]]
+        )
+    levels = diff.inverse_transform_forecast(swapped[["p", "q"]])
+    np.testing.assert_allclose(levels.to_numpy(), [[100.0, -10.0], [121.0, -11.0]])
+
+
 @pytest.mark.parametrize(
     ("params", "error", "match"),
     [

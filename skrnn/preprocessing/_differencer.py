@@ -218,6 +218,18 @@ class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def _as_values(self, Xt, method):
         """Validate Xt of an inverse; return a float 2-D array and a re-wrapper."""
         check_is_fitted(self)
+        names = getattr(self, "feature_names_in_", None)
+        if (
+            isinstance(Xt, pd.DataFrame)
+            and names is not None
+            and list(Xt.columns) != list(names)
+        ):
+            # Integrated by position, the values would land under other names.
+            raise ValueError(
+                f"Xt has the columns {list(Xt.columns)}, but "
+                f"{type(self).__name__} was fitted on {list(names)}, in this "
+                f"order. Pass Xt[{list(names)}] to {method}."
+            )
         _refuse_non_numeric(Xt, "Xt")
         values = check_array(
             Xt,
