@@ -183,6 +183,20 @@ def test_rows_before_the_training_end_are_refused(series):
         f.predict(pd.DataFrame(index=pd.DatetimeIndex(["2024-01-15"])))
 
 
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=IDS)
+def test_forecast_checks_an_integer_index_on_x(forecaster):
+    # Rows from the past were taken for the next steps' regressors.
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"u": rng.normal(size=63)})
+    y = pd.Series(10 + 2 * X["u"][:60].to_numpy())
+    f = clone(forecaster).fit(X[:60], y)
+    with pytest.raises(ValueError, match="at or before the end of the training"):
+        f.forecast(3, X=X.iloc[57:60])
+    expected = f.forecast(3, X=X.iloc[60:])
+    fresh = pd.DataFrame({"u": X["u"][60:].to_numpy()})  # RangeIndex(3): in order
+    pd.testing.assert_series_equal(f.forecast(3, X=fresh), expected)
+
+
 def test_future_x_with_the_wrong_columns_is_refused(series):
     X = pd.DataFrame({"promo": np.arange(60.0) % 2}, index=series.index)
     f = RecursiveForecaster(LinearRegression(), window=3).fit(X[:40], series[:40])

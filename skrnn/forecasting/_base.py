@@ -488,7 +488,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             X = np.empty((steps, 0))
         elif _num_samples(X) != steps:
             raise ValueError(f"X has {_num_samples(X)} rows but steps is {steps}.")
-        elif isinstance(_time_index(X), (pd.DatetimeIndex, pd.PeriodIndex)):
+        elif self._placed_in_time(_time_index(X), steps):
             # Dates on X must be the ones forecast, as predict requires.
             positions, index = self._future_positions(X)
             if not np.array_equal(positions, np.arange(1, steps + 1)):
@@ -505,6 +505,17 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         if target is None or not target.lags.any():
             return self._wrap(values, self.time_axis_.future(steps))
         return _place_ragged(values, target, self.time_axis_)
+
+    def _placed_in_time(self, index, steps):
+        """Whether the index of forecast()'s X names time points to check:
+        dates, or an integer index of a model fitted on one, unless it is a
+        new frame's default RangeIndex(steps) (the rows simply in order)."""
+        if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
+            return True
+        if index is None or self.time_axis_.index is None:
+            return False
+        fresh = isinstance(index, pd.RangeIndex) and index.equals(pd.RangeIndex(steps))
+        return pd.api.types.is_integer_dtype(index.dtype) and not fresh
 
     def _forecast_other(self, steps, X, y):
         name = type(self).__name__
