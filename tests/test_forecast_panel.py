@@ -7,11 +7,13 @@ import pandas as pd
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.testing import assert_allclose
+from sklearn.base import clone
 from sklearn.linear_model import LinearRegression
 
 from skrnn import RNNRegressor
 from skrnn.forecasting import (
     ARForecaster,
+    DirectForecaster,
     NaiveForecaster,
     RecursiveForecaster,
     from_long,
@@ -250,6 +252,31 @@ def test_the_global_model_forecasts_series_shorter_than_its_window(panel):
     assert forecast.iloc[0] == pytest.approx(expected)
     with pytest.raises(ValueError, match="longest series of y has 4 time points"):
         _linear(window=6).fit(None, {"a": tiny, "b": tiny + 1})
+
+
+def test_one_short_series_does_not_change_the_auto_choices(panel):
+    # The choices were made on the common span of all series: a series of 8
+    # points made the window 2 for every series.
+    auto = RecursiveForecaster(LinearRegression())
+    alone = clone(auto).fit(None, panel)
+    tiny = _series(8, "2006-02", 3)
+    together = clone(auto).fit(None, {**panel, "tiny": tiny})
+    assert alone.window_ >= 12
+    assert together.window_ == alone.window_
+    assert together.differences_ == alone.differences_
+
+
+def test_direct_needs_a_window_of_every_series(panel):
+    # Beyond 20 series the auto window was chosen on the longest only, and
+    # a shorter series failed in forecast (or a network forecast padding).
+    many = {f"s{i}": _series(76, "2000-01", i) for i in range(21)}
+    tiny = _series(10, "2006-03", 30)
+    with pytest.raises(ValueError, match="shortest series of y has 8 time points"):
+        DirectForecaster(LinearRegression(), horizon=3).fit(None, {**many, "t": tiny})
+    fitted = DirectForecaster(
+        LinearRegression(), horizon=3, window=4, seasonal_differences=0
+    ).fit(None, {**many, "t": tiny})
+    assert np.isfinite(fitted.forecast(3)["t"]).all()
 
 
 def test_exog_with_series_ending_at_different_times_is_refused(panel):

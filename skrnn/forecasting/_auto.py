@@ -86,10 +86,13 @@ def ar_order(z, *, maxlag=None):
     return int(np.ceil(np.median(orders)))
 
 
-def choice_sample(y, *, max_series=20):
-    """What the "auto" choices of a panel look at: its longest series, cut to
-    their common observed span, so that the choices cost a few AR fits
-    whatever the number of series.
+def choice_sample(y, *, max_series=20, every_series=False):
+    """What the "auto" choices of a panel look at: its longest series (up to
+    ``max_series``, each at least half as long as the longest), cut to their
+    common observed span, so that the choices cost a few AR fits whatever the
+    number of series, and one short series does not cut the others' span.
+    ``every_series`` keeps the short ones (for a forecaster that needs a
+    window of each).
 
     Parameters
     ----------
@@ -104,7 +107,10 @@ def choice_sample(y, *, max_series=20):
     lengths = (~np.isnan(y)).sum(axis=0)
     if y.shape[1] <= max_series and (lengths == len(y)).all():
         return y
-    columns = np.sort(np.argsort(-lengths, kind="stable")[:max_series])
+    columns = np.argsort(-lengths, kind="stable")[:max_series]
+    if not every_series:
+        columns = columns[2 * lengths[columns] >= lengths.max()]
+    columns = np.sort(columns)
     span = int(lengths[columns].min())
     return y[len(y) - span :, columns]
 

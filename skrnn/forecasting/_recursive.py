@@ -262,7 +262,7 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             if season is not None
             else [False]
         )
-        sample = choice_sample(y)
+        sample = choice_sample(y, every_series=not self._trains_short_series)
         candidates = [
             (d, s)
             for s in seasonal
@@ -307,7 +307,7 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
 
     def _choose_window(self, z):
         """The "auto" window on the transformed (scaled) series ``z``."""
-        sample = choice_sample(z)
+        sample = choice_sample(z, every_series=not self._trains_short_series)
         if self.window != "auto":
             window = self.window
         else:
@@ -315,9 +315,15 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         lengths = (~np.isnan(z)).sum(axis=0)
         # On a panel, series shorter than the window train nothing but are
         # still forecast (their history padded); one long series must train.
-        shortest = int(lengths.min() if z.shape[1] == 1 else lengths.max())
+        # A forecaster that needs a whole window of every series checks all.
+        every = z.shape[1] == 1 or not self._trains_short_series
+        shortest = int(lengths.min() if every else lengths.max())
         if shortest < window + 2:
-            which = "y has" if z.shape[1] == 1 else "the longest series of y has"
+            which = (
+                "y has"
+                if z.shape[1] == 1
+                else f"the {'shortest' if every else 'longest'} series of y has"
+            )
             raise ValueError(
                 f"After differencing, {which} {shortest} time points, but a "
                 f"window of {window} needs at least {window + 2}. "
