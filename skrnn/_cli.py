@@ -300,11 +300,17 @@ def _read_with_notes(path, target, date_column, date_format, fill):
         raise UsageError(str(exc)) from exc
 
 
-def _check_out(path):
-    """Refuse an --out that cannot be written, before hours of fitting."""
+def _check_out(path, data=None):
+    """Refuse an --out that cannot be written, before hours of fitting, or
+    that is the data file (the report would replace the data)."""
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"--out {path}: is a folder; give a file name.")
+    if data is not None and out.exists() and out.resolve() == Path(data).resolve():
+        raise UsageError(
+            f"--out {path}: is the data file; the report would replace the "
+            "data. Give another file name (e.g. report.html)."
+        )
     if not out.parent.is_dir():
         raise UsageError(f"--out {path}: the folder {out.parent} does not exist.")
     existed = out.exists()
@@ -413,7 +419,7 @@ def _models(keys, seasonal_period, epochs, quick):
 
 
 def _run(args):
-    out = _check_out(args.out)
+    out = _check_out(args.out, getattr(args, "csv", None))
     notes = []
     if args.command == "demo":
         import numpy as np

@@ -103,6 +103,22 @@ CASES = {
         ["--date-column", "day"],
         "the dates are not evenly spaced",
     ),
+    "two-digit years in day/month dates": (  # 13/01/50 became 2050-01-13
+        "d,y\n" + "".join(f"{d}/01/50,{d}\n" for d in range(13, 19)),
+        ["--date-column", "d"],
+        "a date with a two-digit year. Give its format with --date-format, "
+        "e.g. '%d/%m/%y' or '%m/%d/%y'",
+    ),
+    "a year and one digit": (  # 1990.1 to 1990.4 were January to April
+        "q,y\n" + "".join(f"1990.{k},{k}\n" for k in range(1, 5)),
+        ["--date-column", "q"],
+        "holds '1990.1': a year and one digit, a quarter or a month",
+    ),
+    "the target as the date column": (  # forecast the years
+        "year,y\n" + "".join(f"{1950 + k},{k}\n" for k in range(20)),
+        ["--date-column", "y"],
+        "--date-column 'y' is also --target. Give each column one role",
+    ),
     "repeated date after sorting": (
         "day,y\n2020-01-02,1\n2020-01-01,2\n2020-01-02,3\n",
         ["--date-column", "day"],
@@ -148,6 +164,21 @@ def _forbid_compare(monkeypatch):
         raise AssertionError("compare ran although --out or the size is bad")
 
     monkeypatch.setattr(skrnn.comparison, "compare", no_fit)
+
+
+def test_an_out_that_is_the_data_file_is_refused(tmp_path, capsys, monkeypatch):
+    # The report replaced the data.
+    _forbid_compare(monkeypatch)
+    dates, values = _monthly()
+    text = "m,y\n" + "".join(
+        f"{d:%Y-%m},{v}\n" for d, v in zip(dates, values, strict=True)
+    )
+    path = _write(tmp_path, text)
+    argv = ["compare", str(path), "--target", "y", "--date-column", "m"]
+    code = main([*argv, "--out", str(tmp_path / "." / "data.csv")])
+    assert code == 2
+    assert "is the data file" in capsys.readouterr().err
+    assert path.read_text() == text
 
 
 def test_an_out_that_is_a_folder_is_refused_before_reading_or_fitting(

@@ -523,6 +523,14 @@ def test_empty_cells_before_the_first_and_after_the_last_value_are_left_out(
             pd.Timestamp("2016-07-01"),
             "MS",
         ),
+        # Year.month after a comma and a space in the header: 2016.10 was
+        # read as the number 2016.1, January.
+        (
+            "y, d\n" + "".join(f"{m}, 2016.{m:02d}\n" for m in range(7, 13)),
+            [],
+            pd.Timestamp("2016-07-01"),
+            "MS",
+        ),
         # A comma at the end of every line, and spaces around the names.
         (
             " d , y ,\n" + "".join(f"2020-01-0{i},{i},\n" for i in range(1, 7)),

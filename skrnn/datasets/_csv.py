@@ -48,6 +48,7 @@ _DAY_MONTH = re.compile(
     r"(?:[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$"  # a time of day
 )
 _FOUR_DIGITS = re.compile(r"\d{4}")
+_YEAR_DOT_DIGIT = re.compile(r"\d{4}\.\d")
 # Formats tried before pandas' own inference, which warns on the console for
 # some of them (month names) and parses element by element.
 _FORMATS = (
@@ -579,6 +580,11 @@ def _read(path, target, date_column, date_format, fill, names, exog=None):
         [("target", target), ("date_column", date_column)]
         + [("exog", column) for column in exog],
     )
+    if date_column is not None and date_column == target:
+        raise ValueError(
+            f"{names['date_column']} {date_column!r} is also {names['target']}. "
+            "Give each column one role."
+        )
     _check_exog_roles(exog, [target], names, date_column=date_column)
     keys = {target: "target", **dict.fromkeys(exog, "exog")}
     values = pd.DataFrame(
@@ -663,10 +669,14 @@ def _load(path, fill, names, text_columns=()):
             warnings.simplefilter("always", pd.errors.ParserWarning)
             # index_col=False: a row with more fields than the header must not
             # turn its first field into the index (pandas' default).
+            # The converters go by the names as the header writes them
+            # (" month" in "y, month"), which lose their spaces below.
+            header = pd.read_csv(path, nrows=0, index_col=False).columns
+            raw = {c.strip() if isinstance(c, str) else c: c for c in header}
             frame = pd.read_csv(
                 path,
                 index_col=False,
-                converters={c: _stripped_text for c in text},
+                converters={raw.get(c, c): _stripped_text for c in text},
                 **_EXACT_NUMBERS,
             )
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors too
@@ -811,6 +821,18 @@ def _dates(column, date_format, names):
     day_month = text.str.extract(_DAY_MONTH)
     if day_month[[0, 1, 2, 3]].notna().all(axis=None):
         return _day_or_month_first(text, day_month, names)
+    one_digit = text.str.fullmatch(_YEAR_DOT_DIGIT)
+    if one_digit.any():
+        # %Y.%m reads 1990.1 as January, but 1990.1 to 1990.4 are often
+        # quarters (and 2016.1 may be October written as a number).
+        row = int(one_digit.to_numpy().argmax())
+        raise _DateError(
+            row,
+            f"holds {text.iloc[row]!r}: a year and one digit, a quarter or a "
+            "month. Write quarters as 1990Q1 and months as 1990.01 (or "
+            f"1990-01), or give the format with {names['date_format']} "
+            "(e.g. '%Y.%m' for months).",
+        )
     for form in _FORMATS:
         parsed = pd.to_datetime(text, format=form, errors="coerce")
         if parsed.notna().all():
@@ -903,7 +925,18 @@ def _day_or_month_first(text, parts, names):
     every row, else refused. The order is judged on the dates alone; the
     times of day are added to them."""
     sep = parts[1].iloc[0]
-    year = "%Y" if len(parts[3].iloc[0]) == 4 else "%y"
+    short = parts[3].str.len() < 4
+    if short.any():
+        # %y would guess the century: 13/01/50 became 13 January 2050.
+        row = int(short.to_numpy().argmax())
+        raise _DateError(
+            row,
+            f"holds {text.iloc[row]!r}, a date with a two-digit year. Give its "
+            f"format with {names['date_format']}, e.g. '%d{sep}%m{sep}%y' or "
+            f"'%m{sep}%d{sep}%y' (%y reads 69-99 as 1969-1999 and 00-68 as "
+            "2000-2068), or write four-digit years.",
+        )
+    year = "%Y"
     formats = {
         "day-first": f"%d{sep}%m{sep}{year}",
         "month-first": f"%m{sep}%d{sep}{year}",
