@@ -185,6 +185,28 @@ def test_a_series_that_ends_earlier_gets_the_intervals_of_its_own_steps(forecast
     assert (together.predict_interval(X)["b"]["lower"] < together.predict(X)["b"]).all()
 
 
+def test_a_series_that_starts_late_is_calibrated_on_the_origins_it_has():
+    # The calibration refits cut the panel before b started: "Column 1 of y
+    # has no values".
+    y = _monthly(np.column_stack([_ar1(100, seed=7), 5 + _ar1(100, seed=8)]))
+    y.iloc[:85, 1] = np.nan
+    f = NaiveForecaster("last", calibration_origins=20).fit(None, y)
+    intervals = f.predict_interval(np.empty((3, 0)))
+    b, n = y["b"].to_numpy(), len(y)
+    for k in (1, 2, 3):
+        # Origins t from n - k - 19 to n - k, with b observed at t - 1.
+        origins = [t for t in range(n - k - 19, n - k + 1) if t - 1 >= 85]
+        scores = np.sort([abs(b[t + k - 1] - b[t - 1]) for t in origins])
+        rank = int(np.ceil((len(scores) + 1) * 0.9))
+        radius = scores[rank - 1] if rank <= len(scores) else np.inf
+        assert intervals["b"]["upper"].iloc[k - 1] == pytest.approx(b[-1] + radius)
+    # a is calibrated as when fitted alone.
+    alone = NaiveForecaster("last", calibration_origins=20).fit(None, y["a"])
+    np.testing.assert_allclose(
+        intervals["a"].to_numpy(), alone.predict_interval(np.empty((3, 0))).to_numpy()
+    )
+
+
 def test_the_refits_read_the_season_from_the_time_index_as_the_fit_does():
     # The calibration refits are fitted on the training series with its
     # index: "auto" finds the season 12 there as in the fit, and a seasonal

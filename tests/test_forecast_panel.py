@@ -231,6 +231,20 @@ def test_a_series_without_values_is_refused(panel):
         _linear().fit(None, wide)
 
 
+def test_a_fold_that_ends_before_a_series_starts_says_so(panel):
+    from sklearn.model_selection import TimeSeriesSplit, cross_validate
+
+    wide = _wide(panel)  # "late" starts at row 40 of 76
+    with pytest.raises(ValueError, match=r"'late' of y has no values.*fewer splits"):
+        cross_validate(
+            _linear(),
+            pd.DataFrame(index=wide.index),
+            wide,
+            cv=TimeSeriesSplit(5, test_size=8),
+            error_score="raise",
+        )
+
+
 def test_a_series_too_short_for_its_own_model_is_named(panel):
     panel = {**panel, "tiny": _series(4, "2006-01", 3)}
     with pytest.raises(ValueError, match="series 'tiny' of y has 4 time points"):

@@ -90,7 +90,10 @@ class ConformalIntervalsMixin:
         ``calibration_origins`` origins whose ``k``-th forecast has an
         observed value. Of these ``n`` errors, the quantile is the
         ``ceil((n + 1) * coverage)``-th smallest (the finite-sample correction
-        of split conformal prediction), computed per series.
+        of split conformal prediction), computed per series. A series of a
+        panel that starts late is calibrated on the origins where it has
+        enough history to be fitted; its interval is infinite where these
+        are too few for the coverage.
 
         The refits happen on the first call that needs them and are cached:
         a longer horizon later refits only the earlier origins it adds, and
@@ -181,7 +184,6 @@ class ConformalIntervalsMixin:
         for origin in range(n - 1, earliest - 1, -1):
             if origin not in cache:
                 cache[origin] = self._origin_errors(origin)
-        rank = _conformal_rank(n_origins, coverage)
         radius = np.empty((horizon, y.shape[1]))
         for step in range(1, horizon + 1):
             latest = n - step
@@ -191,7 +193,16 @@ class ConformalIntervalsMixin:
                     for origin in range(latest - n_origins + 1, latest + 1)
                 ]
             )
-            radius[step - 1] = np.sort(scores, axis=0)[rank - 1]
+            # A series of a panel that starts late has no score at the
+            # origins before it (NaN): its quantile is of the scores it has.
+            counts = (~np.isnan(scores)).sum(axis=0)
+            ranks = np.array([_conformal_rank(c, coverage) for c in counts])
+            ordered = np.sort(scores, axis=0)  # NaN last
+            finite = (ranks <= counts) & (counts > 0)
+            picked = ordered[
+                np.clip(ranks - 1, 0, n_origins - 1), np.arange(len(ranks))
+            ]
+            radius[step - 1] = np.where(finite, picked, np.inf)
         return radius
 
     def _origin_errors(self, origin):
@@ -199,7 +210,15 @@ class ConformalIntervalsMixin:
         first ``origin`` time points, forecasting the rest of the series."""
         y, exog = self._calibration_data
         steps = len(y) - origin
-        history = y[:origin, 0] if self._y_is_1d else y[:origin]
+        # The series of a panel with enough history at this origin; one that
+        # starts later (or too late to fit) gets no score here (NaN).
+        observed = (~np.isnan(y[:origin])).sum(axis=0)
+        needed = 1 if getattr(self, "_trains_short_series", False) else None
+        needed = needed or self.min_train_size()
+        columns = np.flatnonzero(observed >= needed)
+        if self._y_is_1d or not len(columns):
+            columns = np.arange(y.shape[1])  # fit refuses, naming the problem
+        history = y[:origin, 0] if self._y_is_1d else y[:origin, columns]
         index = self.time_axis_.index
         if index is not None and len(index) == len(y):
             # With its time index, so that the refit makes the choices the fit
@@ -211,6 +230,8 @@ class ConformalIntervalsMixin:
         model.fit(None if exog is None else exog[:origin], history)
         forecast = model.forecast(steps, X=None if exog is None else exog[origin:])
         forecast = np.asarray(forecast, dtype=np.float64).reshape(steps, -1)
-        errors = np.abs(y[origin:] - forecast)
+        errors = np.full((steps, y.shape[1]), np.nan)
         # A forecast that failed (NaN) is an error of unbounded size.
-        return np.where(np.isnan(errors), np.inf, errors)
+        fitted = np.abs(y[origin:, columns] - forecast)
+        errors[:, columns] = np.where(np.isnan(fitted), np.inf, fitted)
+        return errors

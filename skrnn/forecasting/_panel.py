@@ -185,7 +185,10 @@ def _ragged_values(y, input_name):
     if empty.any():
         column = frame.columns[int(np.argmax(empty))]
         raise ValueError(
-            f"Column {column!r} of {input_name} has no values (all NaN). Drop it."
+            f"Column {column!r} of {input_name} has no values (all NaN). Drop "
+            "it. In a cross-validation, this is a series that starts after a "
+            "fold's training part ends: use fewer splits (a longer first "
+            "training part), or cross-validate that series apart."
         )
     # Before the first and after the last observed value of each column.
     outside = (
