@@ -231,6 +231,26 @@ def test_a_series_without_values_is_refused(panel):
         _linear().fit(None, wide)
 
 
+def test_a_dict_series_of_two_dates_takes_the_others_frequency():
+    # It was refused as having "no regular frequency".
+    a = pd.Series(
+        np.arange(24.0), index=pd.date_range("2022-01-01", periods=24, freq="MS")
+    )
+    b = pd.Series([5.0, 6.0], index=pd.to_datetime(["2023-11-01", "2023-12-01"]))
+    forecast = NaiveForecaster().fit(None, {"a": a, "b": b}).forecast(2)
+    assert forecast["b"].index.equals(pd.date_range("2024-01-01", periods=2, freq="MS"))
+    off = pd.Series([5.0, 6.0], index=pd.to_datetime(["2023-11-03", "2023-12-01"]))
+    with pytest.raises(
+        ValueError, match="'c' of y has time points off the common grid"
+    ):
+        NaiveForecaster().fit(None, {"a": a, "c": off})
+    zones = {"a": a.tz_localize("UTC"), "b": b.tz_localize("Europe/Berlin")}
+    with pytest.raises(
+        ValueError, match=r"different time zones \(Europe/Berlin, UTC\)"
+    ):
+        NaiveForecaster().fit(None, zones)
+
+
 def test_a_fold_that_ends_before_a_series_starts_says_so(panel):
     from sklearn.model_selection import TimeSeriesSplit, cross_validate
 

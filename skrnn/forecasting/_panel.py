@@ -71,7 +71,28 @@ def _dict_to_frame(y, input_name):
         raise ValueError(f"{input_name} is an empty dict: give at least one series.")
     series = list(y.values())
     if all(isinstance(s, pd.Series) for s in series):
-        axes = [check_time_index(s.index, require_freq=True) for s in series]
+        zones = {
+            str(s.index.tz) for s in series if isinstance(s.index, pd.DatetimeIndex)
+        }
+        if len(zones) > 1:
+            raise ValueError(
+                f"The series of {input_name} are in different time zones "
+                f"({', '.join(sorted(zones))}). Put them in one, e.g. "
+                "s.tz_convert('UTC') for each, or drop the zones with "
+                "tz_localize(None) if they are all local times."
+            )
+        # A series of one or two points has no frequency of its own: it takes
+        # the others' (and must lie on their grid, checked below).
+        axes = [
+            check_time_index(s.index, require_freq=len(s) >= 3) for s in series
+        ]
+        if any(axis.freq is None for axis in axes) and isinstance(
+            series[0].index, pd.DatetimeIndex
+        ):
+            known = [axis for axis in axes if axis.freq is not None]
+            if not known:
+                raise ValueError(axes[0].irregular_message())
+            axes = [axis if axis.freq is not None else known[0] for axis in axes]
         # One spelling per frequency: an index's own offset or an inferred string.
         freqs = {to_offset(axis.freq).freqstr for axis in axes if axis.freq is not None}
         steps = {axis.step for axis in axes}
