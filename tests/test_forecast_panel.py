@@ -153,13 +153,20 @@ def test_an_other_series_shorter_than_the_window_is_padded_like_a_panels(panel):
 def test_other_series_at_another_frequency_are_warned_about(panel):
     forecaster = _linear().fit(None, panel)
     weekly = _series(50, "2001-01-07", 3, freq="W-SUN")
-    with pytest.warns(UserWarning, match=r"frequency 'W-SUN'.*fitted on series at 'M'"):
+    with pytest.warns(UserWarning, match=r"frequency 'W'.*fitted on series at 'M'"):
         forecaster.forecast(2, y=weekly)
-    # Month starts on a DatetimeIndex are the months of the PeriodIndex.
+    # Month starts on a DatetimeIndex are the months of the PeriodIndex; weeks
+    # are weeks whatever day they start on (Mondays were warned about).
     month_starts = panel["full"].to_timestamp()
+    weekly_model = _linear().fit(None, weekly)
+    mondays = pd.Series(
+        np.arange(30.0), index=pd.date_range("2001-01-01", periods=30, freq="W-MON")
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         forecaster.forecast(2, y=month_starts)
+        weekly_model.forecast(2, y=mondays)
+        weekly_model.forecast(2, y=mondays.asfreq("7D"))
 
 
 def test_other_series_are_scaled_and_differenced_on_their_own_history(panel):

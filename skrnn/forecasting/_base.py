@@ -578,12 +578,19 @@ def _nominal_freq(axis):
     index, freq = axis.index, axis.freq
     if freq is None:
         return None
+    offset = pd.tseries.frequencies.to_offset(freq)
+    if isinstance(offset, pd.offsets.Week) or (
+        isinstance(offset, pd.offsets.Day) and offset.n % 7 == 0
+    ):
+        # Weeks whatever day they start on ("W-SUN", "W-MON", "7D").
+        n = offset.n if isinstance(offset, pd.offsets.Week) else offset.n // 7
+        return "W" if n == 1 else f"{n}W"
     if isinstance(index, pd.PeriodIndex):
         return index.freqstr
     try:
         return pd.date_range(index[0], periods=2, freq=freq).to_period().freqstr
     except (AttributeError, TypeError, ValueError):  # no period alias
-        return pd.tseries.frequencies.to_offset(freq).freqstr
+        return offset.freqstr
 
 
 def _shape_like(values, index, target):
