@@ -146,6 +146,16 @@ def test_hostile_csv_gets_one_line_naming_the_fix(case, tmp_path, capsys, monkey
     assert captured.out == ""
 
 
+def test_quoted_thousands_separators_are_read(tmp_path):
+    # The error for unquoted ones asks for quotes, which were then refused.
+    text = 'd,y\n2020-01,"1,000"\n2020-02,"1,250.5"\n2020-03,900\n2020-04,"-12,000"\n'
+    y = read_csv_series(_write(tmp_path, text), "y", date_column="d")
+    assert y.tolist() == [1000.0, 1250.5, 900.0, -12000.0]
+    decimal_comma = 'd,y\n2020-01,"1,5"\n2020-02,"2,25"\n2020-03,"3,0"\n'
+    with pytest.raises(ValueError, match="must hold numbers, but line 2"):
+        read_csv_series(_write(tmp_path, decimal_comma), "y", date_column="d")
+
+
 def test_the_python_reader_names_its_own_arguments(tmp_path):
     path = _write(tmp_path, CASES["empty values without --fill"][0])
     with pytest.raises(ValueError, match="Fill them with `fill` interpolate"):

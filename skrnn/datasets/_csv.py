@@ -49,6 +49,7 @@ _DAY_MONTH = re.compile(
 )
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR_DOT_DIGIT = re.compile(r"\d{4}\.\d")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 # Formats tried before pandas' own inference, which warns on the console for
 # some of them (month names) and parses element by element.
 _FORMATS = (
@@ -782,6 +783,12 @@ def _repeated_date_message(label, index):
 
 
 def _numbers(raw, option, target, filename):
+    if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+        # A quoted thousands separator ("1,234"), as the error for an
+        # unquoted one asks.
+        text = raw.astype("string").str.strip()
+        grouped = text.str.fullmatch(_THOUSANDS).fillna(False).to_numpy(bool)
+        raw = raw.where(~grouped, text.str.replace(",", "", regex=False))
     values = pd.to_numeric(raw, errors="coerce")
     bad = values.isna() & raw.notna()
     if bad.any():

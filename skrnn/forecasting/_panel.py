@@ -83,9 +83,7 @@ def _dict_to_frame(y, input_name):
             )
         # A series of one or two points has no frequency of its own: it takes
         # the others' (and must lie on their grid, checked below).
-        axes = [
-            check_time_index(s.index, require_freq=len(s) >= 3) for s in series
-        ]
+        axes = [check_time_index(s.index, require_freq=len(s) >= 3) for s in series]
         if any(axis.freq is None for axis in axes) and isinstance(
             series[0].index, pd.DatetimeIndex
         ):
