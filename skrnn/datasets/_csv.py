@@ -49,6 +49,7 @@ _DAY_MONTH = re.compile(
 )
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR_DOT_DIGIT = re.compile(r"\d{4}\.\d")
+_UTC_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 # Formats tried before pandas' own inference, which warns on the console for
 # some of them (month names) and parses element by element.
@@ -882,14 +883,24 @@ def _dates(column, date_format, names):
 
 def _to_datetime(text, **kwargs):
     """pd.to_datetime, unreadable dates as NaT; times whose UTC offset changes
-    (at a daylight-saving switch) in UTC, where they are evenly spaced."""
+    (at a daylight-saving switch) in UTC, where they are evenly spaced, or,
+    when every time is at the same time of day (daily data and coarser), as
+    the local dates they name, which are evenly spaced there."""
     try:
         return pd.to_datetime(text, errors="coerce", **kwargs)
     except ValueError as exc:
         message = str(exc).lower()
         if not any(word in message for word in ("offset", "timezone", "time zone")):
             raise
-        return pd.to_datetime(text, errors="coerce", utc=True, **kwargs)
+        utc = pd.to_datetime(text, errors="coerce", utc=True, **kwargs)
+    if "format" not in kwargs:
+        local = pd.to_datetime(
+            text.str.replace(_UTC_OFFSET, "", regex=True), errors="coerce"
+        )
+        clock = local - local.dt.normalize()
+        if local.notna().all() and (clock == clock.iloc[0]).all():
+            return local
+    return utc
 
 
 def _strptime(text, date_format, names, *, given):
