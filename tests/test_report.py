@@ -268,6 +268,22 @@ def test_the_headline_answers_the_question(report):
     assert report._repr_html_().startswith("<table>")
 
 
+def test_a_baseline_without_error_gets_no_percentage():
+    # The headline read "nan% higher than Drift (0)".
+    y = 3.0 + 0.5 * np.arange(40)
+    report = compare(
+        {"Drift": NaiveForecaster("drift"), "Last": NaiveForecaster()},
+        y,
+        horizon=4,
+        cv=3,
+        baseline="Drift",
+        progress=False,
+    )
+    headline = report._headline()
+    assert "nan" not in headline
+    assert re.search(r"Last, MASE [0-9.]+, higher than Drift \(0\)", headline)
+
+
 def test_one_fold_is_too_few_points_for_the_test_and_says_so():
     rng = np.random.default_rng(1)
     y = np.sin(np.arange(40) / 3) + np.arange(40) / 10 + rng.normal(0, 0.1, 40)

@@ -534,8 +534,13 @@ seasonal_period, horizon, settings, failures, notes, coverage
         column, label = f"{metric.name}_mean", metric.label
         best = table.loc[candidates, column].idxmin()
         value, reference = table.loc[best, column], table.loc[self.baseline, column]
-        change = abs(value / reference - 1) * 100 if reference else float("nan")
         direction = "lower" if value < reference else "higher"
+        if reference:
+            change = f"{abs(value / reference - 1) * 100:.0f}% {direction} than"
+        elif value == reference:
+            change = "the same as"
+        else:  # no percentage of a zero error ("nan% higher")
+            change = f"{direction} than"
         test = dm_verdict(
             table.loc[best, "dm_statistic"],
             table.loc[best, "dm_pvalue"],
@@ -544,7 +549,7 @@ seasonal_period, horizon, settings, failures, notes, coverage
         )
         who = "Best network" if networks else "Best model besides the baseline"
         return (
-            f"{who}: {best}, {label} {value:.3g}, {change:.0f}% {direction} than "
+            f"{who}: {best}, {label} {value:.3g}, {change} "
             f"{self.baseline} ({reference:.3g}); {test}."
         )
 
