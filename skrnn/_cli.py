@@ -64,6 +64,18 @@ def _model_keys(text):
     return list(dict.fromkeys(keys))
 
 
+def _metric_names(text):
+    from .comparison._metrics import METRICS
+
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in METRICS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"must be a comma-separated list of {','.join(METRICS)}; got {text!r}"
+        )
+    return list(dict.fromkeys(names))
+
+
 def _columns(text):
     """A comma-separated list of column names, in order (the reader refuses
     one listed twice, naming it)."""
@@ -185,6 +197,14 @@ def _parser():
         metavar="M",
         help="season length, e.g. 12 for monthly data; sets seasonal "
         "differencing, the seasonal naive baseline and the MASE scale",
+    )
+    comparison.add_argument(
+        "--metrics",
+        type=_metric_names,
+        default=["mase", "rmse", "mae", "smape"],
+        metavar="LIST",
+        help="comma-separated scores, the first ranks the models and is "
+        "tested (default: mase,rmse,mae,smape)",
     )
     comparison.add_argument(
         "--n-splits",
@@ -466,6 +486,7 @@ def _run(args):
             horizon=horizon,
             cv=n_splits,
             seasonal_period=seasonal_period,
+            metrics=getattr(args, "metrics", ("mase", "rmse", "mae", "smape")),
             n_jobs=args.n_jobs,
             progress=not args.quiet,
         )

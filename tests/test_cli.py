@@ -780,3 +780,23 @@ def test_bad_exog_is_a_usage_error(options, message, exog_csv, tmp_path, capsys)
     assert "Traceback" not in stderr
     assert stdout == ""
     assert not out.exists()
+
+
+def test_metrics_are_chosen_on_the_command_line(tmp_path, capsys):
+    # A series whose start is constant has no MASE; the error's advice, to
+    # score with mae or rmse, had no option to follow.
+    path = tmp_path / "zeros.csv"
+    values = np.r_[np.zeros(20), np.arange(1.0, 13.0)]
+    pd.DataFrame({"y": values}).to_csv(path, index=False)
+    argv = ["compare", path, "--target", "y", "--models", "ar1,naive", "--horizon", "4"]
+    code, _, stderr = _run(capsys, *argv, "--out", tmp_path / "a.html")
+    assert code == 2
+    assert "--metrics rmse,mae" in stderr
+    out = tmp_path / "b.html"
+    code, stdout, stderr = _run(capsys, *argv, "--metrics", "rmse,mae", "--out", out)
+    assert code == 0, stderr
+    assert "RMSE" in stdout
+    assert "MASE" not in out.read_text(encoding="utf-8")
+    code, _, stderr = _run(capsys, *argv, "--metrics", "r2")
+    assert code == 2
+    assert "must be a comma-separated list of mase,rmse,mae,smape" in stderr

@@ -429,7 +429,8 @@ shape (n_outputs,), default="uniform_average"
             f"exactly: its in-sample MAE, the scale of MASE, must be positive. "
             f"Got 0{which} for seasonal_period={seasonal_period} instead "
             "(`y_train` repeats itself, e.g. it is constant); score with "
-            "`mae` or `rmse` instead."
+            "`mae` or `rmse` instead (in compare, metrics=['rmse', 'mae']; on "
+            "the command line, --metrics rmse,mae)."
         )
     errors = _column_mean(np.abs(y_true - y_pred)) / scale
     return _aggregate(errors, multioutput)
