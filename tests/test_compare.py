@@ -437,3 +437,21 @@ def test_the_progress_bar_names_the_fit_it_waits_for(capsys):
     # Shown during the first (and only) fit, not only once it is done.
     assert "0/1" in err
     assert "Slow one, fold 0" in err
+
+
+def test_a_season_longer_than_the_first_fold_is_refused_before_any_fit(monkeypatch):
+    # MASE failed after every model was fitted, naming `y_train`.
+    import skrnn.comparison._compare as module
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a model was fitted")
+
+    monkeypatch.setattr(module, "_fit_predict", no_fit)
+    y = np.random.default_rng(0).normal(size=24)
+    models = {"AR(1)": ARForecaster(1), "Naive": NaiveForecaster()}
+    with pytest.raises(ValueError, match=r"MASE is scaled .* first fold trains on 6"):
+        compare(models, y, horizon=6, seasonal_period=12, progress=False)
+    with pytest.raises(AssertionError, match="a model was fitted"):
+        compare(
+            models, y, horizon=6, seasonal_period=12, metrics=["rmse"], progress=False
+        )

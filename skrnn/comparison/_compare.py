@@ -135,6 +135,22 @@ def _check_train_sizes(named, splits):
             )
 
 
+def _check_season_fits(metrics, seasonal_period, splits):
+    """Refuse up front a scaled metric (MASE) that the first fold cannot
+    scale: it compares each point with the one a season before."""
+    shortest = min(len(train) for train, _ in splits)
+    scaled = [name for name in metrics if METRICS[name].scaled]
+    if scaled and seasonal_period and shortest <= seasonal_period:
+        raise ValueError(
+            f"{METRICS[scaled[0]].label} is scaled by the in-sample error of "
+            f"the seasonal naive forecast (lag {seasonal_period}), but the "
+            f"first fold trains on {shortest} points, no more than the season. "
+            "Use a longer series, a smaller horizon or fewer splits, or score "
+            "without it (in compare, metrics=['rmse', 'mae']; on the command "
+            "line, --metrics rmse,mae)."
+        )
+
+
 def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
     """Clone, fit on the training rows, forecast the test rows, and time both
     (and, with ``coverage``, the prediction intervals of the test rows)."""
@@ -215,6 +231,7 @@ def _prepare(
     baseline = _check_baseline(baseline, named)
     splits = _splits(cv, horizon, len(y))
     _check_train_sizes(named, splits)
+    _check_season_fits(metrics, seasonal_period, splits)
     return _Setup(
         y, X, named, metrics, baseline, splits, int(seasonal_period or 1), coverage
     )
