@@ -119,6 +119,11 @@ CASES = {
         ["--date-column", "y"],
         "--date-column 'y' is also --target. Give each column one role",
     ),
+    "infinity": (  # passed the reader; the model's error named fill_gaps
+        "d,y\n2020-01,1\n2020-02,inf\n2020-03,3\n2020-04,4\n",
+        ["--date-column", "d"],
+        "--target 'y' must hold numbers, but line 3 of data.csv holds 'inf'",
+    ),
     "repeated date after sorting": (
         "day,y\n2020-01-02,1\n2020-01-01,2\n2020-01-02,3\n",
         ["--date-column", "day"],

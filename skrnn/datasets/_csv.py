@@ -791,13 +791,16 @@ def _numbers(raw, option, target, filename):
         grouped = text.str.fullmatch(_THOUSANDS).fillna(False).to_numpy(bool)
         raw = raw.where(~grouped, text.str.replace(",", "", regex=False))
     values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() & raw.notna()
+    # "inf" is a number to pandas, not a value to forecast.
+    bad = (values.isna() & raw.notna()) | np.isinf(values.astype(np.float64))
     if bad.any():
         row = int(bad.to_numpy().argmax())
+        infinite = np.isinf(values.iloc[row])
         raise ValueError(
             f"{option} {target!r} must hold numbers, but line {row + 2} of "
-            f"{filename} holds {raw.iloc[row]!r}. Pick a numeric column or fix "
-            "the file."
+            f"{filename} holds {str(raw.iloc[row])!r}. Pick a numeric column or "
+            "fix the file"
+            + (" (an infinity is no value to forecast)." if infinite else ".")
         )
     return values.astype(np.float64)
 
