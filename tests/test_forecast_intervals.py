@@ -205,6 +205,11 @@ def test_a_series_that_starts_late_is_calibrated_on_the_origins_it_has():
     np.testing.assert_allclose(
         intervals["a"].to_numpy(), alone.predict_interval(np.empty((3, 0))).to_numpy()
     )
+    # A differenced global model: b needs a point more than its differences.
+    for params in ({"differences": 1, "seasonal_differences": 0}, {}):
+        model = RecursiveForecaster(LinearRegression(), window=3, **params)
+        bounds = model.fit(None, y).predict_interval(np.empty((3, 0)))
+        assert np.isfinite(bounds.to_numpy()).all()
 
 
 def test_the_refits_read_the_season_from_the_time_index_as_the_fit_does():

@@ -305,19 +305,23 @@ def test_one_short_series_does_not_change_the_auto_choices(panel):
     assert alone.window_ >= 12
     assert together.window_ == alone.window_
     assert together.differences_ == alone.differences_
+    # A season the short series cannot be differenced at is not chosen
+    # (the fit was refused: "leaves -4, too few to fit").
+    monthly = {k: v for k, v in panel.items() if len(v) >= 60}
+    seasonal = clone(auto).fit(None, {**monthly, "tiny": tiny})
+    assert seasonal.seasonal_differences_ * 12 + seasonal.differences_ < len(tiny)
 
 
 def test_direct_needs_a_window_of_every_series(panel):
-    # Beyond 20 series the auto window was chosen on the longest only, and
-    # a shorter series failed in forecast (or a network forecast padding).
+    # Beyond 20 series the auto choices looked at the longest only, and a
+    # shorter series failed in forecast (or a network forecast padding).
     many = {f"s{i}": _series(76, "2000-01", i) for i in range(21)}
-    tiny = _series(10, "2006-03", 30)
-    with pytest.raises(ValueError, match="shortest series of y has 8 time points"):
-        DirectForecaster(LinearRegression(), horizon=3).fit(None, {**many, "t": tiny})
-    fitted = DirectForecaster(
-        LinearRegression(), horizon=3, window=4, seasonal_differences=0
-    ).fit(None, {**many, "t": tiny})
+    panel = {**many, "t": _series(10, "2006-03", 30)}
+    fitted = DirectForecaster(LinearRegression(), horizon=3).fit(None, panel)
+    assert fitted.window_ + 2 <= 10 - 2  # the shortest, less horizon - 1
     assert np.isfinite(fitted.forecast(3)["t"]).all()
+    with pytest.raises(ValueError, match="series 't' of y has 10 time points"):
+        DirectForecaster(LinearRegression(), horizon=3, window=12).fit(None, panel)
 
 
 def test_exog_with_series_ending_at_different_times_is_refused(panel):

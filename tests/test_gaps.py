@@ -37,6 +37,15 @@ def test_the_frequency_of_a_series_with_gaps_is_inferred(freq, drop):
     np.testing.assert_allclose(filled.to_numpy(), np.arange(12.0))
 
 
+def test_a_sparse_calendar_series_is_filled_on_its_calendar():
+    # 27 of 60 weeks: few points one step apart, still weekly.
+    full = pd.date_range("2020-01-05", periods=60, freq="W-SUN")
+    keep = np.sort(np.random.default_rng(0).choice(60, 27, replace=False))
+    filled = fill_gaps(pd.Series(np.arange(27.0), index=full[keep]))
+    assert filled.index.equals(full[keep[0] : keep[-1] + 1])
+    assert filled.index.freqstr == "W-SUN"
+
+
 def test_daily_data_across_a_daylight_saving_change_stays_daily():
     # Steps of 23 and 24 hours made an hourly grid of interpolated values.
     full = pd.date_range("2024-03-20", "2024-04-10", freq="D", tz="Europe/Berlin")

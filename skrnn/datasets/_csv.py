@@ -91,8 +91,11 @@ def read_csv_series(path, target, *, date_column=None, date_format=None, fill=No
         inferred. Day-first and month-first dates (``01/02/1950``, with or
         without a time of day) are read when only one order fits every row
         and refused as ambiguous otherwise; dates without a four-digit year
-        (``95``, ``Jan-16``) are refused too: give ``date_format``. Times
-        whose UTC offset changes (daylight saving) are converted to UTC.
+        (``95``, ``Jan-16``, ``13/01/50``) and a year with one digit after
+        the dot (``1990.1``: a quarter or a month?) are refused too: give
+        ``date_format``. Times whose UTC offset changes (daylight saving)
+        are converted to UTC, or keep their local dates when all are at one
+        time of day (daily data). The column cannot also be ``target``.
         None numbers the rows 0, 1, ... (a ``RangeIndex``).
 
     date_format : str, default=None

@@ -91,8 +91,8 @@ def choice_sample(y, *, max_series=20, every_series=False):
     ``max_series``, each at least half as long as the longest), cut to their
     common observed span, so that the choices cost a few AR fits whatever the
     number of series, and one short series does not cut the others' span.
-    ``every_series`` keeps the short ones (for a forecaster that needs a
-    window of each).
+    ``every_series`` keeps the shortest series instead (for a forecaster that
+    needs a window of each), so that the choices fit every series.
 
     Parameters
     ----------
@@ -107,10 +107,12 @@ def choice_sample(y, *, max_series=20, every_series=False):
     lengths = (~np.isnan(y)).sum(axis=0)
     if y.shape[1] <= max_series and (lengths == len(y)).all():
         return y
-    columns = np.argsort(-lengths, kind="stable")[:max_series]
-    if not every_series:
-        columns = columns[2 * lengths[columns] >= lengths.max()]
-    columns = np.sort(columns)
+    order = np.argsort(-lengths, kind="stable")
+    if every_series:  # the longest and the shortest, however many series
+        columns = np.union1d(order[: max_series - 1], order[-1:])
+    else:
+        columns = order[:max_series]
+        columns = np.sort(columns[2 * lengths[columns] >= lengths.max()])
     span = int(lengths[columns].min())
     return y[len(y) - span :, columns]
 

@@ -49,6 +49,7 @@ def _infer_grid(index):
     step = math.gcd(*(int(s) for s in steps)) if len(steps) else 0
     candidates = list(_calendar_candidates(index[0]))
     span = int(index[-1].as_unit("ns").value - index[0].as_unit("ns").value)
+    fine = ["D"]  # grids that must show some points one step apart (below)
     # A grid much finer than the data is no grid: the points are irregular.
     if step and span // step < 100 * len(index):
         day = pd.Timedelta(1, "D").value
@@ -57,24 +58,29 @@ def _infer_grid(index):
         candidates.append(
             f"{step // day}D" if step % day == 0 else pd.Timedelta(step, "ns")
         )
+        fine.append(to_offset(candidates[-1]).freqstr)
     best = None
     for candidate in candidates:
         grid = pd.date_range(index[0], index[-1], freq=candidate, name=index.name)
         holds_all = len(grid) >= len(index) and index.isin(grid).all()
         if holds_all and (best is None or len(grid) < len(best)):
             best = grid
-    # The grid must explain the data: most steps between observed points are
-    # one step of it (monthly data on the 15th lies on a daily grid too).
-    if best is not None and len(index) >= 3:
-        adjacent = np.diff(best.get_indexer(index)) == 1
-        if adjacent.mean() < 0.5:
-            best = None
+    # A grid of days or of the smallest step must explain the data: some
+    # points one step apart (monthly data on the 15th lies on days too).
+    if (
+        best is not None
+        and len(index) >= 3
+        and best.freqstr in fine
+        and not (np.diff(best.get_indexer(index)) == 1).any()
+    ):
+        best = None
     if best is None:
         raise ValueError(
             "The time points of y are not on one regular grid (e.g. daily, "
             "monthly), so the missing ones cannot be told apart. Pass freq "
-            "(e.g. fill_gaps(y, freq='D')), or aggregate to a regular "
-            "frequency first (e.g. y.resample('D').mean())."
+            "(e.g. fill_gaps(y, freq='D'); for months on a day other than "
+            "the first, freq=pd.DateOffset(months=1)), or aggregate to a "
+            "regular frequency first (e.g. y.resample('MS').mean())."
         )
     return best
 
@@ -121,9 +127,9 @@ def _grid(index, freq):
 def fill_gaps(y, method="interpolate", *, freq=None):
     """Put a series on its regular time grid and fill every missing value.
 
-    The documented way through missing data: forecasters refuse NaN and
-    irregular time indexes, and simply dropping the NaN rows leaves gaps in
-    the time index. ``fill_gaps`` inserts the absent time points (rows the
+    The documented way through missing data: forecasters refuse NaN (and
+    fit an irregular DatetimeIndex only by position, with a warning), and
+    simply dropping the NaN rows leaves gaps in the time index. ``fill_gaps`` inserts the absent time points (rows the
     data skips), then fills them and any NaN inside each series.
 
     Parameters
@@ -145,9 +151,10 @@ def fill_gaps(y, method="interpolate", *, freq=None):
         The frequency of the grid (e.g. "D", "h", "MS"; an int step for an
         integer index). None infers it: the index's own frequency, or the
         coarsest daily, hourly, weekly, monthly, quarterly or yearly grid on
-        which every time point lies and most of them are one step apart
-        (monthly data dated the 15th lies on the daily grid too, and is
-        refused: pass its frequency).
+        which every time point lies (a grid of days or of the smallest step
+        needs some points one step apart: monthly data dated the 15th lies
+        on the daily grid too, and is refused; pass
+        ``freq=pd.DateOffset(months=1)``).
 
     Returns
     -------

@@ -213,8 +213,15 @@ class ConformalIntervalsMixin:
         # The series of a panel with enough history at this origin; one that
         # starts later (or too late to fit) gets no score here (NaN).
         observed = (~np.isnan(y[:origin])).sum(axis=0)
-        needed = 1 if getattr(self, "_trains_short_series", False) else None
-        needed = needed or self.min_train_size()
+        # A global model forecasts series shorter than its window, from one
+        # point after differencing; the others need a fit of their own.
+        needed = (
+            1
+            + self.differences_
+            + self.seasonal_differences_ * (self.seasonal_period_ or 0)
+            if getattr(self, "_trains_short_series", False)
+            else self.min_train_size()
+        )
         columns = np.flatnonzero(observed >= needed)
         if self._y_is_1d or not len(columns):
             columns = np.arange(y.shape[1])  # fit refuses, naming the problem

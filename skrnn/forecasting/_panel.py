@@ -75,11 +75,13 @@ def _dict_to_frame(y, input_name):
             str(s.index.tz) for s in series if isinstance(s.index, pd.DatetimeIndex)
         }
         if len(zones) > 1:
+            named = sorted(z if z != "None" else "no time zone" for z in zones)
             raise ValueError(
                 f"The series of {input_name} are in different time zones "
-                f"({', '.join(sorted(zones))}). Put them in one, e.g. "
-                "s.tz_convert('UTC') for each, or drop the zones with "
-                "tz_localize(None) if they are all local times."
+                f"({', '.join(named)}). Put them in one: s.tz_convert('UTC') "
+                "for a series with a zone, s.tz_localize('UTC') (its own zone) "
+                "for one without; or drop the zones with tz_localize(None) if "
+                "they are all local times."
             )
         # A series of one or two points has no frequency of its own: it takes
         # the others' (and must lie on their grid, checked below).

@@ -263,20 +263,21 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
             else [False]
         )
         sample = choice_sample(y, every_series=not self._trains_short_series)
+        shortest = int((~np.isnan(y)).sum(axis=0).min())
+        # A panel's short series need one difference; their history is padded.
+        left = 4 if y.shape[1] == 1 else 1
         candidates = [
             (d, s)
             for s in seasonal
             for d in regular
-            if len(sample) >= d + (season if s else 0) + 4
+            if min(len(sample), shortest - left + 4) >= d + (season if s else 0) + 4
         ] or [(regular[0], seasonal[0])]
         window = None if self.window == "auto" else self.window
         d, s = choose_differencing(sample, candidates, season, window=window)
         self.seasonal_period_ = season
         self.differences_, self.seasonal_differences_ = int(d), int(s)
         lost = d + (season if s else 0)
-        shortest = int((~np.isnan(y)).sum(axis=0).min())
-        # A panel's short series need one difference; their history is padded.
-        if shortest - lost < (4 if y.shape[1] == 1 else 1):
+        if shortest - lost < left:
             which = "y has" if y.shape[1] == 1 else "The shortest series of y has"
             raise ValueError(
                 f"{which} {shortest} time points; differencing (differences={d}"

@@ -228,7 +228,8 @@ class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"Xt has the columns {list(Xt.columns)}, but "
                 f"{type(self).__name__} was fitted on {list(names)}, in this "
-                f"order. Pass Xt[{list(names)}] to {method}."
+                f"order. Pass Xt with these columns in this order (e.g. "
+                f"Xt[{list(names)}]) to {method}."
             )
         _refuse_non_numeric(Xt, "Xt")
         values = check_array(
