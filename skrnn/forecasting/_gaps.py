@@ -129,8 +129,9 @@ def fill_gaps(y, method="interpolate", *, freq=None):
 
     The documented way through missing data: forecasters refuse NaN (and
     fit an irregular DatetimeIndex only by position, with a warning), and
-    simply dropping the NaN rows leaves gaps in the time index. ``fill_gaps`` inserts the absent time points (rows the
-    data skips), then fills them and any NaN inside each series.
+    simply dropping the NaN rows leaves gaps in the time index.
+    ``fill_gaps`` inserts the absent time points (rows the data skips), then
+    fills them and any NaN inside each series.
 
     Parameters
     ----------
