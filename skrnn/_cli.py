@@ -54,26 +54,24 @@ def _positive_int(text):
     return value
 
 
-def _model_keys(text):
-    keys = [key.strip().lower() for key in text.split(",") if key.strip()]
-    unknown = [key for key in keys if key not in MODELS]
-    if not keys or unknown:
+def _comma_choices(text, allowed):
+    """The names of a comma-separated option, each among ``allowed``, once."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if not names or any(name not in allowed for name in names):
         raise argparse.ArgumentTypeError(
-            f"must be a comma-separated list of {','.join(MODELS)}; got {text!r}"
+            f"must be a comma-separated list of {','.join(allowed)}; got {text!r}"
         )
-    return list(dict.fromkeys(keys))
+    return list(dict.fromkeys(names))
+
+
+def _model_keys(text):
+    return _comma_choices(text, MODELS)
 
 
 def _metric_names(text):
     from .comparison._metrics import METRICS
 
-    names = [name.strip().lower() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in METRICS]
-    if not names or unknown:
-        raise argparse.ArgumentTypeError(
-            f"must be a comma-separated list of {','.join(METRICS)}; got {text!r}"
-        )
-    return list(dict.fromkeys(names))
+    return _comma_choices(text, METRICS)
 
 
 def _columns(text):
@@ -201,7 +199,6 @@ def _parser():
     comparison.add_argument(
         "--metrics",
         type=_metric_names,
-        default=["mase", "rmse", "mae", "smape"],
         metavar="LIST",
         help="comma-separated scores, the first ranks the models and is "
         "tested (default: mase,rmse,mae,smape)",
@@ -486,9 +483,10 @@ def _run(args):
             horizon=horizon,
             cv=n_splits,
             seasonal_period=seasonal_period,
-            metrics=getattr(args, "metrics", ("mase", "rmse", "mae", "smape")),
             n_jobs=args.n_jobs,
             progress=not args.quiet,
+            # compare's own default, unless --metrics names others
+            **({"metrics": args.metrics} if getattr(args, "metrics", None) else {}),
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc

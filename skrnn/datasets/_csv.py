@@ -808,6 +808,14 @@ def _numbers(raw, option, target, filename):
     return values.astype(np.float64)
 
 
+def _refuse_first(bad, text, reason):
+    """Refuse the first date where ``bad`` holds: it ``holds '<text>'`` and
+    ``reason`` follows."""
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise _DateError(row, f"holds {text.iloc[row]!r}{reason}")
+
+
 def _dates(column, date_format, names):
     """The dates of ``column`` as a PeriodIndex or DatetimeIndex, in file order."""
     empty = column.isna()
@@ -835,18 +843,15 @@ def _dates(column, date_format, names):
     day_month = text.str.extract(_DAY_MONTH)
     if day_month[[0, 1, 2, 3]].notna().all(axis=None):
         return _day_or_month_first(text, day_month, names)
-    one_digit = text.str.fullmatch(_YEAR_DOT_DIGIT)
-    if one_digit.any():
-        # %Y.%m reads 1990.1 as January, but 1990.1 to 1990.4 are often
-        # quarters (and 2016.1 may be October written as a number).
-        row = int(one_digit.to_numpy().argmax())
-        raise _DateError(
-            row,
-            f"holds {text.iloc[row]!r}: a year and one digit, a quarter or a "
-            "month. Write quarters as 1990Q1 and months as 1990.01 (or "
-            f"1990-01), or give the format with {names['date_format']} "
-            "(e.g. '%Y.%m' for months).",
-        )
+    # %Y.%m reads 1990.1 as January, but 1990.1 to 1990.4 are often
+    # quarters (and 2016.1 may be October written as a number).
+    _refuse_first(
+        text.str.fullmatch(_YEAR_DOT_DIGIT),
+        text,
+        ": a year and one digit, a quarter or a month. Write quarters as "
+        "1990Q1 and months as 1990.01 (or 1990-01), or give the format with "
+        f"{names['date_format']} (e.g. '%Y.%m' for months).",
+    )
     for form in _FORMATS:
         parsed = pd.to_datetime(text, format=form, errors="coerce")
         if parsed.notna().all():
@@ -863,27 +868,22 @@ def _dates(column, date_format, names):
                 f"starts dates that cannot be read together ({exc}). Give "
                 f"{names['date_format']}.",
             ) from exc
-    failed = parsed.isna()
-    if failed.any():
-        row = int(failed.to_numpy().argmax())
-        raise _DateError(
-            row,
-            f"holds {text.iloc[row]!r}, which is not a date (or not in the format "
-            f"of line 2, {text.iloc[0]!r}). Use ISO dates such as 2024-01-31, give "
-            f"the format with {names['date_format']} (e.g. '%d/%m/%Y'), or leave "
-            f"out {names['date_column']} to number the rows.",
-        )
-    short = ~text.str.contains(_FOUR_DIGITS)
-    if short.any():
-        # pandas would guess the year (Jan-16 becomes 16 January of year 1).
-        row = int(short.to_numpy().argmax())
-        raise _DateError(
-            row,
-            f"holds {text.iloc[row]!r}, a date without a four-digit year. Give "
-            f"its format with {names['date_format']}, e.g. '%b-%y' for Jan-16 "
-            "(January 2016; %y reads 69-99 as 1969-1999 and 00-68 as "
-            "2000-2068).",
-        )
+    _refuse_first(
+        parsed.isna(),
+        text,
+        f", which is not a date (or not in the format of line 2, {text.iloc[0]!r}). "
+        "Use ISO dates such as 2024-01-31, give the format with "
+        f"{names['date_format']} (e.g. '%d/%m/%Y'), or leave out "
+        f"{names['date_column']} to number the rows.",
+    )
+    # pandas would guess the year (Jan-16 becomes 16 January of year 1).
+    _refuse_first(
+        ~text.str.contains(_FOUR_DIGITS),
+        text,
+        f", a date without a four-digit year. Give its format with "
+        f"{names['date_format']}, e.g. '%b-%y' for Jan-16 (January 2016; %y "
+        "reads 69-99 as 1969-1999 and 00-68 as 2000-2068).",
+    )
     return pd.DatetimeIndex(parsed)
 
 
@@ -949,17 +949,15 @@ def _day_or_month_first(text, parts, names):
     every row, else refused. The order is judged on the dates alone; the
     times of day are added to them."""
     sep = parts[1].iloc[0]
-    short = parts[3].str.len() < 4
-    if short.any():
-        # %y would guess the century: 13/01/50 became 13 January 2050.
-        row = int(short.to_numpy().argmax())
-        raise _DateError(
-            row,
-            f"holds {text.iloc[row]!r}, a date with a two-digit year. Give its "
-            f"format with {names['date_format']}, e.g. '%d{sep}%m{sep}%y' or "
-            f"'%m{sep}%d{sep}%y' (%y reads 69-99 as 1969-1999 and 00-68 as "
-            "2000-2068), or write four-digit years.",
-        )
+    # %y would guess the century: 13/01/50 became 13 January 2050.
+    _refuse_first(
+        parts[3].str.len() < 4,
+        text,
+        f", a date with a two-digit year. Give its format with "
+        f"{names['date_format']}, e.g. '%d{sep}%m{sep}%y' or '%m{sep}%d{sep}%y' "
+        "(%y reads 69-99 as 1969-1999 and 00-68 as 2000-2068), or write "
+        "four-digit years.",
+    )
     year = "%Y"
     formats = {
         "day-first": f"%d{sep}%m{sep}{year}",
