@@ -22,8 +22,8 @@ exit status:
   2  usage or data error: bad option, missing file or column, non-numeric
      target or --exog column, a column given two roles, unparseable or
      ambiguous dates, repeated dates, gaps or empty values without --fill,
-     --out not writable, series too short for the horizon and splits or too
-     long for the memory
+     --out not writable or not .html, series too short for the horizon and
+     splits or too long for the memory
 """
 FILL_METHODS = ("interpolate", "ffill")  # as skrnn.datasets.read_csv_series
 MODELS = {
@@ -242,7 +242,7 @@ def _add_common(parser):
         "--out",
         default="report.html",
         metavar="PATH",
-        help="where to write the HTML report (default: report.html)",
+        help="the HTML report to write, a name ending in .html (default: report.html)",
     )
     parser.add_argument(
         "--n-jobs",
@@ -323,6 +323,14 @@ def _check_out(path, data=None):
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"--out {path}: is a folder; give a file name.")
+    if out.suffix.lower() not in (".html", ".htm"):
+        # The file is HTML whatever its name: report.md would hold a page,
+        # not Markdown, and open as text.
+        raise UsageError(
+            f"--out {path}: the report is an HTML page (tables and figures); "
+            f"give a name ending in .html (e.g. {out.with_suffix('.html').name}). "
+            "The summary table is also printed as Markdown unless --quiet."
+        )
     if data is not None and out.exists() and out.resolve() == Path(data).resolve():
         raise UsageError(
             f"--out {path}: is the data file; the report would replace the "

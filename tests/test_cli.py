@@ -166,6 +166,11 @@ def _gappy_dates(tmp_path):
             ["compare", "{csv}", "--target", "sales", "--out", "{tmp}/no/such/r.html"],
             "does not exist",
         ),
+        (
+            # it wrote an HTML page into report.md
+            ["compare", "{csv}", "--target", "sales", "--out", "{tmp}/report.md"],
+            "give a name ending in .html (e.g. report.html)",
+        ),
     ],
 )
 def test_bad_input_gives_one_line_and_exit_code_2(argv, message, csv, tmp_path, capsys):
