@@ -258,13 +258,16 @@ def test_the_advice_for_an_irregular_index_works(name):
     # D15: "pass X without an index" failed with the same error.
     irregular = pd.DatetimeIndex(
         ["2020-01-01", "2020-01-02", "2020-01-04", "2020-01-07", "2020-01-08"]
-        + [f"2020-01-{d}" for d in range(10, 30)]
+        + [f"2020-01-{d}" for d in range(10, 32)]
+        + [f"2020-02-{d:02d}" for d in range(1, 20)]
     )
     y = _series(len(irregular), index=irregular)
     # Fitted by position, as statsmodels does, with a warning (it was silent).
-    with pytest.warns(UserWarning, match=r"no regular frequency.*windows join"):
+    with pytest.warns(UserWarning, match=r"no regular frequency.*windows join") as w:
         forecaster = FORECASTERS[name]().fit(None, y)
-    X = pd.DataFrame(index=[pd.Timestamp("2020-01-30")])
+    # At the user's line: the interval mixin's override put it inside skrnn.
+    assert [record.filename for record in w] == [__file__]
+    X = pd.DataFrame(index=[pd.Timestamp("2020-02-20")])
     _refuses(
         lambda: forecaster.predict(X),
         (X,),
@@ -274,10 +277,15 @@ def test_the_advice_for_an_irregular_index_works(name):
     )
     positional = forecaster.predict(np.empty((2, 0)))
     assert positional.index.tolist() == [len(y), len(y) + 1]
+    # The conformal intervals' refits asked for the future dates and failed.
+    interval = forecaster.predict_interval(np.empty((2, 0)))
+    assert interval.index.tolist() == [len(y), len(y) + 1]
+    assert (interval["lower"] <= positional).all()
+    assert (positional <= interval["upper"]).all()
     with pytest.raises(ValueError, match=r"predict\(np\.empty\(\(steps, 0\)\)\)"):
         forecaster.forecast(2)
     regular = FORECASTERS[name]().fit(None, fill_gaps(y)).forecast(2)
-    assert regular.index.equals(pd.date_range("2020-01-30", periods=2))
+    assert regular.index.equals(pd.date_range("2020-02-20", periods=2))
 
 
 def test_set_params_after_fit_asks_for_a_refit(name):

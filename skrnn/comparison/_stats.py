@@ -7,6 +7,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
+from .._warnings import user_stacklevel
+
 __all__ = ["DieboldMarianoResult", "diebold_mariano"]
 
 _LOSSES = {"squared": np.square, "absolute": np.abs}
@@ -180,6 +182,6 @@ def diebold_mariano(errors_a, errors_b, *, horizon=1, loss="squared"):
             f"not positive with horizon={horizon} on {len(d)} points; the test "
             "used horizon=1 (no autocovariances) instead.",
             RuntimeWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     return DieboldMarianoResult(statistic, pvalue)

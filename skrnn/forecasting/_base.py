@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from .._state import restore_on_error
+from .._warnings import user_stacklevel
 from ._checks import check_exog, check_time_index
 from ._panel import Target, parse_target
 
@@ -181,7 +182,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                     "read from the index), and forecasts cannot be placed in time"
                 ),
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         exog = self._validate_exog(X, n_rows=n, reset=True)
         if exog is not None and target.lags.any():
@@ -238,7 +239,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 f"{type(self).__name__} overrides `_min_train_size`, which is "
                 "deprecated; override the public `min_train_size` instead.",
                 FutureWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
             return override(self)
         return 1
@@ -249,7 +250,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             "`_min_train_size()` is deprecated; call the public "
             "`min_train_size()` instead.",
             FutureWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
         return self.min_train_size()
 
@@ -537,7 +538,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 "count time points of that frequency, so these forecasts may "
                 "mean little. Fit it on series at this frequency instead.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         values = self._forecast_from(target.values, steps)
         if target.lags.any():

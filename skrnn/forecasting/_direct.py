@@ -12,6 +12,7 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import Interval
 
+from .._warnings import user_stacklevel
 from ..preprocessing import WindowLayout
 from ._recursive import RecursiveForecaster, _default_estimator
 
@@ -344,7 +345,7 @@ class DirectForecaster(RecursiveForecaster):
                 "which changes the forecasts. Give X a multiple of "
                 f"horizon={horizon} rows (and keep the forecasts you need).",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
             fill = np.broadcast_to(self._exog_fill, (total - steps, layout.n_exog))
             exog = np.concatenate([exog, fill])

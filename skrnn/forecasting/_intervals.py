@@ -227,7 +227,10 @@ class ConformalIntervalsMixin:
             columns = np.arange(y.shape[1])  # fit refuses, naming the problem
         history = y[:origin, 0] if self._y_is_1d else y[:origin, columns]
         index = self.time_axis_.index
-        if index is not None and len(index) == len(y):
+        # An irregular DatetimeIndex gives no season and no future dates (the
+        # fit took its rows by position), so the refit goes without it too.
+        irregular = isinstance(index, pd.DatetimeIndex) and self.time_axis_.freq is None
+        if index is not None and len(index) == len(y) and not irregular:
             # With its time index, so that the refit makes the choices the fit
             # made (a season read from the index); a series of a panel that
             # ended earlier is shifted to the panel's end, as it is in ``y``.

@@ -10,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from .._warnings import user_stacklevel
 from ..preprocessing import Differencer, WindowLayout
 from ._auto import (
     choice_sample,
@@ -500,7 +501,7 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
                 "stable: scale=True, differencing, a bounded activation such as "
                 "tanh, or more training.",
                 RuntimeWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
         return levels
 

@@ -14,6 +14,7 @@ from sklearn.utils.validation import (
 )
 
 from .._state import restore_on_error
+from .._warnings import user_stacklevel
 from ._output import ThreeDOutputMixin
 from ._table import check_time_table
 
@@ -162,7 +163,7 @@ class SlidingWindow(
             "predictions. Silence with warnings.filterwarnings('ignore', "
             "message='SlidingWindow.transform got').",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
 
     def transform(self, X):

@@ -22,6 +22,7 @@ from .._validation import (
     end_aligned,
     padding_mask,
 )
+from .._warnings import user_stacklevel
 from ._spec import NetworkSpec
 
 ACTIVATIONS = {
@@ -603,7 +604,7 @@ def _warn_unmasked_layers(estimator, model, X, validation_data):
             "(a Keras recurrent layer) before it, or give sequences without "
             "padding.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -1319,7 +1320,7 @@ class _BaseRNN(BaseEstimator):
                     f"The callback {type(callback).__name__} of "
                     f"{type(self).__name__} cannot be pickled ({exc}); it is left "
                     "out of the saved estimator's `callbacks`.",
-                    stacklevel=3,
+                    stacklevel=user_stacklevel(),
                 )
             else:
                 kept.append(callback)

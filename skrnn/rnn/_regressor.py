@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._validation import check_sequences, padding_mask
+from .._warnings import user_stacklevel
 from ._base import (
     _LENGTH_NOTES_DOC,
     _SHARED_ATTRIBUTES_DOC,
@@ -478,7 +479,7 @@ or callable, default="linear"
             "`_recursive_forecast` is deprecated; use the public "
             "`predict_recursive` instead.",
             FutureWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
         z, exog = np.asarray(z, np.float64), np.asarray(exog, np.float64)
         window = z.shape[1]
