@@ -283,6 +283,7 @@ def _read_data(args):
                 args.fill,
                 _CLI_NAMES,
                 exog=args.exog,
+                holdout=(args.horizon, args.n_splits),
             )
             return read if args.exog else (read[0], None, read[1])
         table, X, notes = _read_panel(
@@ -294,6 +295,7 @@ def _read_data(args):
             args.fill,
             args.exog,
             _CLI_NAMES,
+            holdout=(args.horizon, args.n_splits),
         )
         if X is not None:
             _check_common_end(table, _CLI_NAMES)
@@ -323,6 +325,11 @@ def _check_out(path, data=None):
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"--out {path}: is a folder; give a file name.")
+    if data is not None and out.exists() and out.resolve() == Path(data).resolve():
+        raise UsageError(
+            f"--out {path}: is the data file; the report would replace the "
+            "data. Give another file name (e.g. report.html)."
+        )
     if out.suffix.lower() not in (".html", ".htm"):
         # The file is HTML whatever its name: report.md would hold a page,
         # not Markdown, and open as text.
@@ -330,11 +337,6 @@ def _check_out(path, data=None):
             f"--out {path}: the report is an HTML page (tables and figures); "
             f"give a name ending in .html (e.g. {out.with_suffix('.html').name}). "
             "The summary table is also printed as Markdown unless --quiet."
-        )
-    if data is not None and out.exists() and out.resolve() == Path(data).resolve():
-        raise UsageError(
-            f"--out {path}: is the data file; the report would replace the "
-            "data. Give another file name (e.g. report.html)."
         )
     if not out.parent.is_dir():
         raise UsageError(f"--out {path}: the folder {out.parent} does not exist.")

@@ -336,3 +336,37 @@ def test_model_names_are_plain_text_in_html_figures_and_markdown():
     assert r"| a \| b |" in markdown
     assert r"\<b\>bold\</b\>" in markdown
     assert r"x\_1 \*y\* \`z\`" in markdown
+
+
+@pytest.mark.parametrize("panel", [False, True])
+def test_interpolation_never_fills_a_training_point_from_a_test_point(
+    panel, tmp_path, monkeypatch
+):
+    # --fill interpolate drew the line to the first test value: a test value
+    # of 1000 made the last training value 525 and the naive forecast with it.
+    seen = {}
+
+    def record(models, y, **kwargs):
+        seen["y"] = y
+        raise RuntimeError("stop before fitting")
+
+    monkeypatch.setattr(skrnn.comparison, "compare", record)
+    months = pd.period_range("2000-01", periods=60, freq="M").astype(str)
+    values = 50 + np.random.default_rng(0).normal(size=60).cumsum()
+    values[[20, 47]] = np.nan  # a gap inside the training part; one at its end
+    values[48] = 1000.0  # the first test point (horizon 12, one split)
+    frame = pd.DataFrame({"month": months, "sales": values})
+    if panel:  # a second series, without gaps
+        frame = pd.concat([frame, frame.assign(sales=np.arange(60.0))], axis=1)
+        frame.columns = ["month", "a", "m2", "b"]
+        frame = frame.drop(columns="m2")
+    path = tmp_path / "gaps.csv"
+    frame.to_csv(path, index=False)
+    argv = ["compare", str(path), "--date-column", "month", "--fill", "interpolate"]
+    argv += ["--target", "a,b" if panel else "sales", "--horizon", "12"]
+    argv += ["--n-splits", "1", "--models", "naive"]
+    main([*argv, "--out", str(tmp_path / "r.html")])
+    y = seen["y"]["a"] if panel else seen["y"]
+    assert y.iloc[47] == values[46]  # the last value repeated, not 525
+    assert y.iloc[20] == pytest.approx((values[19] + values[21]) / 2)
+    assert y.iloc[48] == 1000.0

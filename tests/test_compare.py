@@ -455,3 +455,20 @@ def test_a_season_longer_than_the_first_fold_is_refused_before_any_fit(monkeypat
         compare(
             models, y, horizon=6, seasonal_period=12, metrics=["rmse"], progress=False
         )
+
+
+def test_a_fold_without_naive_error_is_refused_before_any_fit(monkeypatch):
+    # A constant start made MASE's scale 0 after every model was fitted.
+    import skrnn.comparison._compare as module
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a model was fitted")
+
+    monkeypatch.setattr(module, "_fit_predict", no_fit)
+    rng = np.random.default_rng(0)
+    y = np.r_[np.full(65, 5.0), 5 + np.cumsum(rng.normal(size=15))]
+    models = {"AR(1)": ARForecaster(1), "Naive": NaiveForecaster()}
+    with pytest.raises(ValueError, match=r"repeats itself at lag 1 .* fold 0"):
+        compare(models, y, horizon=6, cv=3, progress=False)
+    with pytest.raises(AssertionError, match="a model was fitted"):
+        compare(models, y, horizon=6, cv=3, metrics=["rmse"], progress=False)

@@ -135,20 +135,36 @@ def _check_train_sizes(named, splits):
             )
 
 
-def _check_season_fits(metrics, seasonal_period, splits):
-    """Refuse up front a scaled metric (MASE) that the first fold cannot
-    scale: it compares each point with the one a season before."""
-    shortest = min(len(train) for train, _ in splits)
+def _check_season_fits(y, metrics, seasonal_period, splits):
+    """Refuse up front a scaled metric (MASE) that a fold cannot scale: it
+    divides by the training part's error of the seasonal naive forecast."""
     scaled = [name for name in metrics if METRICS[name].scaled]
-    if scaled and seasonal_period and shortest <= seasonal_period:
+    if not scaled:
+        return
+    label, lag = METRICS[scaled[0]].label, int(seasonal_period or 1)
+    without = (
+        "or score without it (in compare, metrics=['rmse', 'mae']; on the "
+        "command line, --metrics rmse,mae)."
+    )
+    shortest = min(len(train) for train, _ in splits)
+    if shortest <= lag:
         raise ValueError(
-            f"{METRICS[scaled[0]].label} is scaled by the in-sample error of "
-            f"the seasonal naive forecast (lag {seasonal_period}), but the "
-            f"first fold trains on {shortest} points, no more than the season. "
-            "Use a longer series, a smaller horizon or fewer splits, or score "
-            "without it (in compare, metrics=['rmse', 'mae']; on the command "
-            "line, --metrics rmse,mae)."
+            f"{label} is scaled by the in-sample error of the seasonal naive "
+            f"forecast (lag {lag}), but the first fold trains on {shortest} "
+            "points, no more than the season. Use a longer series, a smaller "
+            f"horizon or fewer splits, {without}"
         )
+    values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    for fold, (train, _) in enumerate(splits):
+        part = values[train]
+        if not (np.abs(part[lag:] - part[:-lag]).sum(axis=0) > 0).all():
+            # It failed after every model was fitted.
+            raise ValueError(
+                f"y repeats itself at lag {lag} over the training points of "
+                f"fold {fold} (e.g. it is constant there), so {label}'s scale, "
+                "the in-sample error of the seasonal naive forecast, is 0. "
+                f"Start the series later, use fewer splits, {without}"
+            )
 
 
 def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
@@ -231,7 +247,7 @@ def _prepare(
     baseline = _check_baseline(baseline, named)
     splits = _splits(cv, horizon, len(y))
     _check_train_sizes(named, splits)
-    _check_season_fits(metrics, seasonal_period, splits)
+    _check_season_fits(y, metrics, seasonal_period, splits)
     return _Setup(
         y, X, named, metrics, baseline, splits, int(seasonal_period or 1), coverage
     )

@@ -109,6 +109,10 @@ def read_csv_series(path, target, *, date_column=None, date_format=None, fill=No
         values, ``"ffill"`` repeats the last value. None refuses a series with
         missing values or time points, naming the first one. Missing values
         before the first value cannot be filled and are refused either way.
+        A line reads the value after its gap: before :func:`~skrnn.compare`,
+        a gap just before a fold's test points fills training points from
+        them; ``"ffill"`` does not (the command line forward-fills such
+        gaps itself).
 
     Returns
     -------
@@ -190,7 +194,8 @@ def read_csv_panel(
         How to fill the gaps of a series: empty values and missing time points
         between its first and its last value. None refuses them, naming the
         first. Empty values before a series starts and after it ends are not
-        gaps: they stay NaN.
+        gaps: they stay NaN. As in :func:`read_csv_series`, ``"interpolate"``
+        reads the value after a gap.
 
     exog : str or list of str, default=None
         Columns of exogenous regressors, returned as ``X`` on the time index
@@ -280,11 +285,13 @@ def read_csv_panel(
     return y, X
 
 
-def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, names):
+def _read_panel(
+    path, targets, id_column, date_column, date_format, fill, exog, names, holdout=None
+):
     """:func:`read_csv_panel` with the argument names used in messages.
 
     Returns the panel, the exogenous columns (or None) and notes on what was
-    done (sorted, filled), for the report.
+    done (sorted, filled), for the report. ``holdout`` as in :func:`_read`.
     """
     path = Path(path)
     frame = _load(path, fill, names, text_columns=[date_column, id_column])
@@ -367,10 +374,11 @@ def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, 
     if fill is not None and gaps.any(axis=None):
         # Empty cells of the file, and time points without a row of the series.
         empty, absent = gaps & lines.notna(), gaps & lines.isna()
+        forward = []
         for column in table.columns:
             if gaps[column].any():
                 table[column] = (
-                    table[column].interpolate(method="linear", limit_area="inside")
+                    _interpolate(table[column], holdout, forward, "inside")
                     if fill == "interpolate"
                     else table[column].ffill(limit_area="inside")
                 )
@@ -379,6 +387,7 @@ def _read_panel(path, targets, id_column, date_column, date_format, fill, exog, 
                 notes.append(
                     f"{int(count.sum().sum())} {what} inside the series filled ({fill})"
                 )
+        notes.extend(forward)
     if exog:
         X = _checked_exog(X, fill, names, lines, path, notes)
     return table, (X if exog else None), notes
@@ -568,12 +577,14 @@ def _checked_exog(X, fill, names, lines, path, notes):
     return X
 
 
-def _read(path, target, date_column, date_format, fill, names, exog=None):
+def _read(path, target, date_column, date_format, fill, names, exog=None, holdout=None):
     """:func:`read_csv_series` with the argument names used in messages.
 
     Returns the series and notes on what was done to it (sorted, filled), for
     the report; with ``exog`` (column names), the series, the DataFrame of
-    those columns on the same time index, and the notes.
+    those columns on the same time index, and the notes. ``holdout``
+    (horizon, n_splits) keeps the interpolation out of test points: see
+    :func:`_interpolate`.
     """
     path = Path(path)
     frame = _load(path, fill, names, text_columns=[date_column])
@@ -643,11 +654,14 @@ def _read(path, target, date_column, date_format, fill, names, exog=None):
     if fill is not None:
         for column, key in keys.items():
             if values[column].isna().any():
-                values[column] = _fill(values[column], fill, names, key)
+                # Future regressors are known by assumption; future targets not.
+                held, forward = (holdout if key == "target" else None), []
+                values[column] = _fill(values[column], fill, names, key, held, forward)
                 if n_missing[column]:
                     notes.append(
                         f"{n_missing[column]} empty values of {column} filled ({fill})"
                     )
+                notes.extend(forward)
     y = values[target]
     if not exog:
         return y, notes
@@ -1103,7 +1117,7 @@ def _missing_message(label, missing, index, grid, names, within=""):
     )
 
 
-def _fill(y, fill, names, key):
+def _fill(y, fill, names, key, holdout=None, notes=None):
     """``y`` filled; NaN before its first value cannot be and are refused."""
     if np.isnan(y.iloc[0]):
         raise ValueError(
@@ -1112,4 +1126,45 @@ def _fill(y, fill, names, key):
             f"where {names['fill']} {fill} has no earlier value to fill from. "
             "Remove the leading rows without a value."
         )
-    return y.interpolate(method="linear") if fill == "interpolate" else y.ffill()
+    if fill == "interpolate":
+        return _interpolate(y, holdout, notes)
+    return y.ffill()
+
+
+def _interpolate(y, holdout=None, notes=None, limit_area=None):
+    """``y`` with its gaps filled by straight lines.
+
+    With ``holdout`` (horizon, n_splits), the folds ``compare`` will cut
+    (each fold's test points run up to ``k * horizon`` before the last value,
+    k = 1 .. n_splits): a gap point before a fold's first test point whose
+    line would end at a test point is forward-filled instead, so that no
+    training part is filled from a value its fold tests (that leaked the
+    test points into the training data). ``notes`` gets how many.
+    """
+    filled = y.interpolate(method="linear", limit_area=limit_area)
+    missing = y.isna().to_numpy()
+    if holdout is None or not missing.any():
+        return filled
+    horizon, n_splits = holdout
+    observed = ~missing
+    positions = np.arange(len(y))
+    # the first observed position at or after each row (len(y) after the last)
+    following = np.minimum.accumulate(np.where(observed, positions, len(y))[::-1])[::-1]
+    cuts = np.sort(
+        np.flatnonzero(observed)[-1] + 1 - horizon * np.arange(1, n_splits + 1)
+    )
+    # a cut c with p < c <= following[p]: p trains, its line's end is tested
+    leaks = missing & (
+        np.searchsorted(cuts, following, side="right")
+        > np.searchsorted(cuts, positions, side="right")
+    )
+    if not leaks.any():
+        return filled
+    forward = y.ffill(limit_area=limit_area)
+    if notes is not None:
+        notes.append(
+            f"{int(leaks.sum())} filled points of {y.name} repeat the last value "
+            "instead of a straight line, which would end at a point that a "
+            "fold tests"
+        )
+    return filled.mask(leaks, forward)
