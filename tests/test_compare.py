@@ -140,9 +140,16 @@ def test_diebold_mariano_pools_the_test_points_in_time_order(report):
     assert report.baseline == "GRU"  # no "AR(aic)": the first model
     assert np.isnan(summary.loc["GRU", "dm_pvalue"])
 
+    def scale(fold):  # MASE's: the fold's in-sample seasonal naive error
+        y_train = report.train_values(fold)
+        return np.mean(np.abs(y_train[6:] - y_train[:-6]))
+
     def pooled(model):
+        # Divided by each fold's scale, as MASE (the ranking) divides them:
+        # on raw errors, a volatile fold outweighed the others.
         rows = report.forecasts.query("model == @model").sort_values("time")
-        return (rows["y_true"] - rows["y_pred"]).to_numpy()
+        scales = rows["fold"].map(scale)
+        return ((rows["y_true"] - rows["y_pred"]) / scales).to_numpy()
 
     for model in ["AR(2)", "Naive"]:
         with warnings.catch_warnings():
@@ -472,3 +479,20 @@ def test_a_fold_without_naive_error_is_refused_before_any_fit(monkeypatch):
         compare(models, y, horizon=6, cv=3, progress=False)
     with pytest.raises(AssertionError, match="a model was fitted"):
         compare(models, y, horizon=6, cv=3, metrics=["rmse"], progress=False)
+
+
+def test_an_unscaled_ranking_metric_tests_the_raw_errors(series):
+    models = {"AR(2)": ARForecaster(2), "Naive": NaiveForecaster()}
+    report = compare(
+        models, series, horizon=HORIZON, metrics=["rmse", "mase"], progress=False
+    )
+
+    def pooled(model):
+        rows = report.forecasts.query("model == @model").sort_values("time")
+        return (rows["y_true"] - rows["y_pred"]).to_numpy()
+
+    expected = diebold_mariano(
+        pooled("Naive"), pooled("AR(2)"), horizon=HORIZON, loss="squared"
+    )
+    got = report.diebold_mariano().loc["Naive"]
+    assert got["statistic"] == pytest.approx(expected.statistic)

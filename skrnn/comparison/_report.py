@@ -235,17 +235,25 @@ seasonal_period, horizon, settings, failures, notes, coverage
         return self.y.to_numpy()[start : start + row["n_train"]]
 
     def _pooled_errors(self, model):
-        """Forecast errors of ``model`` over all folds, in time order."""
+        """Forecast errors of ``model`` over all folds, in time order; under
+        a scaled ranking metric (MASE) each divided by its fold's scale, as
+        the ranking divides them (a volatile fold's raw errors outweighed
+        the rest, and the test could contradict the ranking)."""
         rows = self.forecasts[self.forecasts["model"] == model]
         rows = rows.sort_values(["time", "fold"], kind="stable")
-        return (rows["y_true"] - rows["y_pred"]).to_numpy()
+        errors = (rows["y_true"] - rows["y_pred"]).to_numpy()
+        if not get_metric(self.metrics[0]).scaled:
+            return errors
+        scales = [self._naive_scale(fold) for fold in range(len(self.folds))]
+        return errors / np.asarray(scales)[rows["fold"].to_numpy().astype(int)]
 
     def diebold_mariano(self, loss=None):
         """Diebold-Mariano test of every model against the baseline.
 
         The errors of all test points are pooled across folds in time order
         and tested with ``horizon`` set to the forecast horizon (see
-        :func:`~skrnn.comparison.diebold_mariano`).
+        :func:`~skrnn.comparison.diebold_mariano`). When the ranking metric
+        is scaled (MASE), each error is divided by its fold's scale first.
 
         Parameters
         ----------
