@@ -452,6 +452,19 @@ def test_single_class_is_refused(classification_data):
         RNNClassifier(**FAST).fit(X, np.array(["a"] * len(X)))
 
 
+def test_a_class_only_on_all_padding_sequences_is_not_a_class(classification_data):
+    # It was kept in classes_ (and counted as a second class) though no
+    # sequence of it was trained on: all-padding rows are left out.
+    X, _ = classification_data
+    X = X.copy()
+    X[:3] = np.nan
+    y = np.array(["b"] * 3 + ["a"] * (len(X) - 3))
+    with pytest.raises(
+        ValueError, match=r"at least two classes.*Got one class \('a'\)"
+    ):
+        RNNClassifier(**FAST).fit(X, y)
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

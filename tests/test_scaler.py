@@ -193,15 +193,29 @@ def test_bad_input_is_refused_and_left_unchanged(X, match):
     np.testing.assert_array_equal(X, before)
 
 
-def test_transform_checks_the_fitted_shape():
+def test_transform_checks_the_fitted_features():
     scaler = SequenceScaler().fit(np.ones((4, 5, 2)))
     with pytest.raises(
         ValueError,
-        match=r"sequences of shape \(5, 3\).*expecting sequences of shape \(5, 2\)",
+        match=r"3 features per time step, but SequenceScaler is expecting 2",
     ):
         scaler.transform(np.ones((4, 5, 3)))
-    with pytest.raises(ValueError, match=r"sequences of shape \(5, 3\)"):
+    with pytest.raises(ValueError, match=r"3 features per time step"):
         scaler.inverse_transform(np.ones((4, 5, 3)))
+
+
+def test_sequences_of_any_length_are_scaled():
+    # A pipeline into a network (which predicts any length) refused a
+    # sequence longer than the longest seen in fit.
+    rng = np.random.default_rng(0)
+    train = [rng.normal(size=(n, 2)) for n in (3, 5, 6)]
+    scaler = SequenceScaler().fit(train)
+    longer = [rng.normal(size=(9, 2)), rng.normal(size=(4, 2))]
+    out = scaler.transform(longer)
+    assert out.shape == (2, 9, 2)
+    np.testing.assert_allclose(out[0], (longer[0] - scaler.center_) / scaler.scale_)
+    np.testing.assert_allclose(scaler.inverse_transform(out)[0], longer[0])
+    assert scaler.transform(rng.normal(size=(3, 8, 2))).shape == (3, 8, 2)
 
 
 def test_bad_parameters_are_refused_in_fit():

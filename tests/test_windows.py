@@ -196,6 +196,22 @@ def test_window_plus_horizon_equal_to_length_gives_one_window():
             ValueError,
             r"column index or name",
         ),
+        # Cut by position, newest first: each target was the past of its window.
+        (
+            pd.Series(np.arange(6.0), index=pd.date_range("2000", periods=6))[::-1],
+            {"window": 2},
+            ValueError,
+            r"make_windows: the time index of series is not sorted.*sort_index",
+        ),
+        (
+            pd.Series(
+                np.arange(4.0),
+                index=pd.PeriodIndex(["2000"] * 2 + ["2001"] * 2, freq="Y"),
+            ),
+            {"window": 2},
+            ValueError,
+            r"repeats a time point \(2000\)",
+        ),
     ],
 )
 def test_bad_input_is_refused_and_left_unchanged(series, kwargs, error, match):

@@ -200,7 +200,9 @@ class SequenceScaler(
         ----------
         X : array-like or list of array-like
             Sequences in any of the forms accepted by ``fit``, with the
-            fitted number of time steps and features.
+            fitted number of features per time step; 3-D arrays and lists
+            may hold sequences of any length (2-D input keeps its fitted
+            width: its columns are the time steps seen in fit).
 
         Returns
         -------
@@ -212,7 +214,9 @@ class SequenceScaler(
         check_is_fitted(self)
         univariate = _is_univariate_form(X)
         X_in = X
-        X = check_sequences(self, X, reset=False, dtype=np.float64)
+        # Statistics are per feature (or per sequence), not per time step: any
+        # length scales, as the recurrent networks after it predict any length.
+        X = check_sequences(self, X, reset=False, dtype=np.float64, any_length=True)
         if self.per_sample:
             center, scale = _masked_stats(X, axis=1, method=self.method)
         else:
@@ -238,7 +242,7 @@ class SequenceScaler(
         """
         check_is_fitted(self)
         univariate = _is_univariate_form(Xt)
-        Xt = check_sequences(self, Xt, reset=False, dtype=np.float64)
+        Xt = check_sequences(self, Xt, reset=False, dtype=np.float64, any_length=True)
         X = Xt * self.scale_ + self.center_
         return X[:, :, 0] if univariate else X
 

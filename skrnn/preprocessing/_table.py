@@ -231,24 +231,25 @@ def _leading_padding(X, *, input_name="X", columns=None, allow_all_padding=False
     return n_padding
 
 
-def _refuse_unordered_time(estimator, X):
+def _refuse_unordered_time(who, X, name="X"):
     """A table with a time index must be in time order: differences and
-    windows read each row's neighbours by position."""
+    windows read each row's neighbours by position. ``who`` names the
+    estimator or function in the message, ``name`` the argument."""
     index = getattr(X, "index", None)
     if not isinstance(index, pd.DatetimeIndex | pd.PeriodIndex):
         return
     if not index.is_unique:
         raise ValueError(
-            f"{type(estimator).__name__}: the time index of X repeats a time "
-            f"point ({index[index.duplicated()][0]}), so rows have no single "
+            f"{who}: the time index of {name} repeats a time point "
+            f"({index[index.duplicated()][0]}), so rows have no single "
             "neighbour. Give one row per time point (aggregate duplicates, e.g. "
-            "X.groupby(level=0).mean())."
+            f"{name}.groupby(level=0).mean())."
         )
     if not index.is_monotonic_increasing:
         raise ValueError(
-            f"{type(estimator).__name__}: the time index of X is not sorted, so "
-            "the rows next to each other are not neighbours in time. Sort it "
-            "first: X.sort_index()."
+            f"{who}: the time index of {name} is not sorted, so the rows next "
+            "to each other are not neighbours in time. Sort it first: "
+            f"{name}.sort_index()."
         )
 
 
@@ -258,7 +259,7 @@ def check_time_table(estimator, X, *, reset, allow_all_padding=False):
     Returns the table as a float array and its number of leading padding rows.
     """
     _refuse_non_numeric(X, "X")
-    _refuse_unordered_time(estimator, X)
+    _refuse_unordered_time(type(estimator).__name__, X)
     try:
         X = validate_data(
             estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ._table import _describe_column, _refuse_non_numeric
+from ._table import _describe_column, _refuse_non_numeric, _refuse_unordered_time
 
 __all__ = ["make_windows"]
 
@@ -19,6 +19,9 @@ __all__ = ["make_windows"]
 def _as_float_table(series):
     """Return ``(values, columns)``: a float 2-D array and the column names."""
     _refuse_non_numeric(series, "series")
+    # Windows read neighbours by position: rows out of time order would make
+    # targets of the past.
+    _refuse_unordered_time("make_windows", series, "series")
     columns = None
     if hasattr(series, "columns"):
         columns = list(series.columns)

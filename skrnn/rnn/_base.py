@@ -1010,15 +1010,6 @@ class _BaseRNN(BaseEstimator):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float32, ensure_non_negative=True
             )
-        if self.return_sequences:
-            y, sample_weight, n_outputs = self._encode_step_targets(
-                y, ~padding_mask(X), sample_weight, warm=warm
-            )
-        else:
-            y, sample_weight, n_outputs = self._encode_targets(
-                y, sample_weight, warm=warm
-            )
-
         observed = ~padding_mask(X).all(axis=1)
         if not observed.any():
             raise ValueError(
@@ -1027,10 +1018,19 @@ class _BaseRNN(BaseEstimator):
             )
         if not observed.all():
             # Windows cut at the start of a series can hold no observation at
-            # all; they carry no information, so they are left out of training.
+            # all; they carry no information, so they are left out of training,
+            # before the targets are read: a class seen only on them is none.
             X, y = X[observed], y[observed]
             if sample_weight is not None:
                 sample_weight = sample_weight[observed]
+        if self.return_sequences:
+            y, sample_weight, n_outputs = self._encode_step_targets(
+                y, ~padding_mask(X), sample_weight, warm=warm
+            )
+        else:
+            y, sample_weight, n_outputs = self._encode_targets(
+                y, sample_weight, warm=warm
+            )
 
         conv = _conv_layers(self, self.sequence_shape_[0], previous_spec)
         batch_size = self.batch_size
