@@ -109,6 +109,11 @@ CASES = {
         "a date with a two-digit year. Give its format with --date-format, "
         "e.g. '%d/%m/%y' or '%m/%d/%y'",
     ),
+    "two-digit years with times": (  # the advice left out the time of day
+        "d,y\n" + "".join(f"{d}/01/50 10:30,{d}\n" for d in range(13, 19)),
+        ["--date-column", "d"],
+        "e.g. '%d/%m/%y %H:%M' or '%m/%d/%y %H:%M'",
+    ),
     "a year and one digit": (  # 1990.1 to 1990.4 were January to April
         "q,y\n" + "".join(f"1990.{k},{k}\n" for k in range(1, 5)),
         ["--date-column", "q"],

@@ -963,25 +963,7 @@ def _day_or_month_first(text, parts, names):
     every row, else refused. The order is judged on the dates alone; the
     times of day are added to them."""
     sep = parts[1].iloc[0]
-    # %y would guess the century: 13/01/50 became 13 January 2050.
-    _refuse_first(
-        parts[3].str.len() < 4,
-        text,
-        f", a date with a two-digit year. Give its format with "
-        f"{names['date_format']}, e.g. '%d{sep}%m{sep}%y' or '%m{sep}%d{sep}%y' "
-        "(%y reads 69-99 as 1969-1999 and 00-68 as 2000-2068), or write "
-        "four-digit years.",
-    )
-    year = "%Y"
-    formats = {
-        "day-first": f"%d{sep}%m{sep}{year}",
-        "month-first": f"%m{sep}%d{sep}{year}",
-    }
-    dates = parts[0] + sep + parts[2] + sep + parts[3]
-    parsed = {
-        order: pd.to_datetime(dates, format=form, errors="coerce")
-        for order, form in formats.items()
-    }
+    time_format = ""
     timed = parts[4].notna()
     if timed.any():  # the formats to suggest, with the time of the first row
         first = text[timed].iloc[0]
@@ -990,7 +972,25 @@ def _day_or_month_first(text, parts, names):
         time_format += (":%S" if clock.count(":") > 1 else "") + (
             ".%f" if "." in clock else ""
         )
-        formats = {order: form + time_format for order, form in formats.items()}
+    # %y would guess the century: 13/01/50 became 13 January 2050.
+    _refuse_first(
+        parts[3].str.len() < 4,
+        text,
+        f", a date with a two-digit year. Give its format with "
+        f"{names['date_format']}, e.g. '%d{sep}%m{sep}%y{time_format}' or "
+        f"'%m{sep}%d{sep}%y{time_format}' (%y reads 69-99 as 1969-1999 and "
+        "00-68 as 2000-2068), or write four-digit years.",
+    )
+    formats = {
+        "day-first": f"%d{sep}%m{sep}%Y",
+        "month-first": f"%m{sep}%d{sep}%Y",
+    }
+    dates = parts[0] + sep + parts[2] + sep + parts[3]
+    parsed = {
+        order: pd.to_datetime(dates, format=form, errors="coerce")
+        for order, form in formats.items()
+    }
+    formats = {order: form + time_format for order, form in formats.items()}
     fits = [order for order, dates in parsed.items() if dates.notna().all()]
     if len(fits) == 2 and not parsed["day-first"].equals(parsed["month-first"]):
         row = int((parsed["day-first"] != parsed["month-first"]).to_numpy().argmax())
