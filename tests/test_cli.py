@@ -569,6 +569,16 @@ def test_empty_cells_before_the_first_and_after_the_last_value_are_left_out(
             pd.Timestamp("2020-03-27"),
             "D",
         ),
+        # The same with their format: it was refused as uneven.
+        (
+            "d,y\n" + "".join(f"2020-03-{d} 00:00:00+0{z}:00,{i}\n" for i, (d, z) in
+                              enumerate([(27, 1), (28, 1), (29, 1), (30, 2),
+                                         (31, 2)]))
+            + "2020-04-01 00:00:00+02:00,5\n",
+            ["%Y-%m-%d %H:%M:%S%z"],
+            pd.Timestamp("2020-03-27"),
+            "D",
+        ),
         # Hourly times across a daylight-saving switch: in UTC, evenly spaced.
         (
             "d,y\n" + "".join(f"2020-03-29T{h}+0{z}:00,{i}\n" for i, (h, z) in

@@ -913,9 +913,13 @@ def _to_datetime(text, **kwargs):
         if not any(word in message for word in ("offset", "timezone", "time zone")):
             raise
         utc = pd.to_datetime(text, errors="coerce", utc=True, **kwargs)
-    if "format" not in kwargs:
+    form = kwargs.get("format")
+    if form is None or form.endswith("%z"):
+        # the same dates and times without their offsets (and its %z)
         local = pd.to_datetime(
-            text.str.replace(_UTC_OFFSET, "", regex=True), errors="coerce"
+            text.str.replace(_UTC_OFFSET, "", regex=True).str.rstrip(),
+            errors="coerce",
+            **({} if form is None else {"format": form[:-2].rstrip()}),
         )
         clock = local - local.dt.normalize()
         if local.notna().all() and (clock == clock.iloc[0]).all():
