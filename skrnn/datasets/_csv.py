@@ -1154,9 +1154,10 @@ def _interpolate(y, holdout=None, notes=None, limit_area=None):
     positions = np.arange(len(y))
     # the first observed position at or after each row (len(y) after the last)
     following = np.minimum.accumulate(np.where(observed, positions, len(y))[::-1])[::-1]
-    cuts = np.sort(
-        np.flatnonzero(observed)[-1] + 1 - horizon * np.arange(1, n_splits + 1)
-    )
+    # compare counts a series' folds back from its end; a panel's series
+    # (NaN outside, limit_area="inside") from its last value
+    end = len(y) if limit_area is None else np.flatnonzero(observed)[-1] + 1
+    cuts = np.sort(end - horizon * np.arange(1, n_splits + 1))
     # a cut c with p < c <= following[p]: p trains, its line's end is tested
     leaks = missing & (
         np.searchsorted(cuts, following, side="right")
