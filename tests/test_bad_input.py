@@ -180,9 +180,10 @@ def test_sequence_input_faults_at_predict(bad, match, fitted_sequence_estimator)
     estimator, X, _, method, output = fitted_sequence_estimator
     bad_X = bad(X)
     if bad_X.shape[1] != X.shape[1] and isinstance(
-        estimator, RNNRegressor | RNNClassifier
+        estimator, RNNRegressor | RNNClassifier | SequenceScaler
     ):
-        # A recurrent network reads any length (tests/test_rnn.py).
+        # A recurrent network reads any length (tests/test_rnn.py), and the
+        # scaler before it scales any length (tests/test_scaler.py).
         assert len(_output(estimator, method, bad_X)) == len(X)
         return
     _refuses(

@@ -238,6 +238,22 @@ def test_a_series_without_values_is_refused(panel):
         _linear().fit(None, wide)
 
 
+def test_rows_after_every_series_ends_are_refused(panel):
+    # They stayed on the time axis: predict refused the dates after the data
+    # ("at or before the end of the training data"), and forecast padded.
+    wide = _wide(panel)
+    wide = pd.concat([wide, pd.DataFrame(np.nan, index=range(3), columns=wide.columns)])
+    wide.index = pd.period_range("2000-01", periods=len(wide), freq="M")
+    forecaster = _linear()
+    with pytest.raises(
+        ValueError, match=r"The last 3 rows of y have no value in any series"
+    ):
+        forecaster.fit(None, wide)
+    assert not hasattr(forecaster, "time_axis_")
+    with pytest.raises(ValueError, match=r"Drop them \(y\[:\d+\]\)"):
+        _linear().fit(None, wide.to_numpy())
+
+
 def test_a_dict_series_of_two_dates_takes_the_others_frequency():
     # It was refused as having "no regular frequency".
     a = pd.Series(

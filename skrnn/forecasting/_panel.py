@@ -211,6 +211,22 @@ def _ragged_values(y, input_name):
             "fold's training part ends: use fewer splits (a longer first "
             "training part), or cross-validate that series apart."
         )
+    ended = int(np.argmax(observed.any(axis=1)[::-1]))
+    if ended:
+        # Every series ended before these rows: the time axis (the dates of
+        # forecasts, where predict's rows start) would run past the data.
+        end = len(frame) - ended
+        drop = (
+            f"{input_name}.loc[:{input_name}.last_valid_index()]"
+            if isinstance(y, pd.DataFrame)
+            else f"{input_name}[:{end}]"
+        )
+        raise ValueError(
+            f"The last {ended} rows of {input_name} have no value in any "
+            f"series: the data end at {frame.index[end - 1]}, not at the last "
+            f"row. Drop them ({drop}), and give future regressors to "
+            "forecast or predict, not to fit."
+        )
     # Before the first and after the last observed value of each column.
     outside = (
         ~np.logical_or.accumulate(observed, axis=0)
