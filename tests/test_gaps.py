@@ -25,7 +25,19 @@ def test_absent_days_are_inserted_and_interpolated():
 
 @pytest.mark.parametrize(
     ("freq", "drop"),
-    [("MS", [3, 7]), ("ME", [4]), ("QS-FEB", [2]), ("W-WED", [5, 6]), ("h", [9])],
+    [
+        ("MS", [3, 7]),
+        ("ME", [4]),
+        ("QS-FEB", [2]),
+        ("W-WED", [5, 6]),
+        ("h", [9]),
+        # Multiples of calendar steps: half-years were filled on quarters
+        # (11 points became 23) and every other month on months.
+        ("6MS", [5]),
+        ("2MS", [4]),
+        ("2YS-FEB", [3]),
+        ("2W-WED", [6]),
+    ],
 )
 def test_the_frequency_of_a_series_with_gaps_is_inferred(freq, drop):
     full = pd.date_range("2020-02-01", periods=12, freq=freq)

@@ -20,11 +20,15 @@ __all__ = ["fill_gaps"]
 _METHODS = ("interpolate", "ffill")
 
 
-def _calendar_candidates(first):
-    """Calendar frequencies a series starting at ``first`` may be on."""
+def _calendar_candidates(index):
+    """Calendar frequencies the points of ``index`` may be on: the calendar
+    names, and their multiple by the largest number of months, years or
+    weeks that divides every step (6MS for half-years: on "MS" or "QS" the
+    missing points would be most of the grid)."""
+    first = index[0]
     month = first.strftime("%b").upper()
     weekday = first.strftime("%a").upper()
-    return [
+    candidates = [
         "D",  # calendar days: across a daylight-saving change, not 24 h
         "B",
         f"W-{weekday}",
@@ -35,6 +39,16 @@ def _calendar_candidates(first):
         f"YS-{month}",
         f"YE-{month}",
     ]
+    months = math.gcd(*np.diff(index.year * 12 + index.month).tolist())
+    if months > 12 and months % 12 == 0:  # named by years when they can be
+        candidates += [f"{months // 12}YS-{month}", f"{months // 12}YE-{month}"]
+    if months > 1:
+        candidates += [f"{months}MS", f"{months}ME"]
+    days = np.diff(index.normalize().as_unit("ns").asi8) // pd.Timedelta(1, "D").value
+    weeks = math.gcd(*days.tolist()) // 7 if (days % 7 == 0).all() else 0
+    if weeks > 1:
+        candidates.append(f"{weeks}W-{weekday}")
+    return candidates
 
 
 def _infer_grid(index):
@@ -47,7 +61,7 @@ def _infer_grid(index):
             return pd.date_range(index[0], index[-1], freq=freq, name=index.name)
     steps = np.diff(index.as_unit("ns").asi8)
     step = math.gcd(*(int(s) for s in steps)) if len(steps) else 0
-    candidates = list(_calendar_candidates(index[0]))
+    candidates = _calendar_candidates(index)
     span = int(index[-1].as_unit("ns").value - index[0].as_unit("ns").value)
     fine = ["D"]  # grids that must show some points one step apart (below)
     # A grid much finer than the data is no grid: the points are irregular.
@@ -151,8 +165,9 @@ def fill_gaps(y, method="interpolate", *, freq=None):
     freq : str, pandas offset or int, default=None
         The frequency of the grid (e.g. "D", "h", "MS"; an int step for an
         integer index). None infers it: the index's own frequency, or the
-        coarsest daily, hourly, weekly, monthly, quarterly or yearly grid on
-        which every time point lies (a grid of days or of the smallest step
+        coarsest daily, hourly, weekly, monthly, quarterly or yearly grid, or
+        a multiple of one (``6MS`` for half-years, ``2W-SUN``), on which
+        every time point lies (a grid of days or of the smallest step
         needs some points one step apart: monthly data dated the 15th lies
         on the daily grid too, and is refused; pass
         ``freq=pd.DateOffset(months=1)``).
