@@ -419,3 +419,29 @@ def test_from_long_refuses_duplicates_and_unknown_columns():
         from_long(long, id="id", time="t", value="v")
     with pytest.raises(ValueError, match="No column 'y'"):
         from_long(long, id="id", time="t", value="y")
+
+
+def test_a_dict_panel_is_scored_and_columns_are_matched_by_name():
+    # score() and the scorers failed on the dict that predict returns for a
+    # dict panel ("must contain numbers ... 'dict'"), and a frame with its
+    # columns in another order was scored against the other series.
+    from skrnn.metrics import get_scorer
+
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=40, freq="M")
+    a = pd.Series(rng.normal(size=40).cumsum(), index=index)
+    b = pd.Series(10 + rng.normal(size=40).cumsum(), index=index)
+    train = {"a": a[:-5], "b": b[:-5]}
+    test = pd.DataFrame({"a": a[-5:], "b": b[-5:]})
+    X = pd.DataFrame(index=index[-5:])
+    on_dict = _linear().fit(None, train)
+    on_frame = _linear().fit(None, pd.DataFrame(train))
+    expected = on_frame.score(X, test)
+    for forecaster in (on_dict, on_frame):
+        for y in ({"a": a[-5:], "b": b[-5:]}, test, test[["b", "a"]]):
+            assert forecaster.score(X, y) == pytest.approx(expected)
+            for name in ("mase", "rmse"):
+                scorer = get_scorer(name)
+                assert scorer(forecaster, X, y) == pytest.approx(
+                    scorer(on_frame, X, test)
+                )

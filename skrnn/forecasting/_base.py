@@ -382,8 +382,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_rows, n_exog)
             The rows to forecast, as in :meth:`predict`.
-        y : array-like of shape (n_rows,) or (n_rows, n_series)
-            The observed values at those rows.
+        y : array-like of shape (n_rows,) or (n_rows, n_series), or dict
+            The observed values at those rows; a dict of series for a dict
+            panel. A DataFrame's columns (and a dict's keys) are matched to
+            the forecast series by name.
         sample_weight : array-like of shape (n_rows,), default=None
             Weights of the rows.
 
@@ -393,9 +395,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         """
         from sklearn.metrics import r2_score
 
-        from ..metrics._regression import _as_2d_float
+        from ..metrics._regression import _as_2d_float, _as_frame, _in_order_of
 
-        y_pred = self.predict(X)
+        y = _as_frame(y)  # a dict panel, as the one fitted, is a wide frame
+        y_pred = _in_order_of(y, _as_frame(self.predict(X)))
         y_true = _as_2d_float(y, "y", ragged=True)
         if not np.isnan(y_true).any():
             return float(r2_score(y, y_pred, sample_weight=sample_weight))

@@ -1,14 +1,17 @@
 """Forecast error metrics: MAE, RMSE, sMAPE and MASE.
 
 Each metric takes the observed values ``y_true`` and the forecasts ``y_pred``
-as 1-D (n_samples,) or 2-D (n_samples, n_outputs) arrays or pandas objects,
+as 1-D (n_samples,) or 2-D (n_samples, n_outputs) arrays or pandas objects
+(or dicts of series, as a forecaster fitted on a dict panel predicts),
 computes one error per output (column) and aggregates the outputs as
-scikit-learn's regression metrics do (``multioutput``).
+scikit-learn's regression metrics do (``multioutput``). Two frames naming the
+same series are matched by column name, not by position.
 """
 
 import numbers
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["mae", "mase", "rmse", "smape"]
 
@@ -64,6 +67,29 @@ def _as_2d_float(y, name, *, ragged=False, unscored=None):
     return array
 
 
+def _as_frame(y):
+    """A dict of series (a panel as the forecasters take and return it) as a
+    wide frame, one column per key in order; anything else as it is."""
+    if isinstance(y, dict):
+        return pd.DataFrame({key: pd.Series(value) for key, value in y.items()})
+    return y
+
+
+def _in_order_of(reference, y):
+    """``y``'s columns in ``reference``'s order when both are frames naming
+    the same series: columns are matched by name, not by position (a
+    reordered frame was scored against the other series)."""
+    if (
+        isinstance(reference, pd.DataFrame)
+        and isinstance(y, pd.DataFrame)
+        and reference.columns.is_unique
+        and y.columns.is_unique
+        and set(reference.columns) == set(y.columns)
+    ):
+        return y[reference.columns]
+    return y
+
+
 def _check_pair(y_true, y_pred):
     """Validate observed values and forecasts of the same shape.
 
@@ -71,6 +97,8 @@ def _check_pair(y_true, y_pred):
     series in a test window) marks cells without an observation; both
     arrays come back NaN there, and the metrics leave those cells out.
     """
+    y_true = _as_frame(y_true)
+    y_pred = _in_order_of(y_true, _as_frame(y_pred))
     y_true = _as_2d_float(y_true, "y_true", ragged=True)
     y_pred = _as_2d_float(y_pred, "y_pred", unscored=np.isnan(y_true))
     if y_true.size == 0:
@@ -400,6 +428,7 @@ shape (n_outputs,), default="uniform_average"
     """
     seasonal_period = _check_seasonal_period(seasonal_period)
     multioutput = _check_multioutput(multioutput)
+    y_train = _in_order_of(_as_frame(y_true), _as_frame(y_train))
     y_true, y_pred = _check_pair(y_true, y_pred)
     y_train = _as_2d_float(y_train, "y_train", ragged=True)
     if y_train.shape[1] != y_true.shape[1]:
