@@ -445,3 +445,16 @@ def test_a_dict_panel_is_scored_and_columns_are_matched_by_name():
                 assert scorer(forecaster, X, y) == pytest.approx(
                     scorer(on_frame, X, test)
                 )
+
+
+def test_a_dict_of_periods_and_dates_names_the_kinds_not_frequencies():
+    # Monthly periods and month starts were said to have different
+    # frequencies (ME, MS), and to need resampling.
+    months = pd.Series(np.arange(12.0), index=pd.period_range("2000-01", periods=12))
+    starts = pd.Series(
+        np.arange(12.0), index=pd.date_range("2000", periods=12, freq="MS")
+    )
+    with pytest.raises(
+        ValueError, match=r"different kinds of index \(DatetimeIndex, Per"
+    ):
+        _linear().fit(None, {"a": months, "b": starts})

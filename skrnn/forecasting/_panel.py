@@ -83,6 +83,17 @@ def _dict_to_frame(y, input_name):
                 "for one without; or drop the zones with tz_localize(None) if "
                 "they are all local times."
             )
+        # Before the frequencies: monthly periods and month starts differ in
+        # kind, not in frequency.
+        kinds = {type(s.index) for s in series}
+        if len(kinds) > 1 and not all(
+            pd.api.types.is_integer_dtype(s.index.dtype) for s in series
+        ):
+            raise ValueError(
+                f"The series of {input_name} have different kinds of index "
+                f"({', '.join(sorted(k.__name__ for k in kinds))}). Give them "
+                "all the same kind (e.g. all PeriodIndex)."
+            )
         # A series of one or two points has no frequency of its own: it takes
         # the others' (and must lie on their grid, checked below).
         axes = [check_time_index(s.index, require_freq=len(s) >= 3) for s in series]
@@ -101,15 +112,6 @@ def _dict_to_frame(y, input_name):
                 f"The series of {input_name} have different frequencies "
                 f"({', '.join(sorted(freqs)) or steps}). A panel needs one: "
                 "resample them to a common frequency first."
-            )
-        kinds = {type(s.index) for s in series}
-        if len(kinds) > 1 and not all(
-            pd.api.types.is_integer_dtype(s.index.dtype) for s in series
-        ):
-            raise ValueError(
-                f"The series of {input_name} have different kinds of index "
-                f"({', '.join(sorted(k.__name__ for k in kinds))}). Give them "
-                "all the same kind (e.g. all PeriodIndex)."
             )
         grid = _grid(series, axes[0])
         for key, s in y.items():
