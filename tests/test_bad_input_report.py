@@ -315,6 +315,28 @@ def test_a_model_with_nan_forecasts_is_reported_and_the_others_kept():
     assert "Failed, so not ranked: Diverged" in page
 
 
+@pytest.mark.parametrize("panel", [False, True])
+def test_a_network_whose_training_diverges_fails_its_folds_only(panel):
+    # Its FloatingPointError ended the whole comparison, naming no model.
+    from skrnn import RNNRegressor
+    from skrnn.forecasting import RecursiveForecaster
+
+    network = RNNRegressor(
+        units=4, epochs=2, optimizer="sgd", learning_rate=1e4, random_state=0
+    )
+    diverges = RecursiveForecaster(
+        network, window=4, differences=0, seasonal_differences=0
+    )
+    y = _series()
+    if panel:
+        y = pd.DataFrame({"a": y, "b": y[::-1].to_numpy() + 3})
+    models = {"Naive": NaiveForecaster(), "Diverges": diverges}
+    report = compare(models, y, horizon=6, cv=2, progress=False)
+    assert report.failures["model"].tolist() == ["Diverges"] * 2
+    assert report.failures["reason"].str.contains("diverged.*learning_rate").all()
+    assert "Naive" in report.summary().dropna(subset=["rank"]).index
+
+
 def test_when_every_model_fails_compare_says_so():
     with pytest.raises(ValueError, match=r"Every model failed.*'Bad' on fold 0"):
         compare({"Bad": NaNForecaster()}, _series(), horizon=6, progress=False)

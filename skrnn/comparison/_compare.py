@@ -25,6 +25,7 @@ from ._panels import compare_panel, is_panel
 from ._report import ComparisonReport
 from ._tasks import (
     _checked_failures,
+    _diverged,
     _history_rows,
     _result,
     _run,
@@ -190,6 +191,10 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
                 np.asarray(intervals["lower"], dtype=np.float64).reshape(-1)[keep],
                 np.asarray(intervals["upper"], dtype=np.float64).reshape(-1)[keep],
             )
+    except FloatingPointError as exc:
+        nan = np.full(len(test), np.nan)
+        extra = {"bounds": None if coverage is None else (nan, nan)}
+        return _diverged(estimator, exc, len(test), start, **extra)
     except ValueError as exc:
         raise ValueError(
             f"Model {name!r} failed on fold {fold} (training on {len(train)} "

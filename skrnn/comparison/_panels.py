@@ -30,6 +30,7 @@ from ._metrics import METRICS
 from ._panel_report import PanelComparisonReport
 from ._tasks import (
     _checked_failures,
+    _diverged,
     _history_rows,
     _result,
     _run,
@@ -234,6 +235,8 @@ def _fit_forecast(name, fold, model, setup):
             y_pred = estimator.forecast(h)
         done = time.perf_counter()
         y_pred = _by_series(y_pred, y.columns, h)
+    except FloatingPointError as exc:
+        return _diverged(estimator, exc, (h, y.shape[1]), start)
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"Model {name!r} failed on fold {fold}: {exc} On a panel, a model "

@@ -1,6 +1,7 @@
 """The (model, fold) fits of compare: running them, and what they record."""
 
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -169,6 +170,7 @@ def _result(estimator, y_pred, start, fitted, done, **extra):
     """What one (model, fold) fit records: forecasts, times, curves, facts,
     and why it failed (forecasts that are not finite), or None."""
     bad = int((~np.isfinite(y_pred)).sum())
+    failure = f"{bad} of {y_pred.size} forecasts are NaN or infinite" if bad else None
     history = _training_history(estimator)
     return {
         "y_pred": y_pred,
@@ -176,11 +178,18 @@ def _result(estimator, y_pred, start, fitted, done, **extra):
         "predict_seconds": done - fitted,
         "history": history,
         "facts": _fitted_facts(estimator, history),
+        "failure": failure,
         **extra,
-        "failure": f"{bad} of {y_pred.size} forecasts are NaN or infinite"
-        if bad
-        else None,
     }
+
+
+def _diverged(estimator, exc, shape, start, **extra):
+    """The record of a fit whose training diverged (FloatingPointError): a
+    failed fold, as NaN forecasts are, not the end of the comparison."""
+    now = time.perf_counter()
+    result = _result(estimator, np.full(shape, np.nan), start, now, now, **extra)
+    result["failure"] = str(exc)
+    return result
 
 
 def _checked_failures(tasks, results, named):
