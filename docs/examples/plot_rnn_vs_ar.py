@@ -19,7 +19,8 @@ full-size version.
 # ------
 # Each model follows the forecaster contract (``fit(X, y)``, ``predict(X)``),
 # so networks and baselines are interchangeable. The networks forecast the
-# seasonally differenced log series from windows of two years.
+# log series from windows of two years, differenced as each fold's training
+# part suggests (``"auto"``: a regular difference, a seasonal one, or both).
 import numpy as np
 
 from skrnn import (
