@@ -343,3 +343,21 @@ def test_against_a_failed_baseline_no_wins_are_counted():
     )
     assert np.isnan(tiny.summary().loc["Naive", "dm_pvalue"])
     assert "too few test points" in tiny._headline()
+
+
+def test_a_metric_not_scored_is_refused_not_a_table_of_nan():
+    report = compare(
+        [NaiveForecaster()], _panel(), horizon=HORIZON, metrics=["rmse"], progress=False
+    )
+    assert report.series_scores("rmse").notna().all(axis=None)
+    with pytest.raises(ValueError, match=r"did not score 'mae': it scored 'rmse'"):
+        report.series_scores("mae")
+
+
+def test_a_series_named_0_is_not_called_y():
+    # 0 is falsy: the series report of column 0 was labelled "y".
+    values = _panel().to_numpy()
+    report = compare([NaiveForecaster()], values, horizon=HORIZON, progress=False)
+    single = report.series_report(0)
+    assert single.data_summary()["series"] == "0"
+    assert "Series <b>0</b>" in single.to_html()

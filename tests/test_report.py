@@ -459,6 +459,45 @@ def test_the_caption_names_networks_that_stopped_early():
     caption = _training_caption(stub)
     assert "Early stopping ended the training of Net (3, 2 of 10 epochs)" in caption
     assert "validation" not in caption
+    # Beside a baseline the column holds NaN and the epochs become 10.0: the
+    # sentence was dropped whenever a non-network was compared.
+    stub.settings = pd.concat(
+        [settings, pd.DataFrame({"epochs": [np.nan]}, index=pd.Index(["AR"]))]
+    )
+    assert stub.settings["epochs"].dtype.kind == "f"
+    assert "Net (3, 2 of 10 epochs)" in _training_caption(stub)
+
+
+class NetLikeAR(ARForecaster):
+    """AR with training curves: the report counts it as a network."""
+
+    def _fit(self, y, exog):
+        super()._fit(y, exog)
+        self.history_ = {"loss": [1.0, 0.5]}
+
+
+def test_a_network_tied_with_the_baseline_is_the_same_and_ranks_first():
+    # "0% higher than AR(aic)", then "No network ranks first" of a network
+    # ranked first with it.
+    y = pd.Series(np.sin(np.arange(60) / 3) + np.arange(60) / 20)
+    models = {"AR(aic)": ARForecaster("aic"), "Net": NetLikeAR("aic")}
+    models["Naive"] = NaiveForecaster()
+    report = compare(models, y, horizon=HORIZON, progress=False)
+    assert report.summary().loc["Net", "rank"] == report.summary()["rank"].min()
+    headline = report._headline()
+    assert "the same as AR(aic)" in headline
+    assert "No network ranks first" not in headline
+
+
+def test_p_values_are_never_rounded_across_the_threshold():
+    from skrnn.comparison._metrics import dm_verdict, p_text
+
+    assert p_text(0.049545) == "0.0495"  # not "0.05" beside "significantly"
+    assert p_text(0.0512) == "0.051"
+    assert p_text(0.0499999, 3) == "0.0499999"
+    assert p_text(0.12345, 3) == "0.123"
+    assert p_text(np.nan) == "—"
+    assert "p = 0.0495" in dm_verdict(-2.0, 0.049545, "absolute", "AR")
 
 
 def test_the_comparison_modules_import_no_circle():

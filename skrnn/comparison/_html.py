@@ -5,11 +5,12 @@ import datetime
 import io
 import warnings
 from html import escape
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 
-from ._metrics import METRICS, TIMINGS, format_number
+from ._metrics import METRICS, TIMINGS, format_number, p_text
 from ._plots import model_colors
 
 __all__ = ["render", "render_panel", "summary_table"]
@@ -134,7 +135,7 @@ def _dm_table(report):
     tests = report.diebold_mariano()
     shown = tests.copy().astype(object)
     shown["statistic"] = tests["statistic"].map(lambda v: format_number(v, 3))
-    shown["p_value"] = tests["p_value"].map(lambda v: format_number(v, 3))
+    shown["p_value"] = tests["p_value"].map(lambda v: p_text(v, 3))
     # With the direction: significant can mean significantly worse.
     shown["significant (p < 0.05)"] = np.where(
         tests["p_value"].isna(),
@@ -206,7 +207,8 @@ def _section(anchor, title, body):
 def _meta(report):
     y = report.y
     return (
-        f"Series <b>{escape(str(y.name or 'y'))}</b>: {len(y)} time points "
+        f"Series <b>{escape('y' if y.name is None else str(y.name))}</b>: "
+        f"{len(y)} time points "
         f"({escape(_time_label(y.index[0]))} to {escape(_time_label(y.index[-1]))}) · "
         f"{len(report.folds)} folds, forecasting up to {report.horizon} steps ahead "
         f"· seasonal period {report.seasonal_period} · baseline "
@@ -267,9 +269,11 @@ def _training_caption(report):
         row = report.settings.loc[model]
         epochs = row["epochs"]
         stops = row["early_stopping"]
-        # epochs="auto" is decided in each fit: no cap to compare with
-        capped = isinstance(epochs, int | np.integer)
+        # epochs="auto" is decided in each fit: no cap to compare with. A
+        # number may come as a float: the baselines' rows are empty (NaN).
+        capped = isinstance(epochs, Real) and float(epochs).is_integer()
         if isinstance(stops, bool | np.bool_) and stops and capped:
+            epochs = int(epochs)
             ran = runs.loc[model]
             if (ran < epochs).any():
                 counts = ", ".join(map(str, ran.tolist()))
@@ -383,7 +387,7 @@ def render(report):
         if (anchor != "training" or "training" in figures)
         and (anchor != "intervals" or report.coverage is not None)
     )
-    name = escape(str(report.y.name or "y"))
+    name = escape("y" if report.y.name is None else str(report.y.name))
     return _page(report, name, "Forecast comparison", _meta(report), nav, sections)
 
 

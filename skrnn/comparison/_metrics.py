@@ -104,15 +104,45 @@ def format_number(value, digits=4):
     return f"{value:.{digits}g}"
 
 
+def p_text(p_value, least=2, threshold=0.05):
+    """A p-value with ``least`` significant digits, or more where those would
+    round it across the threshold (0.0495 is not shown as 0.05 next to
+    "significant"); "—" for a missing one."""
+    if p_value is None or np.isnan(p_value):
+        return "—"
+    for digits in range(least, 6):
+        text = f"{p_value:.{digits}g}"
+        if (float(text) < threshold) == (p_value < threshold):
+            return text
+    return f"{p_value:.6g}"
+
+
+def relative_change(value, reference):
+    """How ``value`` compares with ``reference``: "12% lower than", "0.3%
+    higher than", "the same as" (a tie is not "0% higher")."""
+    if value == reference:
+        return "the same as"
+    direction = "lower" if value < reference else "higher"
+    if not reference:  # no percentage of a zero error ("nan% higher")
+        return f"{direction} than"
+    percent = abs(value / reference - 1) * 100
+    return (
+        f"{percent:.0f}% {direction} than"
+        if percent >= 1
+        else (f"{percent:.1g}% {direction} than")
+    )
+
+
 def dm_verdict(statistic, p_value, loss, baseline):
     """The Diebold-Mariano result in words, with the direction it found."""
     if np.isnan(p_value):
         return "too few test points to test the difference (use more folds)"
+    p = p_text(p_value)
     if p_value >= 0.05:
-        return f"the difference is not significant (Diebold-Mariano p = {p_value:.2g})"
+        return f"the difference is not significant (Diebold-Mariano p = {p})"
     # A negative statistic: the model's loss is the smaller.
     which = "smaller" if statistic < 0 else "larger"
     return (
         f"its {loss} errors are significantly {which} than {baseline}'s "
-        f"(Diebold-Mariano p = {p_value:.2g})"
+        f"(Diebold-Mariano p = {p})"
     )

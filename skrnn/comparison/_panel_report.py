@@ -3,7 +3,15 @@
 import numpy as np
 import pandas as pd
 
-from ._metrics import METRICS, TIMINGS, dm_verdict, format_number, get_metric
+from ._metrics import (
+    METRICS,
+    TIMINGS,
+    dm_verdict,
+    format_number,
+    get_metric,
+    p_text,
+    relative_change,
+)
 from ._report import (
     ComparisonReport,
     _empty_failures,
@@ -149,6 +157,12 @@ class PanelComparisonReport(_Report):
             per model (NaN for a model that failed in some fold).
         """
         metric = get_metric(self.metrics[0] if metric is None else metric).name
+        if metric not in self.metrics:  # it gave a table of NaN
+            raise ValueError(
+                f"This comparison did not score {metric!r}: it scored "
+                f"{', '.join(map(repr, self.metrics))}. Pass it in compare's "
+                "metrics= to have it per series."
+            )
         rows = self.scores[self.scores["metric"] == metric]
         table = rows.pivot_table(
             index="series", columns="model", values="value", aggfunc="mean"
@@ -417,8 +431,7 @@ class PanelComparisonReport(_Report):
         candidates = networks or others
         best = table.loc[candidates, mean].idxmin()
         value, reference = table.loc[best, mean], table.loc[self.baseline, mean]
-        direction = "lower" if value < reference else "higher"
-        change = abs(value / reference - 1) * 100 if reference else float("nan")
+        change = relative_change(value, reference)
         test = dm_verdict(
             table.loc[best, "dm_statistic"],
             table.loc[best, "dm_pvalue"],
@@ -428,7 +441,7 @@ class PanelComparisonReport(_Report):
         who = "Best network" if networks else "Best model besides the baseline"
         sentences.append(
             f"{who} over {n} series: {best}, mean {label} {value:.3g} (median "
-            f"{table.loc[best, median]:.3g}), {change:.0f}% {direction} than "
+            f"{table.loc[best, median]:.3g}), {change} "
             f"{self.baseline} ({reference:.3g}, median "
             f"{table.loc[self.baseline, median]:.3g}); it beats {self.baseline} "
             f"on {int(table.loc[best, 'wins'])} of {n} series; {test}."
@@ -451,7 +464,7 @@ class PanelComparisonReport(_Report):
         ]
         shown["fit s"] = table["fit_seconds"].map(lambda v: f"{v:.2f}")
         shown["DM stat"] = table["dm_statistic"].map(lambda v: format_number(v, 3))
-        shown["DM p"] = table["dm_pvalue"].map(lambda v: format_number(v, 3))
+        shown["DM p"] = table["dm_pvalue"].map(lambda v: p_text(v, 3))
         shown.loc[self.baseline, [f"wins (of {n})", "DM stat", "DM p"]] = "baseline"
         return shown
 

@@ -3,7 +3,15 @@
 import numpy as np
 import pandas as pd
 
-from ._metrics import METRICS, TIMINGS, dm_verdict, format_number, get_metric
+from ._metrics import (
+    METRICS,
+    TIMINGS,
+    dm_verdict,
+    format_number,
+    get_metric,
+    p_text,
+    relative_change,
+)
 from ._stats import _dm_test, _loss_differential
 
 __all__ = ["ComparisonReport"]
@@ -477,7 +485,7 @@ seasonal_period, horizon, settings, failures, notes, coverage
             freq = f"row numbers (step {index.step})"
         return pd.Series(
             {
-                "series": str(y.name or "y"),
+                "series": "y" if y.name is None else str(y.name),
                 "time points": len(y),
                 "first": index[0],
                 "last": index[-1],
@@ -521,7 +529,8 @@ seasonal_period, horizon, settings, failures, notes, coverage
         networks = [m for m in others if m in self._networks]
         sentences.append(self._versus_baseline(table, networks or others, networks))
         top = ok[0]
-        if networks and top not in self._networks:
+        # by rank: a network tied with the first model ranks first too
+        if networks and table.loc[networks, "rank"].min() > table.loc[top, "rank"]:
             best = table.loc[networks, column].idxmin()
             sentences.append(
                 f"No network ranks first: {top} does ({label} "
@@ -542,13 +551,7 @@ seasonal_period, horizon, settings, failures, notes, coverage
         column, label = f"{metric.name}_mean", metric.label
         best = table.loc[candidates, column].idxmin()
         value, reference = table.loc[best, column], table.loc[self.baseline, column]
-        direction = "lower" if value < reference else "higher"
-        if reference:
-            change = f"{abs(value / reference - 1) * 100:.0f}% {direction} than"
-        elif value == reference:
-            change = "the same as"
-        else:  # no percentage of a zero error ("nan% higher")
-            change = f"{direction} than"
+        change = relative_change(value, reference)
         test = dm_verdict(
             table.loc[best, "dm_statistic"],
             table.loc[best, "dm_pvalue"],
@@ -574,7 +577,7 @@ seasonal_period, horizon, settings, failures, notes, coverage
             shown[f"{label} std"] = table[f"{name}_std"].map(format_number)
         shown["fit s"] = table["fit_seconds"].map(lambda v: f"{v:.2f}")
         shown["DM stat"] = table["dm_statistic"].map(lambda v: format_number(v, 3))
-        shown["DM p"] = table["dm_pvalue"].map(lambda v: format_number(v, 3))
+        shown["DM p"] = table["dm_pvalue"].map(lambda v: p_text(v, 3))
         shown.loc[self.baseline, ["DM stat", "DM p"]] = "baseline"
         return shown
 
