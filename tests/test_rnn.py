@@ -755,6 +755,33 @@ def test_reduce_lr_on_plateau_lowers_the_rate_and_history_shows_it(regression_da
     np.testing.assert_allclose(reg.history_["learning_rate"], expected, rtol=1e-5)
 
 
+def test_callbacks_in_auto_mode_monitor_the_estimators_metrics(
+    regression_data, classification_data
+):
+    # Keras reads a metric's direction from compiled metrics, which skrnn's
+    # are not: these callbacks failed after the first epoch.
+    import keras
+
+    X, y = classification_data
+    stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=1)
+    clf = RNNClassifier(
+        **FAST, validation_fraction=0.2, metrics=["accuracy"], callbacks=[stop]
+    ).fit(X, y)
+    assert stop.mode == "max"
+    assert clf.n_epochs_ == len(clf.history_["val_accuracy"])
+    X, y = regression_data
+    plateau = keras.callbacks.ReduceLROnPlateau(monitor="val_mae", patience=0)
+    RNNRegressor(**FAST, metrics=["mae", "r2"], callbacks=[plateau]).fit(X, y)
+    assert plateau.mode == "min"
+
+
+def test_a_callback_that_is_not_one_is_refused_by_name(regression_data):
+    X, y = regression_data
+    # Keras said "'str' object has no attribute 'set_model'".
+    with pytest.raises(ValueError, match=r"`callbacks` must be a list of keras"):
+        RNNRegressor(**FAST, callbacks=["early"]).fit(X, y)
+
+
 def _one_full_batch_step(regression_data, **clipping):
     """The weights before and after one SGD step (lr 1) that warm-starts a fit."""
     X, y = regression_data
@@ -926,6 +953,21 @@ def test_warm_start_continues_training_on_a_second_series():
     again = clone(first).set_params(warm_start=True).fit(X1, y1)
     again.set_params(epochs=3).fit(X2, y2)
     np.testing.assert_array_equal(again.predict(X2), warm.predict(X2))
+
+
+def test_a_warm_start_from_a_close_fit_is_not_divergence():
+    # The reference was the fitted weights' loss (1e-7 on noiseless data):
+    # the first steps of a fresh optimizer raised "diverged" (1.6e-4).
+    X = np.random.default_rng(0).normal(size=(200, 6, 1))
+    y = 0.5 * X[:, -1, 0] + 0.3 * X[:, -2, 0]
+    model = RNNRegressor(units=8, epochs=5, random_state=0, warm_start=True)
+    model.fit(X, y).set_params(learning_rate=0.01).fit(X, y)
+    assert model.score(X, y) > 0.99
+    # A real divergence still raises, and leaves the fitted model as it was.
+    before = model.predict(X)
+    with pytest.raises(FloatingPointError, match="diverged"):
+        model.set_params(optimizer="sgd", learning_rate=1e4).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), before)
 
 
 def test_warm_start_classifier_keeps_its_classes(classification_data):

@@ -306,7 +306,11 @@ _TRAINING_PARAMETERS_DOC = """
         runs as one compiled call, so batch-level hooks are not called.
         Setting ``self.model.stop_training = True`` stops training, and
         ``keras.callbacks.ReduceLROnPlateau`` lowers the learning rate (give
-        it ``monitor="loss"`` without a validation set).
+        it ``monitor="loss"`` without a validation set). A callback in
+        ``mode="auto"`` that monitors one of ``metrics`` by name
+        (``"val_accuracy"``) is set to its direction (``mode="max"``); for a
+        callable metric, give ``mode``. ``history_["learning_rate"]`` is the
+        rate an epoch ran with, so a callback's change shows from the next.
 """
 
 _SHARED_ATTRIBUTES_DOC = """
@@ -408,6 +412,28 @@ def _auto_epochs(n_samples, batch_size, validation_fraction):
     n_train = n_samples - n_val if 0 < n_val < n_samples else n_samples
     batches = -(-n_train // batch_size)
     return max(AUTO_MIN_EPOCHS, -(-AUTO_MIN_STEPS // batches))
+
+
+# skrnn's epoch metrics where a larger value is better; the others are errors.
+_GREATER_IS_BETTER = {"accuracy", "balanced_accuracy", "r2"}
+
+
+def _with_directions(callbacks, metrics):
+    """``callbacks``, those in ``mode="auto"`` that monitor one of skrnn's
+    named ``metrics`` told which way is better.
+
+    Keras reads the direction from the compiled metrics of the model, and
+    skrnn computes its metrics itself (they are not compiled): such a
+    callback failed after the first epoch ("isn't able to automatically
+    determine whether that metric should be maximized or minimized"). The
+    callback is set as Keras would set it (its ``mode``).
+    """
+    named = {metric for metric in metrics or [] if isinstance(metric, str)}
+    for callback in callbacks or []:
+        monitor = str(getattr(callback, "monitor", "")).removeprefix("val_")
+        if getattr(callback, "mode", None) == "auto" and monitor in named:
+            callback.mode = "max" if monitor in _GREATER_IS_BETTER else "min"
+    return callbacks
 
 
 # layer_dropout="auto": LSTM-FCN's dropout on the recurrent branch beside the
@@ -915,6 +941,15 @@ class _BaseRNN(BaseEstimator):
                 "Set at most one of `clipnorm`, `clipvalue` and "
                 f"`global_clipnorm`. Got {clipping} instead."
             )
+        for callback in self.callbacks or []:
+            # Keras's own error named no parameter ('str' has no 'set_model').
+            if not (
+                hasattr(callback, "set_model") and hasattr(callback, "on_epoch_end")
+            ):
+                raise ValueError(
+                    "`callbacks` must be a list of keras.callbacks.Callback "
+                    f"objects. Got {callback!r} instead."
+                )
         schedule = None
         if callable(self.learning_rate):
             import keras
@@ -1114,7 +1149,7 @@ class _BaseRNN(BaseEstimator):
                     early_stopping=self.early_stopping,
                     patience=self.patience,
                     verbose=self.verbose,
-                    callbacks=self.callbacks,
+                    callbacks=_with_directions(self.callbacks, self.metrics),
                     validation_data=validation_data,
                     initial_weights=initial_weights,
                     epoch_metrics=epoch_metrics,

@@ -1060,14 +1060,29 @@ def _chunked_loss(template, data):
     return total / len(x)
 
 
+def _constant_loss(template, data):
+    """The sample-weighted loss of forecasting every target by its mean."""
+    _, y, w = data
+    constant = np.broadcast_to(y.mean(axis=0, keepdims=True), y.shape)
+    loss = template.model.compute_loss(
+        x=None,
+        y=tf.convert_to_tensor(y),
+        y_pred=tf.convert_to_tensor(constant.astype(np.float32)),
+        sample_weight=tf.convert_to_tensor(w),
+        training=False,
+    )
+    return float(loss)
+
+
 def _start_at_least_squares(model, n_steps, X, y, w):
     """Start the linear skip at the ridge least-squares fit of y on the last
     ``n_steps`` steps of X, and the network's part of the output at zero.
 
     Training then starts from the linear model (an AR model on forecasting
     windows) and moves away from it only where the network lowers the loss;
-    with early stopping on a later validation tail, the linear start is the
-    fallback (zero-initialised residual branches, as in ReZero and Fixup).
+    early stopping on a later validation tail keeps the best epoch, so the
+    network moves as far as the tail rewards (zero-initialised residual
+    branches, as in ReZero and Fixup).
     """
     if y.ndim == 3:
         # Per step (return_sequences): y_t on the inputs of step t, over the
@@ -1185,6 +1200,11 @@ def fit(
         initial_loss, ratio = _divergence_scale(
             spec, _chunked_loss(template, train_data)
         )
+        if initial_weights is not None and linear_output:
+            # A warm start's reference is the loss of fitted weights, which
+            # can be near zero: any first step of a fresh optimizer looked
+            # like divergence. A constant forecast's loss is the floor.
+            initial_loss = max(initial_loss, _constant_loss(template, train_data))
         if least_squares_start:
             # On all of X: the linear part uses all the data, and a held-out
             # tail only decides how far the network moves away from it.

@@ -98,8 +98,9 @@ or callable, default="linear"
         2018). With the linear output activation, training starts from the
         ridge least-squares fit of y on those inputs (on forecasting windows,
         an AR model) with the network's contribution at zero, so the network
-        learns what the linear model leaves, and early stopping falls back
-        towards the linear model. The skip reads the last observed steps
+        learns what the linear model leaves, and early stopping keeps the
+        epoch (from the first on; the start is no candidate) with the best
+        held-out loss. The skip reads the last observed steps
         wherever the padding is: a sequence with fewer observed steps reads
         zeros before them, a longer one is read in full by the network and by
         its last steps in the skip. With ``return_sequences``, the output at
