@@ -309,8 +309,9 @@ _TRAINING_PARAMETERS_DOC = """
         it ``monitor="loss"`` without a validation set). A callback in
         ``mode="auto"`` that monitors one of ``metrics`` by name
         (``"val_accuracy"``) is set to its direction (``mode="max"``); for a
-        callable metric, give ``mode``. ``history_["learning_rate"]`` is the
-        rate an epoch ran with, so a callback's change shows from the next.
+        callable metric, give ``mode``. ``history_["learning_rate"]`` is
+        recorded before the epoch's callbacks run, so a callback's change
+        shows from the next epoch on (as in Keras's logs).
 """
 
 _SHARED_ATTRIBUTES_DOC = """
