@@ -127,6 +127,27 @@ def test_auto_batch_size_keeps_an_epoch_within_1000_batches(n_samples, batch_siz
     assert -(-n_samples // batch_size) <= max(1000, -(-n_samples // 32))
 
 
+@pytest.mark.parametrize(("held_out", "batch_size"), [(0.2, 32), (0.0, 64)])
+def test_auto_batch_size_counts_the_training_samples(held_out, batch_size, monkeypatch):
+    # The held-out ones were counted: 40,000 windows with 20% held out (32,000
+    # trained on, "32 up to 32,000 training samples") got 64.
+    from skrnn import RNNRegressor
+    from skrnn.rnn import _keras
+
+    seen = {}
+
+    def record(*args, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop before training")
+
+    monkeypatch.setattr(_keras, "fit", record)
+    X = np.zeros((40_000, 2, 1))
+    X[:, :, 0] = np.arange(40_000)[:, None] % 7
+    with pytest.raises(RuntimeError, match="stop before training"):
+        RNNRegressor(validation_fraction=held_out).fit(X, X[:, -1, 0])
+    assert seen["batch_size"] == batch_size
+
+
 def test_auto_epochs_in_a_fit(shape_data):
     X, y = shape_data  # 48 samples: 2 batches of 32, 6 of 8
     clf = RNNClassifier(**{**SMALL, "epochs": "auto"}, batch_size=8)

@@ -406,12 +406,16 @@ def _auto_batch_size(n_samples):
     return 1 << (-(-n_samples // AUTO_MAX_BATCHES) - 1).bit_length()
 
 
+def _n_trained(n_samples, validation_fraction):
+    """The samples trained on: those left after the validation fraction."""
+    n_val = int(n_samples * validation_fraction)
+    return n_samples - n_val if 0 < n_val < n_samples else n_samples
+
+
 def _auto_epochs(n_samples, batch_size, validation_fraction):
     """``epochs="auto"``: enough passes for ``AUTO_MIN_STEPS`` batch steps
     on the samples that are trained on, and at least ``AUTO_MIN_EPOCHS``."""
-    n_val = int(n_samples * validation_fraction)
-    n_train = n_samples - n_val if 0 < n_val < n_samples else n_samples
-    batches = -(-n_train // batch_size)
+    batches = -(-_n_trained(n_samples, validation_fraction) // batch_size)
     return max(AUTO_MIN_EPOCHS, -(-AUTO_MIN_STEPS // batches))
 
 
@@ -1069,16 +1073,13 @@ class _BaseRNN(BaseEstimator):
             )
 
         conv = _conv_layers(self, self.sequence_shape_[0], previous_spec)
+        held_out = 0.0 if X_val is not None else self.validation_fraction
         batch_size = self.batch_size
-        if batch_size == "auto":
-            batch_size = _auto_batch_size(len(X))
+        if batch_size == "auto":  # of the training samples, as documented
+            batch_size = _auto_batch_size(_n_trained(len(X), held_out))
         epochs = self.epochs
         if epochs == "auto":
-            epochs = _auto_epochs(
-                len(X),
-                batch_size,
-                0.0 if X_val is not None else self.validation_fraction,
-            )
+            epochs = _auto_epochs(len(X), batch_size, held_out)
         spec = NetworkSpec(
             input_shape=self.sequence_shape_,
             n_outputs=n_outputs,
