@@ -37,7 +37,15 @@ X_train, X_test, y_train, y_test = X[:800], X[800:], y[:800], y[800:]
 # gradient that shrinks by the same factor at every step back.
 # linear_skip=False: the plain recurrent network, whose gradient must flow
 # back through the recurrence (a skip connection would reach every step).
-settings = dict(units=16, learning_rate=0.01, random_state=0, linear_skip=False)
+# No early stopping: every network trains for the epochs it is given.
+settings = dict(
+    units=16,
+    learning_rate=0.01,
+    random_state=0,
+    linear_skip=False,
+    early_stopping=False,
+    validation_fraction=0.0,
+)
 cells = {"SimpleRNN": "simple", "LSTM": "lstm", "GRU": "gru"}
 networks = {
     name: RNNRegressor(cell, epochs=1, **settings).fit(X_train, y_train)
