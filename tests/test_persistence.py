@@ -1,6 +1,7 @@
 """Every fitted public object survives pickle and joblib into a new process,
 and training faults leave estimators as they were."""
 
+import os
 import pickle
 import subprocess
 import sys
@@ -134,6 +135,66 @@ def test_every_fitted_object_round_trips_into_a_new_process(tmp_path):
     for (name, fmt), output in outputs.items():
         np.testing.assert_array_equal(output, expected[name], err_msg=f"{name} {fmt}")
     assert len(outputs) == 2 * len(objects)
+
+
+_CUSTOM_PARTS = """
+import keras
+
+
+def scaled_tanh(x):
+    return keras.ops.tanh(x) * 0.9
+
+
+class Double(keras.layers.Layer):
+    def call(self, x):
+        return x * 2.0
+
+
+def custom_layer(inputs):
+    return Double()(keras.layers.LSTM(4)(inputs))
+
+
+def lambda_layer(inputs):
+    return keras.layers.Lambda(lambda t: t * 2.0)(keras.layers.LSTM(4)(inputs))
+"""
+
+
+def test_networks_with_custom_parts_load_in_a_new_process(tmp_path, monkeypatch):
+    # They pickled, but loading said "damaged": Keras's format could not
+    # read an unregistered layer class, a Lambda (safe_mode) or a callable
+    # activation. The network is now rebuilt from its spec.
+    (tmp_path / "custom_parts.py").write_text(_CUSTOM_PARTS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import custom_parts
+
+    X = np.random.default_rng(0).normal(size=(40, 6, 1))
+    models = [
+        RNNRegressor(**TINY, activation=custom_parts.scaled_tanh),
+        RNNRegressor(
+            **TINY, dense_units=(3,), dense_activation=custom_parts.scaled_tanh
+        ),
+        RNNRegressor(network=custom_parts.custom_layer, epochs=2, random_state=0),
+        RNNRegressor(network=custom_parts.lambda_layer, epochs=2, random_state=0),
+    ]
+    cases, expected = [], {}
+    for k, model in enumerate(models):
+        model.fit(X, X[:, -1, 0])
+        cases.append((str(k), "pickle", pickle.dumps(model), "predict", X))
+        expected[str(k)] = model.predict(X)
+        again = pickle.loads(pickle.dumps(model))
+        np.testing.assert_array_equal(again.predict(X), expected[str(k)])
+        again.fit(X, X[:, -1, 0])  # a loaded estimator refits
+    (tmp_path / "cases.pkl").write_bytes(pickle.dumps(cases))
+    command = [sys.executable, "-c", _LOAD_AND_APPLY, str(tmp_path / "cases.pkl")]
+    subprocess.run(
+        [*command, str(tmp_path / "out.pkl")],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    outputs = pickle.loads((tmp_path / "out.pkl").read_bytes())
+    for (name, _), output in outputs.items():
+        np.testing.assert_array_equal(output, expected[name], err_msg=name)
+    assert len(outputs) == len(models)
 
 
 def test_a_callback_that_cannot_be_pickled_is_left_out_with_a_warning(tmp_path):

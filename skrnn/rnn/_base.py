@@ -1342,7 +1342,7 @@ class _BaseRNN(BaseEstimator):
         if "model_" in state:
             from . import _keras
 
-            state["model_"] = _keras.model_to_bytes(state["model_"])
+            state["model_"] = _keras.saved_weights(state["model_"])
         return state
 
     def _picklable_callbacks(self, callbacks):
@@ -1364,12 +1364,17 @@ class _BaseRNN(BaseEstimator):
         return kept
 
     def __setstate__(self, state):
-        if isinstance(state.get("model_"), bytes):
+        saved = state.get("model_")
+        if isinstance(saved, bytes | dict):
             from . import _keras
 
             try:
                 with _quiet_mask_warning(state.get("network") is not None):
-                    model = _keras.model_from_bytes(state["model_"])
+                    model = (
+                        _keras.model_from_bytes(saved)  # pickled by an older skrnn
+                        if isinstance(saved, bytes)
+                        else _keras.network_from_weights(state["_spec"], saved)
+                    )
             except Exception as exc:
                 # Keras names the temporary file it was read from, which is
                 # gone by now and means nothing to the user.
@@ -1380,8 +1385,7 @@ class _BaseRNN(BaseEstimator):
                 )
                 raise ValueError(
                     f"The saved {type(self).__name__} is damaged: its Keras "
-                    f"network ({len(state['model_'])} bytes inside the pickle) "
-                    f"cannot be read ({type(exc).__name__}: {detail}). "
+                    f"network cannot be read ({type(exc).__name__}: {detail}). "
                     "The file was probably truncated or modified after saving; "
                     "load an intact copy or fit the estimator again."
                 ) from exc

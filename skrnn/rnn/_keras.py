@@ -9,6 +9,7 @@ import collections
 import contextlib
 import dataclasses
 import functools
+import hashlib
 import random
 import secrets
 import tempfile
@@ -1419,14 +1420,36 @@ def private_random(seed):
             random.setstate(state)
 
 
-def model_to_bytes(model):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.keras"
-        model.save(path)
-        return path.read_bytes()
+def saved_weights(model):
+    """What a pickle keeps of a fitted network: its weights and their
+    checksum. The network is rebuilt from the estimator's spec on loading
+    (:func:`network_from_weights`), so custom layers, ``Lambda`` layers and
+    callable activations in it need no Keras deserialisation, which refused
+    them (unregistered classes, ``safe_mode``)."""
+    weights = model.get_weights()
+    return {"weights": weights, "sha256": _checksum(weights)}
+
+
+def network_from_weights(spec, saved):
+    """The network of ``spec`` (as ``fit`` builds it) with saved weights."""
+    weights = saved["weights"]
+    if _checksum(weights) != saved["sha256"]:
+        raise ValueError("its weights do not match their checksum")
+    model = build_network(dataclasses.replace(spec, masked=True))
+    model.set_weights(weights)
+    return model
+
+
+def _checksum(weights):
+    digest = hashlib.sha256()
+    for array in weights:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
 
 
 def model_from_bytes(data):
+    """A network pickled by skrnn 0.1.0.dev0 before weights were saved: the
+    whole model in Keras's format."""
     use_the_worker_share_of_cores()  # before TensorFlow's runtime starts
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.keras"
@@ -1448,9 +1471,10 @@ __all__ = [
     "fit",
     "input_gradient_norms",
     "model_from_bytes",
-    "model_to_bytes",
+    "network_from_weights",
     "predict",
     "private_random",
     "reads_any_length",
     "recursive_forecast",
+    "saved_weights",
 ]
