@@ -361,3 +361,23 @@ def test_a_series_named_0_is_not_called_y():
     single = report.series_report(0)
     assert single.data_summary()["series"] == "0"
     assert "Series <b>0</b>" in single.to_html()
+
+
+@pytest.mark.parametrize("as_dict", [False, True])
+def test_rows_after_every_series_ends_are_cut_off(as_dict):
+    # The forecasters refuse such rows (they would stay on the time axis),
+    # which made compare refuse a panel it had scored correctly.
+    panel = _panel()
+    padded = pd.concat(
+        [panel, pd.DataFrame(np.nan, index=range(3), columns=panel.columns)]
+    )
+    padded.index = pd.period_range(
+        panel.index[0], periods=len(padded), name=panel.index.name
+    )
+    trimmed = padded.iloc[: len(panel)]
+    if as_dict:
+        padded = {key: padded[key] for key in padded}
+    models = [NaiveForecaster()]
+    got = compare(models, padded, horizon=HORIZON, progress=False)
+    expected = compare(models, trimmed, horizon=HORIZON, progress=False)
+    pd.testing.assert_frame_equal(got.scores, expected.scores)

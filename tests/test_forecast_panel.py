@@ -250,7 +250,11 @@ def test_rows_after_every_series_ends_are_refused(panel):
     ):
         forecaster.fit(None, wide)
     assert not hasattr(forecaster, "time_axis_")
-    with pytest.raises(ValueError, match=r"Drop them \(y\[:\d+\]\)"):
+    with pytest.raises(ValueError, match=r"Drop them \(the NaN at the end of each"):
+        _linear().fit(None, {key: wide[key] for key in wide})
+    with pytest.raises(
+        ValueError, match=r"data end at row \d+.*Drop them \(y\[:\d+\]\)"
+    ):
         _linear().fit(None, wide.to_numpy())
 
 

@@ -262,3 +262,23 @@ def test_an_interrupted_fit_leaves_the_estimator_as_it_was(fitted_before):
     # The shared compiled template is still usable after the interruption.
     again = RNNRegressor(units=4, epochs=5, random_state=0).fit(X[:, :4], y)
     assert np.isfinite(again.predict(X[:, :4])).all()
+
+
+def test_loading_leaves_pythons_random_state_alone():
+    # The network is rebuilt on loading; its throw-away initial weights drew
+    # from Python's random, which random_state promises to leave alone.
+    import random
+
+    X = np.random.default_rng(0).normal(size=(30, 5, 1))
+    blob = pickle.dumps(RNNRegressor(**TINY).fit(X, X[:, -1, 0]))
+    before = random.getstate()
+    pickle.loads(blob)
+    assert random.getstate() == before
+
+
+def test_a_pickle_in_the_former_format_is_refused_by_name():
+    X = np.random.default_rng(0).normal(size=(30, 5, 1))
+    state = RNNRegressor(**TINY).fit(X, X[:, -1, 0]).__getstate__()
+    state["model_"] = b"PK\x03\x04 a Keras archive"
+    with pytest.raises(ValueError, match=r"earlier development version.*Fit the"):
+        RNNRegressor().__setstate__(state)

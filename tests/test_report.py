@@ -497,7 +497,18 @@ def test_p_values_are_never_rounded_across_the_threshold():
     assert p_text(0.0499999, 3) == "0.0499999"
     assert p_text(0.12345, 3) == "0.123"
     assert p_text(np.nan) == "—"
+    assert p_text(0.04999999999, 3) == "0.04999999999"
     assert "p = 0.0495" in dm_verdict(-2.0, 0.049545, "absolute", "AR")
+
+
+def test_relative_changes_in_words():
+    from skrnn.comparison._metrics import relative_change
+
+    assert relative_change(0.5, 0.5) == "the same as"
+    assert relative_change(0.5000000000001, 0.5) == "the same as"  # not 2e-11%
+    assert relative_change(0.503, 0.5) == "0.6% higher than"
+    assert relative_change(0.45, 0.5) == "10% lower than"
+    assert relative_change(1.0, 0.0) == "higher than"  # no "inf%"
 
 
 def test_the_comparison_modules_import_no_circle():

@@ -143,7 +143,7 @@ def _check_season_fits(y, metrics, seasonal_period, splits):
     if not scaled:
         return
     label, lag = METRICS[scaled[0]].label, int(seasonal_period or 1)
-    without = (
+    skip_it = (
         "or score without it (in compare, metrics=['rmse', 'mae']; on the "
         "command line, --metrics rmse,mae)."
     )
@@ -153,7 +153,7 @@ def _check_season_fits(y, metrics, seasonal_period, splits):
             f"{label} is scaled by the in-sample error of the seasonal naive "
             f"forecast (lag {lag}), but the first fold trains on {shortest} "
             "points, no more than the season. Use a longer series, a smaller "
-            f"horizon or fewer splits, {without}"
+            f"horizon or fewer splits, {skip_it}"
         )
     values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     for fold, (train, _) in enumerate(splits):
@@ -164,7 +164,7 @@ def _check_season_fits(y, metrics, seasonal_period, splits):
                 f"y repeats itself at lag {lag} over the training points of "
                 f"fold {fold} (e.g. it is constant there), so {label}'s scale, "
                 "the in-sample error of the seasonal naive forecast, is 0. "
-                f"Start the series later, use fewer splits, {without}"
+                f"Start the series later, use fewer splits, {skip_it}"
             )
 
 

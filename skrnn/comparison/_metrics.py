@@ -110,27 +110,29 @@ def p_text(p_value, least=2, threshold=0.05):
     "significant"); "—" for a missing one."""
     if p_value is None or np.isnan(p_value):
         return "—"
-    for digits in range(least, 6):
+    for digits in range(least, 18):  # 17 digits give the float back exactly
         text = f"{p_value:.{digits}g}"
         if (float(text) < threshold) == (p_value < threshold):
             return text
-    return f"{p_value:.6g}"
+    return repr(float(p_value))
 
 
 def relative_change(value, reference):
     """How ``value`` compares with ``reference``: "12% lower than", "0.3%
-    higher than", "the same as" (a tie is not "0% higher")."""
+    higher than", "the same as" (a tie, or a difference under 0.05%, which
+    is float noise more often than a result: not "0% higher" or "2e-11%
+    higher")."""
     if value == reference:
         return "the same as"
     direction = "lower" if value < reference else "higher"
-    if not reference:  # no percentage of a zero error ("nan% higher")
+    if not reference or not np.isfinite(reference):  # no "nan% higher"
         return f"{direction} than"
     percent = abs(value / reference - 1) * 100
-    return (
-        f"{percent:.0f}% {direction} than"
-        if percent >= 1
-        else (f"{percent:.1g}% {direction} than")
-    )
+    if percent < 0.05:
+        return "the same as"
+    if percent < 1:
+        return f"{percent:.1f}% {direction} than"
+    return f"{percent:.0f}% {direction} than"
 
 
 def dm_verdict(statistic, p_value, loss, baseline):

@@ -94,6 +94,14 @@ def _check_panel(y, X):
             "`y` has several series called "
             f"{y.columns[y.columns.duplicated()][0]!r}. Give each a unique name."
         )
+    observed = y.notna().any(axis=1).to_numpy()
+    if observed.any() and not observed[-1]:
+        # Rows after every series has ended (a long table's future rows)
+        # hold nothing to fit or score; each series is cut at its own end.
+        end = len(y) - int(np.argmax(observed[::-1]))
+        if X is not None and len(X) == len(y):
+            X = X.iloc[:end] if hasattr(X, "iloc") else np.asarray(X)[:end]
+        y = y.iloc[:end]
     target = parse_target(y, input_name="`y`")  # gaps, inf, empty columns
     axis = TimeAxis(y.index)  # refuses unsorted or duplicated time points
     if isinstance(y.index, pd.DatetimeIndex) and axis.freq is None:

@@ -1163,12 +1163,13 @@ def _interpolate(y, holdout=None, notes=None, limit_area=None):
         np.searchsorted(cuts, following, side="right")
         > np.searchsorted(cuts, positions, side="right")
     )
-    if not leaks.any():
-        return filled
     forward = y.ffill(limit_area=limit_area)
-    if notes is not None:
+    # after the last value both repeat it: only points on a line count
+    changed = int((leaks & (filled != forward).to_numpy()).sum())
+    if changed and notes is not None:
+        points = "point" if changed == 1 else "points"
         notes.append(
-            f"{int(leaks.sum())} filled points of {y.name} repeat the last value "
+            f"{changed} filled {points} of {y.name} repeat the last value "
             "instead of a straight line, which would end at a point that a "
             "fold tests"
         )

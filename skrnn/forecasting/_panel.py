@@ -173,7 +173,7 @@ def parse_target(y, *, input_name="y"):
         kind, names = "dict", list(y)
         y = _dict_to_frame(y, input_name)
     if isinstance(y, pd.DataFrame) or _float_table_with_nan(y):
-        values = _ragged_values(y, input_name)
+        values = _ragged_values(y, input_name, from_dict=kind == "dict")
     else:
         values = check_series(y, input_name=input_name)
     index = getattr(y, "index", None)
@@ -197,7 +197,7 @@ def _float_table_with_nan(y):
     return raw.ndim == 2 and raw.dtype.kind == "f" and bool(np.isnan(raw).any())
 
 
-def _ragged_values(y, input_name):
+def _ragged_values(y, input_name, *, from_dict=False):
     """The values of a 2-D target; NaN allowed only before and after a series."""
     frame = y if isinstance(y, pd.DataFrame) else pd.DataFrame(np.asarray(y))
     missing = frame.isna().to_numpy()
@@ -217,17 +217,18 @@ def _ragged_values(y, input_name):
     if ended:
         # Every series ended before these rows: the time axis (the dates of
         # forecasts, where predict's rows start) would run past the data.
-        end = len(frame) - ended
-        drop = (
-            f"{input_name}.loc[:{input_name}.last_valid_index()]"
-            if isinstance(y, pd.DataFrame)
-            else f"{input_name}[:{end}]"
-        )
+        end, name = len(frame) - ended, input_name.strip("`")
+        if from_dict:
+            drop, last = "the NaN at the end of each series", frame.index[end - 1]
+        elif isinstance(y, pd.DataFrame):
+            drop, last = f"{name}.loc[:{name}.last_valid_index()]", frame.index[end - 1]
+        else:
+            drop, last = f"{name}[:{end}]", f"row {end - 1}"
         raise ValueError(
             f"The last {ended} rows of {input_name} have no value in any "
-            f"series: the data end at {frame.index[end - 1]}, not at the last "
-            f"row. Drop them ({drop}), and give future regressors to "
-            "forecast or predict, not to fit."
+            f"series: the data end at {last}, not at the last row. Drop them "
+            f"({drop}); future regressors go to forecast or predict, not to "
+            "fit."
         )
     # Before the first and after the last observed value of each column.
     outside = (

@@ -1365,16 +1365,18 @@ class _BaseRNN(BaseEstimator):
 
     def __setstate__(self, state):
         saved = state.get("model_")
-        if isinstance(saved, bytes | dict):
+        if isinstance(saved, bytes):
+            raise ValueError(
+                f"This {type(self).__name__} was saved by an earlier development "
+                "version of skrnn, which stored its network in Keras's format; "
+                "this version cannot load it. Fit the estimator again."
+            )
+        if isinstance(saved, dict):
             from . import _keras
 
             try:
                 with _quiet_mask_warning(state.get("network") is not None):
-                    model = (
-                        _keras.model_from_bytes(saved)  # pickled by an older skrnn
-                        if isinstance(saved, bytes)
-                        else _keras.network_from_weights(state["_spec"], saved)
-                    )
+                    model = _keras.network_from_weights(state["_spec"], saved)
             except Exception as exc:
                 # Keras names the temporary file it was read from, which is
                 # gone by now and means nothing to the user.
@@ -1386,8 +1388,10 @@ class _BaseRNN(BaseEstimator):
                 raise ValueError(
                     f"The saved {type(self).__name__} is damaged: its Keras "
                     f"network cannot be read ({type(exc).__name__}: {detail}). "
-                    "The file was probably truncated or modified after saving; "
-                    "load an intact copy or fit the estimator again."
+                    "The file was probably truncated or modified after saving, "
+                    "or the `network` function (or skrnn) changed since; load "
+                    "an intact copy with the code that saved it, or fit the "
+                    "estimator again."
                 ) from exc
             state = dict(state, model_=model)
         super().__setstate__(state)

@@ -12,10 +12,8 @@ import functools
 import hashlib
 import random
 import secrets
-import tempfile
 import threading
 import warnings
-from pathlib import Path
 
 import numpy as np
 
@@ -1435,7 +1433,9 @@ def network_from_weights(spec, saved):
     weights = saved["weights"]
     if _checksum(weights) != saved["sha256"]:
         raise ValueError("its weights do not match their checksum")
-    model = build_network(dataclasses.replace(spec, masked=True))
+    # The initial weights are replaced: seeded, and Python's random untouched.
+    with private_random(0):
+        model = build_network(dataclasses.replace(spec, masked=True), seed=0)
     model.set_weights(weights)
     return model
 
@@ -1445,16 +1445,6 @@ def _checksum(weights):
     for array in weights:
         digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()
-
-
-def model_from_bytes(data):
-    """A network pickled by skrnn 0.1.0.dev0 before weights were saved: the
-    whole model in Keras's format."""
-    use_the_worker_share_of_cores()  # before TensorFlow's runtime starts
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.keras"
-        path.write_bytes(data)
-        return keras.saving.load_model(path)
 
 
 __all__ = [
@@ -1470,7 +1460,6 @@ __all__ = [
     "describe_schedule",
     "fit",
     "input_gradient_norms",
-    "model_from_bytes",
     "network_from_weights",
     "predict",
     "private_random",
