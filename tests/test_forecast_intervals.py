@@ -459,3 +459,23 @@ def test_compare_refuses_intervals_it_cannot_make():
             coverage=0.9,
             progress=False,
         )
+
+
+class _PointsFail(NaiveForecaster):
+    """Finite intervals around NaN point forecasts."""
+
+    def predict(self, X):
+        return super().predict(X) * np.nan
+
+
+def test_a_failed_model_has_no_interval_scores():
+    # Unranked everywhere else, it won the interval table (MSIS 9.5 vs 19.8).
+    from skrnn import compare
+
+    y = pd.Series(np.sin(np.arange(80.0) / 3) + np.arange(80) / 30)
+    models = {"AR": ARForecaster(2), "Bad": _PointsFail(calibration_origins=9)}
+    report = compare(models, y, horizon=4, coverage=0.9, progress=False)
+    assert set(report.failures["model"]) == {"Bad"}
+    scores = report.interval_scores()
+    assert scores.loc["Bad"].isna().all()
+    assert scores.loc["AR"].notna().all()

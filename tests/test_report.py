@@ -539,3 +539,10 @@ def test_the_comparison_modules_import_no_circle():
     circles = [module for module in graph if reaches(module, module)]
     assert circles == []
     assert "_report" not in graph["_html"] | graph["_plots"]
+
+
+def test_one_fold_is_one_fold():
+    y = pd.Series(np.sin(np.arange(40) / 3) + np.arange(40) / 20)
+    report = compare([NaiveForecaster()], y, horizon=1, cv=1, progress=False)
+    page = report.to_html()
+    assert "1 fold, forecasting up to 1 step ahead" in page

@@ -204,13 +204,19 @@ def _section(anchor, title, body):
     return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
 
 
+def _count(n, noun):
+    """The count with its noun: 1 fold, 3 folds."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _meta(report):
     y = report.y
     return (
         f"Series <b>{escape('y' if y.name is None else str(y.name))}</b>: "
         f"{len(y)} time points "
         f"({escape(_time_label(y.index[0]))} to {escape(_time_label(y.index[-1]))}) · "
-        f"{len(report.folds)} folds, forecasting up to {report.horizon} steps ahead "
+        f"{_count(len(report.folds), 'fold')}, forecasting up to "
+        f"{_count(report.horizon, 'step')} ahead "
         f"· seasonal period {report.seasonal_period} · baseline "
         f"<b>{escape(report.baseline)}</b>"
     )
@@ -459,8 +465,9 @@ def _panel_meta(report):
     return (
         f"<b>{summary['series']}</b> series of {summary['shortest']} to "
         f"{summary['longest']} time points ({escape(_time_label(summary['first']))} "
-        f"to {escape(_time_label(summary['last']))}) · {report.n_folds} folds, "
-        f"forecasting {report.horizon} steps ahead · seasonal period "
+        f"to {escape(_time_label(summary['last']))}) · "
+        f"{_count(report.n_folds, 'fold')}, forecasting "
+        f"{_count(report.horizon, 'step')} ahead · seasonal period "
         f"{report.seasonal_period} · baseline <b>{escape(report.baseline)}</b>"
     )
 

@@ -379,7 +379,7 @@ seasonal_period, horizon, settings, failures, notes, coverage
         table : DataFrame
             Indexed by model, in the order given: coverage, mean_width,
             interval_score, msis. NaN for a model whose intervals are not
-            finite.
+            finite, and for a model that failed (unranked in ``summary``).
 
         Raises
         ------
@@ -404,7 +404,9 @@ seasonal_period, horizon, settings, failures, notes, coverage
                 miss = np.maximum(lower - y, 0) + np.maximum(y - upper, 0)
                 score = width + 2 / alpha * miss
             scale = np.array([scales[fold] for fold in f["fold"].to_numpy()])
-            finite = np.isfinite(width).all()
+            # A failed model (NaN forecasts in some fold) is not scored here
+            # either: its finite intervals could have won the table.
+            finite = np.isfinite(width).all() and model not in self._failed
             rows[model] = {
                 "coverage": float(((lower <= y) & (y <= upper)).mean())
                 if finite
