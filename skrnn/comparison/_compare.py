@@ -12,6 +12,7 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from ..forecasting._intervals import check_coverage
 from ..forecasting._time import TimeAxis
+from ..metrics._regression import naive_scale
 from ._inputs import (
     _check_baseline,
     _check_exog_rows,
@@ -155,10 +156,9 @@ def _check_season_fits(y, metrics, seasonal_period, splits):
             "points, no more than the season. Use a longer series, a smaller "
             f"horizon or fewer splits, {skip_it}"
         )
-    values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    values = np.asarray(y, dtype=np.float64)
     for fold, (train, _) in enumerate(splits):
-        part = values[train]
-        if not (np.abs(part[lag:] - part[:-lag]).sum(axis=0) > 0).all():
+        if not naive_scale(values[train], lag) > 0:
             # It failed after every model was fitted.
             raise ValueError(
                 f"y repeats itself at lag {lag} over the training points of "
@@ -193,8 +193,8 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
             )
     except FloatingPointError as exc:
         nan = np.full(len(test), np.nan)
-        extra = {"bounds": None if coverage is None else (nan, nan)}
-        return _diverged(estimator, exc, len(test), start, **extra)
+        bounds = None if coverage is None else (nan, nan)
+        return _diverged(estimator, exc, len(test), start, bounds=bounds)
     except ValueError as exc:
         raise ValueError(
             f"Model {name!r} failed on fold {fold} (training on {len(train)} "

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from ..metrics._regression import naive_scale
 from ._metrics import (
     METRICS,
     TIMINGS,
@@ -195,7 +196,7 @@ class PanelComparisonReport(_Report):
             ):
                 values = self.train_values(series, fold)
                 lag = m if len(values) > m else 1
-                scale = float(np.mean(np.abs(values[lag:] - values[:-lag])))
+                scale = float(naive_scale(values, lag))
                 self._scale_cache[series, fold] = scale
         return self._scale_cache
 

@@ -16,8 +16,9 @@ import pandas as pd
 from joblib import delayed
 from sklearn.base import clone
 
-from ..forecasting._panel import _dict_to_frame, parse_target
+from ..forecasting._panel import _dict_to_frame, ended_rows, parse_target
 from ..forecasting._time import TimeAxis
+from ..metrics._regression import naive_scale
 from ._inputs import (
     _check_baseline,
     _check_exog_rows,
@@ -94,11 +95,11 @@ def _check_panel(y, X):
             "`y` has several series called "
             f"{y.columns[y.columns.duplicated()][0]!r}. Give each a unique name."
         )
-    observed = y.notna().any(axis=1).to_numpy()
-    if observed.any() and not observed[-1]:
+    ended = ended_rows(y.notna().to_numpy())
+    if ended:
         # Rows after every series has ended (a long table's future rows)
         # hold nothing to fit or score; each series is cut at its own end.
-        end = len(y) - int(np.argmax(observed[::-1]))
+        end = len(y) - ended
         if X is not None and len(X) == len(y):
             X = X.iloc[:end] if hasattr(X, "iloc") else np.asarray(X)[:end]
         y = y.iloc[:end]
@@ -190,7 +191,7 @@ def _check_scales(y, starts, cuts, metrics, seasonal_period, target):
                     "series out."
                 )
             lag = m if len(train) > m else 1
-            if not np.abs(train[lag:] - train[:-lag]).sum() > 0:
+            if not naive_scale(train, lag) > 0:
                 raise ValueError(
                     f"{_capital(target.label(j))} does not change over its "
                     f"training points of fold {fold}, so its errors cannot be "

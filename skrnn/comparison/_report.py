@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from ..metrics._regression import naive_scale
 from ._metrics import (
     METRICS,
     TIMINGS,
@@ -423,7 +424,7 @@ seasonal_period, horizon, settings, failures, notes, coverage
         """In-sample mean absolute error of the seasonal naive forecast."""
         values = self.train_values(int(fold))
         m = self.seasonal_period
-        return float(np.mean(np.abs(values[m:] - values[:-m])))
+        return float(naive_scale(values, m))
 
     def error_by_step(self, metric=None):
         """The error of every model at each step ahead, over the folds.

@@ -187,9 +187,8 @@ def _diverged(estimator, exc, shape, start, **extra):
     """The record of a fit whose training diverged (FloatingPointError): a
     failed fold, as NaN forecasts are, not the end of the comparison."""
     now = time.perf_counter()
-    result = _result(estimator, np.full(shape, np.nan), start, now, now, **extra)
-    result["failure"] = str(exc)
-    return result
+    nan = np.full(shape, np.nan)
+    return _result(estimator, nan, start, now, now, failure=str(exc), **extra)
 
 
 def _checked_failures(tasks, results, named):

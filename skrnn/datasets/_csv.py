@@ -1165,7 +1165,7 @@ def _interpolate(y, holdout=None, notes=None, limit_area=None):
     )
     forward = y.ffill(limit_area=limit_area)
     # after the last value both repeat it: only points on a line count
-    changed = int((leaks & (filled != forward).to_numpy()).sum())
+    changed = int((leaks & (filled != forward) & forward.notna()).to_numpy().sum())
     if changed and notes is not None:
         points = "point" if changed == 1 else "points"
         notes.append(

@@ -197,6 +197,12 @@ def _float_table_with_nan(y):
     return raw.ndim == 2 and raw.dtype.kind == "f" and bool(np.isnan(raw).any())
 
 
+def ended_rows(observed):
+    """How many last rows of the boolean (n_timesteps, n_series) array
+    ``observed`` hold no value of any series: rows after every series ended."""
+    return int(np.argmax(observed.any(axis=1)[::-1])) if observed.any() else 0
+
+
 def _ragged_values(y, input_name, *, from_dict=False):
     """The values of a 2-D target; NaN allowed only before and after a series."""
     frame = y if isinstance(y, pd.DataFrame) else pd.DataFrame(np.asarray(y))
@@ -213,7 +219,7 @@ def _ragged_values(y, input_name, *, from_dict=False):
             "fold's training part ends: use fewer splits (a longer first "
             "training part), or cross-validate that series apart."
         )
-    ended = int(np.argmax(observed.any(axis=1)[::-1]))
+    ended = ended_rows(observed)
     if ended:
         # Every series ended before these rows: the time axis (the dates of
         # forecasts, where predict's rows start) would run past the data.

@@ -90,6 +90,14 @@ def _in_order_of(reference, y):
     return y
 
 
+def naive_scale(y_train, lag):
+    """MASE's scale: the in-sample mean absolute error of the naive forecast
+    at ``lag`` (the seasonal one for a season), per column of a 2-D
+    ``y_train`` (NaN edges left out), or a float for a 1-D one."""
+    y_train = np.asarray(y_train, dtype=np.float64)
+    return np.nanmean(np.abs(y_train[lag:] - y_train[:-lag]), axis=0)
+
+
 def _check_pair(y_true, y_pred):
     """Validate observed values and forecasts of the same shape.
 
@@ -428,7 +436,8 @@ shape (n_outputs,), default="uniform_average"
     """
     seasonal_period = _check_seasonal_period(seasonal_period)
     multioutput = _check_multioutput(multioutput)
-    y_train = _in_order_of(_as_frame(y_true), _as_frame(y_train))
+    y_true = _as_frame(y_true)
+    y_train = _in_order_of(y_true, _as_frame(y_train))
     y_true, y_pred = _check_pair(y_true, y_pred)
     y_train = _as_2d_float(y_train, "y_train", ragged=True)
     if y_train.shape[1] != y_true.shape[1]:
@@ -448,8 +457,7 @@ shape (n_outputs,), default="uniform_average"
             "lower `seasonal_period`."
         )
     # Each column is scaled on its own observed span (NaN edges of a panel).
-    naive_errors = np.abs(y_train[seasonal_period:] - y_train[:-seasonal_period])
-    scale = np.nanmean(naive_errors, axis=0)
+    scale = naive_scale(y_train, seasonal_period)
     if (scale == 0).any():
         column = int(np.flatnonzero(scale == 0)[0])
         which = f" (output {column})" if y_train.shape[1] > 1 else ""

@@ -419,13 +419,10 @@ def _auto_epochs(n_samples, batch_size, validation_fraction):
     return max(AUTO_MIN_EPOCHS, -(-AUTO_MIN_STEPS // batches))
 
 
-# skrnn's epoch metrics where a larger value is better; the others are errors.
-_GREATER_IS_BETTER = {"accuracy", "balanced_accuracy", "r2"}
-
-
-def _with_directions(callbacks, metrics):
+def _with_directions(callbacks, metrics, maximised):
     """``callbacks``, those in ``mode="auto"`` that monitor one of skrnn's
-    named ``metrics`` told which way is better.
+    named ``metrics`` told which way is better (up for those in
+    ``maximised``, down for the errors).
 
     Keras reads the direction from the compiled metrics of the model, and
     skrnn computes its metrics itself (they are not compiled): such a
@@ -437,7 +434,7 @@ def _with_directions(callbacks, metrics):
     for callback in callbacks or []:
         monitor = str(getattr(callback, "monitor", "")).removeprefix("val_")
         if getattr(callback, "mode", None) == "auto" and monitor in named:
-            callback.mode = "max" if monitor in _GREATER_IS_BETTER else "min"
+            callback.mode = "max" if monitor in maximised else "min"
     return callbacks
 
 
@@ -797,6 +794,8 @@ class _BaseRNN(BaseEstimator):
 
     # Metrics by name, on the outputs of ``predict``; subclasses set theirs.
     _metric_functions: dict = {}
+    # the names among them where a larger value is better
+    _maximised_metrics: frozenset = frozenset()
 
     def __init__(
         self,
@@ -1151,7 +1150,9 @@ class _BaseRNN(BaseEstimator):
                     early_stopping=self.early_stopping,
                     patience=self.patience,
                     verbose=self.verbose,
-                    callbacks=_with_directions(self.callbacks, self.metrics),
+                    callbacks=_with_directions(
+                        self.callbacks, self.metrics, self._maximised_metrics
+                    ),
                     validation_data=validation_data,
                     initial_weights=initial_weights,
                     epoch_metrics=epoch_metrics,

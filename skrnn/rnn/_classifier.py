@@ -154,6 +154,7 @@ default="sparse_categorical_crossentropy"
         "accuracy": accuracy_score,
         "balanced_accuracy": balanced_accuracy_score,
     }
+    _maximised_metrics = frozenset({"accuracy", "balanced_accuracy"})
 
     def __init__(
         self,

@@ -182,6 +182,7 @@ or callable, default="linear"
     _validate_y_kwargs = {"y_numeric": True, "multi_output": True}
     _labels = False
     _metric_functions = _REGRESSION_METRICS
+    _maximised_metrics = frozenset({"r2"})
 
     def __init__(
         self,
