@@ -215,6 +215,7 @@ def test_bad_knobs_are_refused_in_fit(params, error, match, data):
     [
         (dict(X_val="X"), {}, r"`X_val` and `y_val` together.*only `X_val`"),
         (dict(y_val="y"), {}, r"only `y_val`"),
+        (dict(sample_weight_val="w"), {}, r"`sample_weight_val`.*no `X_val`"),
         (dict(X_val="X3", y_val="y"), {}, "expecting 2 features per time step"),
         (dict(X_val="X", y_val="y2"), {}, r"y_val must have shape \(40, 1\)"),
     ],
@@ -222,6 +223,7 @@ def test_bad_knobs_are_refused_in_fit(params, error, match, data):
 def test_bad_validation_sets_are_refused(kwargs, params, match, data):
     X, y = data
     values = {"X": X, "y": y, "X3": X[:, :, [0, 1, 0]], "y2": np.ones((40, 2))}
+    values["w"] = np.ones(len(X))
     kwargs = {k: values[v] for k, v in kwargs.items()}
     reg = RNNRegressor(**TINY, **params)
     _refuses(reg, lambda: reg.fit(X, y, **kwargs), (X, y), ValueError, match)

@@ -5,12 +5,14 @@ import os
 import pickle
 import subprocess
 import sys
+from importlib.metadata import version
 
 import joblib
 import keras
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 
@@ -99,7 +101,10 @@ def _fitted_objects(tmp_path):
 
 
 _LOAD_AND_APPLY = """
-import pickle, sys, joblib, numpy as np
+import pickle, sys, warnings, joblib, numpy as np
+from sklearn.exceptions import InconsistentVersionWarning
+# Saved and loaded with the same versions: no warning.
+warnings.simplefilter("error", InconsistentVersionWarning)
 cases = pickle.load(open(sys.argv[1], "rb"))
 outputs = {}
 for name, fmt, blob, method, data in cases:
@@ -282,3 +287,41 @@ def test_a_pickle_in_the_former_format_is_refused_by_name():
     state["model_"] = b"PK\x03\x04 a Keras archive"
     with pytest.raises(ValueError, match=r"earlier development version.*Fit the"):
         RNNRegressor().__setstate__(state)
+
+
+def test_a_pickle_records_the_versions_that_wrote_it():
+    X = np.random.default_rng(0).normal(size=(30, 5, 1))
+    fitted = RNNRegressor(**TINY).fit(X, X[:, -1, 0])
+    series = np.log(load_airline())
+    versions = {
+        "fitted network": (fitted, {"skrnn", "keras"}),
+        "unfitted network": (RNNRegressor(), {"skrnn"}),
+        "AR": (ARForecaster().fit(None, series), {"skrnn", "statsmodels"}),
+        "transformer": (Differencer().fit(series.to_frame()), {"skrnn"}),
+    }
+    for name, (estimator, packages) in versions.items():
+        recorded = estimator.__getstate__()["_skrnn_versions"]
+        assert set(recorded) == packages, name
+        assert recorded["skrnn"] == version("skrnn"), name
+
+
+def test_a_pickle_of_other_versions_warns_naming_them_and_still_loads():
+    # scikit-learn warns so for its own estimators only (by module name).
+    X = np.random.default_rng(0).normal(size=(30, 5, 1))
+    fitted = RNNRegressor(**TINY).fit(X, X[:, -1, 0])
+    state = fitted.__getstate__()
+    state["_skrnn_versions"] = {"skrnn": "0.0.1", "keras": "2.15.0"}
+    loaded = RNNRegressor.__new__(RNNRegressor)
+    with pytest.warns(
+        InconsistentVersionWarning,
+        match=r"RNNRegressor was saved with skrnn 0\.0\.1 \(installed: .+\), "
+        r"keras 2\.15\.0 \(installed: .+\)\..*Fit it again",
+    ):
+        loaded.__setstate__(state)
+    np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+    assert "_skrnn_versions" not in vars(loaded)
+
+    state = ARForecaster().fit(None, np.log(load_airline())).__getstate__()
+    del state["_skrnn_versions"]  # written before skrnn recorded versions
+    with pytest.warns(InconsistentVersionWarning, match="recorded no version"):
+        ARForecaster.__new__(ARForecaster).__setstate__(state)

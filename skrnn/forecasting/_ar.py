@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._pickling import installed_version
 from ._base import BaseForecaster
 from ._intervals import ConformalIntervalsMixin, check_coverage, interval_frame
 
@@ -165,6 +166,12 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
         self.maxlag = maxlag
         self.intervals = intervals
         self.calibration_origins = calibration_origins
+
+    def _versions(self):
+        versions = super()._versions()
+        if hasattr(self, "results_"):  # statsmodels objects
+            versions["statsmodels"] = installed_version("statsmodels")
+        return versions
 
     def _check_params(self):
         if self.seasonal and self.period is None:

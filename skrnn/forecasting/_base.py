@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from .._pickling import SavedVersionMixin
 from .._state import restore_on_error
 from .._warnings import user_stacklevel
 from ._checks import check_exog, check_time_index
@@ -52,7 +53,7 @@ def _plain_params(estimator):
     }
 
 
-class BaseForecaster(RegressorMixin, BaseEstimator):
+class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
     """Base class of skrnn's forecasters.
 
     Subclasses implement ``_fit(y, exog)`` with ``y`` a float array

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from .._pickling import SavedVersionMixin
 from .._state import restore_on_error
 from ._table import _refuse_non_numeric, check_time_table
 
@@ -44,7 +45,9 @@ def _integrate(diffs, start, lag):
     return levels.reshape(-1, n_features)[:n_rows]
 
 
-class Differencer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class Differencer(
+    OneToOneFeatureMixin, TransformerMixin, SavedVersionMixin, BaseEstimator
+):
     """Difference a time table: seasonal and order-d differences, invertible.
 
     Applies one seasonal difference of lag ``seasonal_period`` (when set) and

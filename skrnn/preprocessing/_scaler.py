@@ -6,6 +6,7 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
+from .._pickling import SavedVersionMixin
 from .._state import restore_on_error
 from .._validation import check_sequences, padding_mask
 from ._output import ThreeDOutputMixin
@@ -67,7 +68,11 @@ def _has_inverse(scaler):
 
 
 class SequenceScaler(
-    ThreeDOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+    ThreeDOutputMixin,
+    TransformerMixin,
+    SavedVersionMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
 ):
     """Scale sequences per feature, ignoring padding.
 

@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from .._pickling import SavedVersionMixin
 from .._state import restore_on_error
 from .._warnings import user_stacklevel
 from ._output import ThreeDOutputMixin
@@ -28,7 +29,11 @@ def _fingerprint(X):
 
 
 class SlidingWindow(
-    ThreeDOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+    ThreeDOutputMixin,
+    TransformerMixin,
+    SavedVersionMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
 ):
     """Turn a time table into one window of recent rows per row.
 

@@ -9,6 +9,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._pickling import SavedVersionMixin
 from .._state import restore_on_error
 
 __all__ = ["TextTokenizer"]
@@ -20,7 +21,9 @@ PADDING_ID, OOV_ID = 0, 1
 PADDING_NAME, OOV_NAME = "<pad>", "<oov>"
 
 
-class TextTokenizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class TextTokenizer(
+    TransformerMixin, SavedVersionMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Turn documents into sequences of integer token ids.
 
     Splits each document into tokens with scikit-learn's

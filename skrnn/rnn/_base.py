@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from .._pickling import SavedVersionMixin, installed_version
 from .._state import restore_on_error
 from .._validation import (
     _is_sequence_list,
@@ -739,7 +740,7 @@ def _reads_any_length(spec):
     return _keras.reads_any_length(spec)
 
 
-class _BaseRNN(BaseEstimator):
+class _BaseRNN(SavedVersionMixin, BaseEstimator):
     """Base class: parameters, fitting and persistence of a Keras RNN."""
 
     _parameter_constraints: dict = {
@@ -921,7 +922,8 @@ class _BaseRNN(BaseEstimator):
         y_val : array-like, default=None
             Targets of ``X_val``; required with it.
         sample_weight_val : array-like of shape (n_val_samples,), default=None
-            Weights of the validation samples in ``val_loss``.
+            Weights of the samples of ``X_val`` in ``val_loss``; only with
+            ``X_val``.
 
         Returns
         -------
@@ -1027,6 +1029,14 @@ class _BaseRNN(BaseEstimator):
             raise ValueError(
                 "Pass `X_val` and `y_val` together for a validation set. Got "
                 f"only `{'X_val' if y_val is None else 'y_val'}`."
+            )
+        if sample_weight_val is not None and X_val is None:
+            # Weights of no samples: ignoring them would hide a mistake.
+            raise ValueError(
+                "`sample_weight_val` weights the samples of `X_val`, but no "
+                "`X_val` was passed. Pass `X_val` and `y_val` with it; the "
+                "held-out part of `validation_fraction` takes its weights from "
+                "`sample_weight`."
             )
         warm = self.warm_start and hasattr(self, "model_")
         previous_spec = self._spec if warm else None
@@ -1335,6 +1345,12 @@ class _BaseRNN(BaseEstimator):
             _warn_unmasked_layers(self, self.model_, X, None)
         raw = np.asarray(raw, dtype=np.float64)
         return (raw, X) if return_X else raw
+
+    def _versions(self):
+        versions = super()._versions()
+        if hasattr(self, "model_"):  # rebuilt by Keras when loaded
+            versions["keras"] = installed_version("keras")
+        return versions
 
     def __getstate__(self):
         state = dict(super().__getstate__())
