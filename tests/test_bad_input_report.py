@@ -337,6 +337,31 @@ def test_a_network_whose_training_diverges_fails_its_folds_only(panel):
     assert "Naive" in report.summary().dropna(subset=["rank"]).index
 
 
+class DivergingIntervals(NaiveForecaster):
+    def predict_interval(self, X, coverage=0.9):
+        raise FloatingPointError("Training of RNNRegressor diverged: loss nan")
+
+
+def test_intervals_that_diverge_keep_the_models_forecasts():
+    # A diverged calibration refit failed the whole fold, its point
+    # forecasts (already made) included.
+    models = {"Naive": NaiveForecaster(), "Flaky": DivergingIntervals()}
+    with pytest.warns(
+        RuntimeWarning,
+        match=r"intervals of 'Flaky' failed on folds 0, 1 \(Training of RNNRegressor "
+        r"diverged: loss nan\); its forecasts are kept",
+    ):
+        report = compare(
+            models, _series(), horizon=6, cv=2, coverage=0.9, progress=False
+        )
+    assert report.failures.empty
+    summary = report.summary()
+    assert summary.loc["Flaky", "mase_mean"] == summary.loc["Naive", "mase_mean"]
+    scores = report.interval_scores()
+    assert scores.loc["Flaky"].isna().all()
+    assert scores.loc["Naive"].notna().all()
+
+
 def test_when_every_model_fails_compare_says_so():
     with pytest.raises(ValueError, match=r"Every model failed.*'Bad' on fold 0"):
         compare({"Bad": NaNForecaster()}, _series(), horizon=6, progress=False)

@@ -1,6 +1,7 @@
 """compare: fit several forecasters on the same time-series splits."""
 
 import time
+import warnings
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -10,6 +11,7 @@ from joblib import delayed
 from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 
+from .._warnings import user_stacklevel
 from ..forecasting._intervals import check_coverage
 from ..forecasting._time import TimeAxis
 from ..metrics._regression import naive_scale
@@ -173,7 +175,7 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
     (and, with ``coverage``, the prediction intervals of the test rows)."""
     estimator = clone(model)
     start = time.perf_counter()
-    bounds = None
+    bounds, interval_failure = None, None
     # With regressors, a gap between training and test rows (a splitter's
     # gap) is forecast through with X's rows in it; the test rows are kept.
     first = train[-1] + 1
@@ -186,10 +188,8 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
         y_pred = np.asarray(estimator.predict(rows), dtype=np.float64)[keep]
         done = time.perf_counter()
         if coverage is not None:
-            intervals = estimator.predict_interval(rows, coverage=coverage)
-            bounds = (
-                np.asarray(intervals["lower"], dtype=np.float64).reshape(-1)[keep],
-                np.asarray(intervals["upper"], dtype=np.float64).reshape(-1)[keep],
+            bounds, interval_failure = _interval_bounds(
+                estimator, rows, coverage, keep, len(test)
             )
     except FloatingPointError as exc:
         nan = np.full(len(test), np.nan)
@@ -201,7 +201,48 @@ def _fit_predict(name, fold, model, y, X, train, test, coverage=None):
             f"points): {exc}"
         ) from exc
     y_pred = np.asarray(y_pred, dtype=np.float64).reshape(-1)
-    return _result(estimator, y_pred, start, fitted, done, bounds=bounds)
+    return _result(
+        estimator,
+        y_pred,
+        start,
+        fitted,
+        done,
+        bounds=bounds,
+        interval_failure=interval_failure,
+    )
+
+
+def _interval_bounds(estimator, rows, coverage, keep, n_test):
+    """``((lower, upper), None)`` of the test rows, or NaN bounds and the
+    reason where a calibration refit diverged: the point forecasts, already
+    made, are kept."""
+    try:
+        intervals = estimator.predict_interval(rows, coverage=coverage)
+    except FloatingPointError as exc:
+        nan = np.full(n_test, np.nan)
+        return (nan, nan), str(exc)
+    return (
+        np.asarray(intervals["lower"], dtype=np.float64).reshape(-1)[keep],
+        np.asarray(intervals["upper"], dtype=np.float64).reshape(-1)[keep],
+    ), None
+
+
+def _warn_interval_failures(tasks, results):
+    """One warning per model, here in the calling process (a worker's
+    warnings are lost)."""
+    failed = {}
+    for task, result in zip(tasks, results, strict=True):
+        if result.get("interval_failure"):
+            failed.setdefault(task[0], []).append((task[1], result["interval_failure"]))
+    for name, folds in failed.items():
+        which = "folds" if len(folds) > 1 else "fold"
+        warnings.warn(
+            f"The prediction intervals of {name!r} failed on {which} "
+            f"{', '.join(str(fold) for fold, _ in folds)} ({folds[0][1]}); its "
+            "forecasts are kept and scored, and its interval scores are NaN.",
+            RuntimeWarning,
+            stacklevel=user_stacklevel(),
+        )
 
 
 @dataclass(frozen=True)
@@ -417,7 +458,9 @@ default=("mase", "rmse", "mae", "smape")
         width, interval score) and draws them. Conformal intervals refit the
         model ``calibration_origins + horizon - 1`` times in each fold (see
         :meth:`skrnn.RecursiveForecaster.predict_interval`): for a network,
-        that many trainings more. Not on panels yet.
+        that many trainings more. Where one of them diverges, the model's
+        forecasts are kept and scored, its interval scores are NaN, and a
+        ``RuntimeWarning`` names it. Not on panels yet.
 
     n_jobs : int, default=None
         Number of (model, fold) fits run in parallel with joblib; None means
@@ -507,4 +550,5 @@ default=("mase", "rmse", "mae", "smape")
         for name, fold, model, train, test in tasks
     )
     results = _run(tasks, jobs, n_jobs, progress)
+    _warn_interval_failures(tasks, results)
     return _make_report(setup, tasks, results)

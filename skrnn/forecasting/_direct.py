@@ -132,6 +132,9 @@ class DirectForecaster(RecursiveForecaster):
         whose tags say it fits one output only (e.g. ``SVR``) is wrapped in
         :class:`~sklearn.multioutput.MultiOutputRegressor`: one model per
         horizon step.
+        Each ``fit`` trains a clone of it (as scikit-learn's
+        meta-estimators do), so its ``warm_start`` does not carry training
+        over from one forecaster fit to the next.
 
     horizon : int, default=12
         Number of time points the model forecasts at once: the length of its

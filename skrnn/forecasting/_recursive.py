@@ -61,6 +61,9 @@ class RecursiveForecaster(ConformalIntervalsMixin, BaseForecaster):
         (n_windows, window, n_features); others receive them flattened to
         (n_windows, window * n_features), i.e. lag features, so that
         ``LinearRegression()`` makes an AR(window) model.
+        Each ``fit`` trains a clone of it (as scikit-learn's
+        meta-estimators do), so its ``warm_start`` does not carry training
+        over from one forecaster fit to the next.
 
     window : int or "auto", default="auto"
         Number of past time points the model sees. "auto": the largest lag

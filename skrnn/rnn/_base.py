@@ -323,10 +323,11 @@ _SHARED_ATTRIBUTES_DOC = """
         Per epoch: ``"loss"``, ``"val_loss"`` with a validation set, the
         ``metrics`` (``"mae"``, ``"val_mae"``, ...), and ``"learning_rate"``,
         the rate at the end of the epoch (it changes with a schedule or
-        ``ReduceLROnPlateau``).
+        ``ReduceLROnPlateau``). Of the latest ``fit``: a ``warm_start`` fit
+        replaces it, as Keras's ``fit`` returns a new ``History`` per call.
 
     n_epochs_ : int
-        Number of epochs run.
+        Number of epochs run by the latest ``fit``.
 
     n_features_in_ : int
         Number of columns of X seen in fit: the number of time steps, as
