@@ -755,6 +755,27 @@ def test_reduce_lr_on_plateau_lowers_the_rate_and_history_shows_it(regression_da
     np.testing.assert_allclose(reg.history_["learning_rate"], expected, rtol=1e-5)
 
 
+def test_a_callback_that_restores_its_best_weights_has_the_last_word():
+    # skrnn's early stopping restored its own best epoch after the user's
+    # EarlyStopping(restore_best_weights=True) had restored the one it asked.
+    import keras
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 6, 1))
+    y = rng.normal(size=60)  # noise: the training loss falls, val_loss does not
+    stop = keras.callbacks.EarlyStopping(
+        monitor="loss", restore_best_weights=True, patience=100
+    )
+    reg = RNNRegressor(
+        units=8, epochs=12, learning_rate=0.01, random_state=0, callbacks=[stop]
+    ).fit(X, y)
+    history = reg.history_
+    assert stop.best_epoch == int(np.argmin(history["loss"]))
+    assert stop.best_epoch != int(np.argmin(history["val_loss"]))
+    for kept, restored in zip(reg.model_.get_weights(), stop.best_weights, strict=True):
+        np.testing.assert_array_equal(kept, restored)
+
+
 def test_callbacks_in_auto_mode_monitor_the_estimators_metrics(
     regression_data, classification_data
 ):

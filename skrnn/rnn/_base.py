@@ -312,7 +312,11 @@ _TRAINING_PARAMETERS_DOC = """
         (``"val_accuracy"``) is set to its direction (``mode="max"``); for a
         callable metric, give ``mode``. ``history_["learning_rate"]`` is
         recorded before the epoch's callbacks run, so a callback's change
-        shows from the next epoch on (as in Keras's logs).
+        shows from the next epoch on (as in Keras's logs). Their
+        ``on_train_end`` runs after ``early_stopping`` has restored its best
+        epoch, so a callback that restores weights of its own
+        (``EarlyStopping(restore_best_weights=True)``) decides the weights
+        kept.
 """
 
 _SHARED_ATTRIBUTES_DOC = """

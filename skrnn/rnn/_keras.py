@@ -1261,15 +1261,18 @@ def fit(
                     early_stopping and wait >= patience
                 ):
                     break
+            if best_state is not None:
+                for variable, value in zip(variables, best_state, strict=True):
+                    variable.assign(value)
+            # After the best epoch's weights: a user's callback that restores
+            # weights of its own (EarlyStopping(restore_best_weights=True))
+            # has the last word, as it asked.
             hooks.on_train_end()
         finally:
             # The callbacks belong to the user's estimator: do not let them
             # keep (and pickle) the shared template.
             for callback in callbacks or []:
                 callback.set_model(None)
-        if best_state is not None:
-            for variable, value in zip(variables, best_state, strict=True):
-                variable.assign(value)
         _copy_variables(template.model, model)
     weights = model.get_weights()
     if not all(np.isfinite(w).all() for w in weights):
