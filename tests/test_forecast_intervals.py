@@ -315,7 +315,9 @@ def test_a_tiny_rnn_is_reproducible_and_left_unchanged():
 @pytest.mark.parametrize("coverage", [0, 1, 90, -0.1, "0.9", True, None])
 def test_bad_coverage_is_refused(coverage):
     f = NaiveForecaster().fit(None, _ar1(50))
-    with pytest.raises(ValueError, match=r"coverage must be in \(0, 1\)"):
+    kind = r"a number in \(0, 1\), e.g. 0.9. Got .* \(a \w+\)"
+    match = kind if isinstance(coverage, str | bool | None) else r"in \(0, 1\)"
+    with pytest.raises(ValueError, match="coverage must be " + match):
         f.predict_interval(np.empty((2, 0)), coverage=coverage)
 
 
@@ -327,14 +329,66 @@ def test_coverage_beyond_what_the_origins_allow_names_the_fix():
         r"calibration_origins=20.*20/21 = 0.952.*calibration_origins=99",
     ):
         f.predict_interval(np.empty((2, 0)), coverage=0.99)
+    # The advice works without a new fit: fit does not read the number (it
+    # was refused as a parameter changed after fit).
     f.set_params(calibration_origins=99)
-    with pytest.raises(ValueError, match="call fit again"):
-        f.predict_interval(np.empty((2, 0)), coverage=0.99)
-    assert (
-        f.fit(None, _ar1(300))
-        .predict_interval(np.empty((2, 0)), 0.99)
-        .notna()
-        .all(axis=None)
+    intervals = f.predict_interval(np.empty((2, 0)), coverage=0.99)
+    assert intervals.notna().all(axis=None)
+    refitted = NaiveForecaster(calibration_origins=99).fit(None, _ar1(300))
+    pd.testing.assert_frame_equal(
+        refitted.predict_interval(np.empty((2, 0)), coverage=0.99), intervals
+    )
+    f.set_params(calibration_origins=0)
+    with pytest.raises(InvalidParameterError, match="calibration_origins"):
+        f.predict_interval(np.empty((2, 0)))
+
+
+def test_ar_intervals_may_switch_after_fit():
+    y = _ar1(120)
+    f = ARForecaster(lags=1, calibration_origins=9).fit(None, y)
+    analytic = f.predict_interval(np.empty((3, 0)))
+    f.set_params(intervals="conformal")
+    conformal = ARForecaster(lags=1, intervals="conformal", calibration_origins=9)
+    pd.testing.assert_frame_equal(
+        f.predict_interval(np.empty((3, 0))),
+        conformal.fit(None, y).predict_interval(np.empty((3, 0))),
+    )
+    f.set_params(intervals="analytic")
+    pd.testing.assert_frame_equal(f.predict_interval(np.empty((3, 0))), analytic)
+    f.set_params(intervals="bootstrap")
+    with pytest.raises(InvalidParameterError, match="'intervals' parameter"):
+        f.predict_interval(np.empty((3, 0)))
+
+
+@pytest.mark.parametrize("change", ["set_params", "in place"])
+def test_estimator_parameters_set_after_fit_do_not_reach_the_intervals(change):
+    # The refits cloned the forecaster with its current estimator: intervals
+    # 14x too wide around the fitted model's forecasts, or not, by call order.
+    from sklearn.linear_model import Ridge
+
+    y = np.sin(np.arange(100) / 3) + 0.05 * _ar1(100)
+    X = np.empty((3, 0))
+    expected = RecursiveForecaster(Ridge(alpha=1e-3), window=6, calibration_origins=9)
+    expected = expected.fit(None, y).predict_interval(X)
+    f = RecursiveForecaster(Ridge(alpha=1e-3), window=6, calibration_origins=9)
+    f.fit(None, y)
+    if change == "set_params":
+        f.set_params(estimator__alpha=1e5)
+    else:
+        f.estimator.alpha = 1e5
+    pd.testing.assert_frame_equal(f.predict_interval(X), expected)
+
+
+def test_a_float32_coverage_means_the_value_it_stands_for():
+    f = NaiveForecaster(calibration_origins=4).fit(None, _ar1(60))
+    X = np.empty((2, 0))
+    # 0.8 is 0.800000012 in float32: it asked for 5 origins and was refused.
+    pd.testing.assert_frame_equal(
+        f.predict_interval(X, coverage=np.float32(0.8)), f.predict_interval(X, 0.8)
+    )
+    f = NaiveForecaster(calibration_origins=9).fit(None, _ar1(60))
+    pd.testing.assert_frame_equal(
+        f.predict_interval(X, coverage=np.float32(0.6)), f.predict_interval(X, 0.6)
     )
 
 

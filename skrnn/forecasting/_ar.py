@@ -167,6 +167,8 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
         self.intervals = intervals
         self.calibration_origins = calibration_origins
 
+    _interval_params = ("calibration_origins", "intervals")
+
     def _versions(self):
         versions = super()._versions()
         if hasattr(self, "results_"):  # statsmodels objects
@@ -287,9 +289,10 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
             MultiIndex (series, "lower"/"upper")), one row per row of X, with
             X's time index when y was pandas.
         """
+        self._validate_params()  # intervals may be set after fit
         if self.intervals == "conformal":
             return super().predict_interval(X, coverage=coverage)
-        check_coverage(coverage)
+        coverage = check_coverage(coverage)
         positions, index, exog = self._prepare_predict(X)
         steps = self._series_steps(positions)  # as in predict
         horizon = int(steps.max())

@@ -40,16 +40,19 @@ def _is_plain(value):
 
 
 def _plain_params(estimator):
-    """The forecaster's own parameters that are plain values.
+    """The forecaster's own parameters that are plain values and that ``fit``
+    reads.
 
     Estimator parameters are left out: a forecaster fits a clone of them, so
     changing them afterwards does not touch the fitted state; and storing
-    references would tie pickling to them.
+    references would tie pickling to them. So are those only
+    ``predict_interval`` reads (``_interval_params``): they may change after
+    fit.
     """
     return {
         name: value
         for name, value in estimator.get_params(deep=False).items()
-        if _is_plain(value)
+        if _is_plain(value) and name not in estimator._interval_params
     }
 
 
@@ -76,6 +79,9 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
     # Whether the forecasts read the exogenous rows; those that do cannot
     # forecast through rows of X that were skipped.
     _uses_exog = True
+
+    # Parameters that only predict_interval reads (see _plain_params).
+    _interval_params = ("calibration_origins",)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -20,13 +20,22 @@ __all__ = ["ConformalIntervalsMixin", "check_coverage", "interval_frame"]
 
 
 def check_coverage(coverage):
-    """Refuse a coverage outside (0, 1), in the wording of ARForecaster."""
-    if (
-        isinstance(coverage, bool)
-        or not isinstance(coverage, Real)
-        or not 0 < coverage < 1
-    ):
+    """``coverage`` as a float; refused outside (0, 1), in the wording of
+    ARForecaster."""
+    if isinstance(coverage, bool) or not isinstance(coverage, Real):
+        raise ValueError(
+            f"coverage must be a number in (0, 1), e.g. 0.9. Got {coverage!r} "
+            f"(a {type(coverage).__name__}) instead."
+        )
+    if not 0 < coverage < 1:
         raise ValueError(f"coverage must be in (0, 1). Got {coverage!r} instead.")
+    return float(coverage)
+
+
+# Ranks and counts below are ceilings of products of the coverage: a relative
+# tolerance keeps e.g. (9 + 1) * 0.9 at 9, not 10, and a float32 coverage
+# (0.8 stored as 0.800000012) at the rank of the value it stands for.
+_TOLERANCE = 1e-6
 
 
 def _conformal_rank(n_scores, coverage):
@@ -34,13 +43,12 @@ def _conformal_rank(n_scores, coverage):
 
     ``ceil((n + 1) * coverage)``; above ``n`` the quantile is infinite.
     """
-    # The tolerance keeps e.g. (9 + 1) * 0.9 at rank 9, not 10.
-    return math.ceil((n_scores + 1) * coverage - 1e-9)
+    return math.ceil((n_scores + 1) * coverage * (1 - _TOLERANCE))
 
 
 def _fewest_origins(coverage):
     """The fewest scores whose conformal quantile at ``coverage`` is finite."""
-    return max(1, math.ceil(coverage / (1 - coverage) - 1e-9))
+    return max(1, math.ceil(coverage / (1 - coverage) * (1 - _TOLERANCE)))
 
 
 def interval_frame(forecaster, lower, upper, index):
@@ -73,8 +81,12 @@ class ConformalIntervalsMixin:
     def _validate_fit_data(self, X, y):
         y_values, exog = super()._validate_fit_data(X, y)
         # What the calibration refits need, and an empty cache: a new fit
-        # makes the old residuals stale.
+        # makes the old residuals stale. The refits are clones of the
+        # forecaster as it is fitted now: parameters of its estimator set
+        # later (``estimator__...``) do not reach its fitted model, so they
+        # must not reach its intervals either.
         self._calibration_data = (y_values, exog)
+        self._calibration_model = clone(self)
         self._calibration_errors = {}
         return y_values, exog
 
@@ -98,6 +110,10 @@ class ConformalIntervalsMixin:
         The refits happen on the first call that needs them and are cached:
         a longer horizon later refits only the earlier origins it adds, and
         the interval of a step does not depend on how many steps are asked.
+        The refits are clones of the forecaster as it was fitted:
+        ``calibration_origins`` may be set after ``fit`` (it is read here),
+        while parameters set on its estimator after ``fit`` reach neither
+        the fitted model nor its intervals.
         The fitted forecaster itself is not changed (``predict`` gives the
         same forecasts before and after). With a regressor that has a fixed
         ``random_state``, the intervals are reproducible.
@@ -128,7 +144,8 @@ class ConformalIntervalsMixin:
         for an RNN: lower ``calibration_origins`` there, or accept the time
         once, since the errors are cached until the next ``fit``.
         """
-        check_coverage(coverage)
+        self._validate_params()  # calibration_origins may be set after fit
+        coverage = check_coverage(coverage)
         positions, index, exog = self._prepare_predict(X)
         # As in predict; the calibration errors are of each series' steps too.
         steps = self._series_steps(positions)
@@ -236,7 +253,8 @@ class ConformalIntervalsMixin:
             # ended earlier is shifted to the panel's end, as it is in ``y``.
             frame = pd.Series if self._y_is_1d else pd.DataFrame
             history = frame(history, index=index[:origin])
-        model = clone(self)
+        # (An estimator pickled before the template was kept has none.)
+        model = clone(getattr(self, "_calibration_model", self))
         model.fit(None if exog is None else exog[:origin], history)
         forecast = model.forecast(steps, X=None if exog is None else exog[origin:])
         forecast = np.asarray(forecast, dtype=np.float64).reshape(steps, -1)
