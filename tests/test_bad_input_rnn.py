@@ -229,6 +229,20 @@ def test_bad_validation_sets_are_refused(kwargs, params, match, data):
     _refuses(reg, lambda: reg.fit(X, y, **kwargs), (X, y), ValueError, match)
 
 
+def test_targets_per_time_step_name_return_sequences(data):
+    # scikit-learn's "Found array with dim 3" named no fix.
+    X, _ = data
+    y = X[:, :, :1].copy()
+    reg = RNNRegressor(**TINY)
+    _refuses(
+        reg,
+        lambda: reg.fit(X, y),
+        (X, y),
+        ValueError,
+        r"y has shape \(40, 6, 1\): values per time step .* need return_sequences",
+    )
+
+
 def test_classifier_validation_labels_must_be_known(data):
     X, y = data
     labels = np.where(y > 0, "up", "down")

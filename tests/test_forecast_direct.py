@@ -282,6 +282,17 @@ def test_a_bad_horizon_is_refused(horizon):
         DirectForecaster(LinearRegression(), horizon=horizon).fit(None, _sine(50))
 
 
+@pytest.mark.parametrize("horizon", [4, 3])
+def test_a_network_with_per_step_outputs_is_refused(horizon):
+    # horizon == window: trained as one target per input step, forecasts
+    # near 0 for a sine of amplitude 1; otherwise a shape error about an X
+    # and y the user never passed.
+    network = RNNRegressor(return_sequences=True, units=4, epochs=2)
+    f = DirectForecaster(network, horizon=horizon, window=4)
+    with pytest.raises(ValueError, match=r"return_sequences=True gives one per time"):
+        f.fit(None, _sine(80))
+
+
 def test_too_short_a_series_names_the_horizon():
     f = DirectForecaster(LinearRegression(), horizon=10, window=5, differences=0)
     assert f.min_train_size() == 5 + 10 + 1

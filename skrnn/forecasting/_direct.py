@@ -267,6 +267,17 @@ class DirectForecaster(RecursiveForecaster):
         )
         self.horizon = horizon
 
+    def _check_params(self):
+        super()._check_params()
+        if getattr(self.estimator, "return_sequences", False) is True:
+            # Its (n, horizon) targets would be read as one per input step.
+            raise ValueError(
+                "DirectForecaster's estimator gives one output per horizon "
+                "step, but return_sequences=True gives one per time step of "
+                "its input window. Set return_sequences=False (decoder=True "
+                "reads the horizon steps as a sequence)."
+            )
+
     def min_train_size(self):
         """The shortest training series these parameters can fit.
 

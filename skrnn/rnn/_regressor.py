@@ -280,6 +280,18 @@ or callable, default="linear"
     def _decoder(self):
         return self.decoder
 
+    def _check_raw_targets(self, y):
+        try:
+            shape = np.shape(y)
+        except ValueError:  # ragged nested lists: left to scikit-learn's checks
+            return
+        if len(shape) == 3:  # scikit-learn: "Found array with dim 3"
+            raise ValueError(
+                f"y has shape {shape}: values per time step (n_samples, "
+                "n_timesteps, n_outputs) need return_sequences=True. Without "
+                "it, y is (n_samples,) or (n_samples, n_outputs)."
+            )
+
     def _encode_targets(self, y, sample_weight, *, warm=False):
         self._y_is_1d = y.ndim == 1
         y = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
