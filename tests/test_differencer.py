@@ -257,6 +257,36 @@ def test_inverse_methods_refuse_columns_in_another_order():
     np.testing.assert_allclose(levels.to_numpy(), [[100.0, -10.0], [121.0, -11.0]])
 
 
+def test_columns_of_any_kind_in_another_order_are_refused():
+    # Only string names were checked: integer columns (a frame made from an
+    # array) and transform's pandas output (x0, x1) were relabelled silently.
+    X = pd.DataFrame({0: [100.0, 101, 104, 109], 1: [0.0, 10, 20, 30]})
+    diff = Differencer().set_output(transform="pandas").fit(X)
+    Xt = diff.transform(X)
+    assert list(Xt.columns) == ["x0", "x1"]
+    with pytest.raises(ValueError, match=r"columns \['x1', 'x0'\].*\['x0', 'x1'\]"):
+        diff.inverse_transform(Xt[["x1", "x0"]])
+    with pytest.raises(ValueError, match=r"columns \[1, 0\].*fitted on \[0, 1\]"):
+        diff.inverse_transform(X.diff()[[1, 0]])
+    for same in (Xt, X.diff()):
+        np.testing.assert_allclose(diff.inverse_transform(same).to_numpy(), X)
+    on_array = Differencer().fit(X.to_numpy())
+    with pytest.raises(ValueError, match=r"columns \['x1', 'x0'\]"):
+        on_array.inverse_transform(Xt[["x1", "x0"]])
+    np.testing.assert_allclose(on_array.inverse_transform(X.diff()), X)
+
+
+def test_inverse_transform_refuses_rows_out_of_time_order():
+    # transform refused them; the inverse integrated them by position and
+    # relabelled them with the shuffled dates.
+    index = pd.date_range("2020-01-01", periods=6, freq="D")
+    X = pd.DataFrame({"a": np.arange(6.0) ** 2}, index=index)
+    diff = Differencer().set_output(transform="pandas").fit(X)
+    shuffled = diff.transform(X).iloc[[0, 3, 1, 5, 2, 4]]
+    with pytest.raises(ValueError, match=r"time index of Xt is not sorted"):
+        diff.inverse_transform(shuffled)
+
+
 @pytest.mark.parametrize(
     ("params", "error", "match"),
     [

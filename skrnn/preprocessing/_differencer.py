@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._pickling import SavedVersionMixin
 from .._state import restore_on_error
-from ._table import _refuse_non_numeric, check_time_table
+from ._table import _refuse_non_numeric, _refuse_unordered_time, check_time_table
 
 __all__ = ["Differencer"]
 
@@ -185,6 +185,11 @@ class Differencer(
                 )
             lags = () if self.seasonal_period is None else (self.seasonal_period,)
             self.lags_ = lags + (1,) * self.order
+            # The columns the inverses compare Xt's with, of any kind
+            # (feature_names_in_ holds string names only).
+            self._columns_at_fit = (
+                list(X.columns) if isinstance(X, pd.DataFrame) else None
+            )
             X, n_padding = self._check_table(X, reset=True)
             # Stage j is the data before the j-th difference; the last stage
             # (the final differences) is not needed to invert.
@@ -221,20 +226,11 @@ class Differencer(
     def _as_values(self, Xt, method):
         """Validate Xt of an inverse; return a float 2-D array and a re-wrapper."""
         check_is_fitted(self)
-        names = getattr(self, "feature_names_in_", None)
-        if (
-            isinstance(Xt, pd.DataFrame)
-            and names is not None
-            and list(Xt.columns) != list(names)
-        ):
-            # Integrated by position, the values would land under other names.
-            raise ValueError(
-                f"Xt has the columns {list(Xt.columns)}, but "
-                f"{type(self).__name__} was fitted on {list(names)}, in this "
-                f"order. Pass Xt with these columns in this order (e.g. "
-                f"Xt[{list(names)}]) to {method}."
-            )
+        if isinstance(Xt, pd.DataFrame):
+            self._check_columns(list(Xt.columns), method)
         _refuse_non_numeric(Xt, "Xt")
+        # As transform: rows are integrated by position.
+        _refuse_unordered_time(type(self).__name__, Xt, "Xt")
         values = check_array(
             Xt,
             dtype=np.float64,
@@ -269,6 +265,26 @@ class Differencer(
             return result[:, 0] if one_d else result
 
         return values, wrap
+
+    def _check_columns(self, columns, method):
+        """Refuse Xt columns in another order than those of fit (or of
+        ``transform``'s pandas output): integrated by position, the values
+        would land under other names."""
+        fitted = getattr(self, "_columns_at_fit", None)
+        out = list(self.get_feature_names_out())
+        if fitted is None:  # fitted on an array: only its output names are known
+            if set(columns) != set(out) or columns == out:
+                return
+            names = out
+        elif columns in (fitted, out):
+            return
+        else:  # in the naming Xt uses
+            names = out if set(columns) == set(out) else fitted
+        raise ValueError(
+            f"Xt has the columns {columns}, but {type(self).__name__} was "
+            f"fitted on {names}, in this order. Pass Xt with these columns in "
+            f"this order (e.g. Xt[{names}]) to {method}."
+        )
 
     @staticmethod
     def _check_finite(values, first_row):
