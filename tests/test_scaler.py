@@ -88,11 +88,31 @@ def test_2d_input_is_univariate_and_returned_2d():
 def test_variable_length_sequences_are_padded():
     seqs = [np.array([1.0, 2.0, 3.0]), np.array([4.0]), np.array([5.0, 6.0])]
     Xt = SequenceScaler(method="minmax").fit_transform(seqs)
-    assert Xt.shape == (3, 3)
+    assert Xt.shape == (3, 3, 1)  # 3-D: a list's longest varies by call
     expected = np.array([[0.0, 0.2, 0.4], [np.nan, np.nan, 0.6], [np.nan, 0.8, 1.0]])
-    np.testing.assert_allclose(Xt, expected)
+    np.testing.assert_allclose(Xt[:, :, 0], expected)
     multi = [np.ones((3, 2)), np.zeros((1, 2))]
     assert SequenceScaler().fit_transform(multi).shape == (2, 3, 2)
+
+
+def test_a_pipeline_on_sequences_of_any_length_predicts_any_of_them():
+    # A list of 1-D sequences came out 2-D, as wide as each call's longest;
+    # the network fitted on it refused other widths ("X has 4 features, but
+    # RNNRegressor is expecting 6"), the training sequences included.
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+
+    from skrnn import RNNRegressor
+
+    rng = np.random.default_rng(0)
+    seqs = [rng.normal(size=n) for n in [3, 4, 5, 6] * 5]
+    y = [s.sum() for s in seqs]
+    network = RNNRegressor(units=4, epochs=2, random_state=0)
+    pipe = make_pipeline(SequenceScaler(), clone(network)).fit(seqs, y)
+    scaled = SequenceScaler().fit(seqs).transform(seqs)
+    alone = network.fit(scaled, y)
+    np.testing.assert_allclose(pipe.predict(seqs[:2]), alone.predict(scaled)[:2])
+    assert pipe.predict([seqs[0], rng.normal(size=9)]).shape == (2,)
 
 
 def test_input_is_never_modified(padded):

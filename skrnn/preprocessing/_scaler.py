@@ -15,12 +15,15 @@ __all__ = ["SequenceScaler"]
 
 
 def _is_univariate_form(X):
-    """True when X is 2-D (n_samples, n_timesteps) or a list of 1-D sequences.
+    """True when X is a 2-D array (n_samples, n_timesteps).
 
-    Such input is returned in the same 2-D form; anything else as 3-D.
+    Such input is returned in the same 2-D form; anything else as 3-D. A list
+    of sequences too: as 2-D, its width would be the longest sequence of each
+    call, which a network fitted on it reads as its number of columns (and
+    refuses at another width).
     """
     if isinstance(X, (list, tuple)):
-        return len(X) > 0 and all(np.asarray(seq).ndim == 1 for seq in X)
+        return False
     ndim = getattr(X, "ndim", None)
     if ndim is None:
         ndim = np.asarray(X).ndim
@@ -122,8 +125,9 @@ class SequenceScaler(
     -----
     X may be 2-D (n_samples, n_timesteps) univariate sequences, returned 2-D,
     3-D (n_samples, n_timesteps, n_features), NaN-padded 3-D, or a list of
-    sequences of different lengths, returned as a NaN-padded 3-D array (2-D
-    for 1-D sequences). NaN other than padding and infinity are refused. The
+    sequences of different lengths, returned as a NaN-padded 3-D array (1-D
+    sequences too, with one feature: the network after it reads such
+    arrays of any length). NaN other than padding and infinity are refused. The
     input is never modified. With ``set_output(transform="pandas")`` (or
     "polars"), a 2-D output (univariate sequences) is a DataFrame, as for
     scikit-learn's scalers; a 3-D output stays a NumPy array, which is what
