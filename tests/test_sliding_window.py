@@ -261,6 +261,23 @@ def test_a_table_without_its_history_is_not_scored_silently():
         cross_validate(pipe, table, y, cv=TimeSeriesSplit(n_splits=3))
 
 
+def test_the_whole_table_after_the_fitted_rows_is_not_warned_of():
+    # The warning's own advice (transform the whole table and slice) warned:
+    # any table but the fitted one did.
+    import warnings
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"y": np.sin(np.arange(60.0) / 3) + rng.normal(size=60)})
+    y = table["y"].to_numpy()
+    pipe = _lagged_linear_pipeline(4).fit(table[:40], y[:40])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        whole = pipe.predict(table)
+        np.testing.assert_allclose(pipe.predict(table[:30]), whole[:30])
+    with pytest.warns(UserWarning, match="does not start where the one it was"):
+        pipe.predict(table[40:])
+
+
 def test_no_warning_where_no_history_is_needed():
     import warnings
 

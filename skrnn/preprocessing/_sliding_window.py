@@ -1,6 +1,5 @@
 """SlidingWindow: a time table to one window of past rows per row."""
 
-import hashlib
 import warnings
 from numbers import Integral
 
@@ -22,10 +21,9 @@ from ._table import check_time_table
 __all__ = ["SlidingWindow"]
 
 
-def _fingerprint(X):
-    """A digest of a float table, to recognise the table seen in fit."""
-    digest = hashlib.blake2b(np.ascontiguousarray(X).tobytes(), digest_size=16)
-    return X.shape, digest.hexdigest()
+# Rows of the fitted table kept to recognise a table that starts where it
+# started (at least the window's history).
+_HEAD_ROWS = 16
 
 
 class SlidingWindow(
@@ -78,14 +76,15 @@ class SlidingWindow(
     refused.
 
     A window holds the rows *before* a row only if they are in the table
-    given to ``transform``. Transforming a table other than the one seen in
-    ``fit`` (a test block of ``cross_validate`` or ``GridSearchCV``, the last
-    rows of a series) pads the first rows' windows instead of filling them
-    with the rows that preceded them, so their predictions differ from
-    those of the same rows transformed with their history:
-    ``pipe.predict(table[-20:])`` is not ``pipe.predict(table)[-20:]``.
-    ``transform`` warns (UserWarning) when that happens. To forecast, and to
-    score forecasts by cross-validation, use
+    given to ``transform``. Transforming a table that starts later than the
+    one seen in ``fit`` (a test block of ``cross_validate`` or
+    ``GridSearchCV``, the last rows of a series) pads the first rows'
+    windows instead of filling them with the rows that preceded them, so
+    their predictions differ from those of the same rows transformed with
+    their history: ``pipe.predict(table[-20:])`` is not
+    ``pipe.predict(table)[-20:]``. ``transform`` warns (UserWarning) when
+    that happens (not for a table that starts with the fitted rows). To
+    forecast, and to score forecasts by cross-validation, use
     :class:`~skrnn.RecursiveForecaster`, which keeps the training history;
     to predict a part of a table with a Pipeline, transform the whole table
     and slice the predictions.
@@ -146,17 +145,25 @@ class SlidingWindow(
         """
         with restore_on_error(self):
             self._validate_params()
-            self._fit_fingerprint = _fingerprint(self._check_table(X, reset=True))
+            X = self._check_table(X, reset=True)
+            self._fit_head = X[: max(_HEAD_ROWS, self.window + 1)].copy()
         return self
 
     def _warn_if_history_is_lost(self, X):
+        """Warn of a table that starts later than the fitted one: the
+        windows of its first rows miss the rows before it. One that starts
+        where it started (the fitted table, longer or shorter) misses none."""
         n_before = self.window - 1 if self.include_current else self.window
-        fitted = getattr(self, "_fit_fingerprint", None)
-        if n_before == 0 or fitted is None or _fingerprint(X) == fitted:
+        head = getattr(self, "_fit_head", None)
+        if n_before == 0 or head is None:
+            return
+        n = min(len(head), len(X))
+        if np.array_equal(X[:n], head[:n], equal_nan=True):
             return
         warnings.warn(
-            "SlidingWindow.transform got a table other than the one it was "
-            f"fitted on: the windows of its first {min(n_before, len(X))} "
+            "SlidingWindow.transform got a table that does not start where the "
+            f"one it was fitted on started: the windows of its first "
+            f"{min(n_before, len(X))} "
             "row(s) reach before its start and are padded, instead of holding "
             "the rows that preceded them, so their predictions differ from "
             "those of the same rows transformed with their history "
