@@ -347,6 +347,8 @@ _BASE = np.arange(30.0).reshape(10, 3)
             r".*Got 1 row\(s\)",
         ),
         (_BASE[:1].ravel(), r"expects a 2-D X.*Got a 1-D X"),
+        # sklearn's advice for a Series: "a single row (i.e. single sample)"
+        (pd.Series([1.0, 2.0, 3.0]), r"Got a 1-D X of 3 values.*series.to_frame"),
     ],
 )
 def test_bad_tables_are_refused_and_left_unchanged(X, match):

@@ -136,6 +136,16 @@ def test_multioutput_options(pair, metric):
     assert single == pytest.approx(metric(y_true[:, 0], y_pred[:, 0]))
 
 
+def test_weights_only_on_outputs_without_values_are_refused():
+    # numpy's ZeroDivisionError ("Weights sum to zero") named no output.
+    from skrnn.metrics import mae
+
+    y_true = [[1.0, np.nan], [2.0, np.nan]]
+    with pytest.raises(ValueError, match=r"have no observed value.*outputs without"):
+        mae(y_true, [[5.0, 0.0], [5.0, 0.0]], multioutput=[0.0, 1.0])
+    assert mae(y_true, [[5.0, 0.0], [5.0, 0.0]], multioutput=[1.0, 1.0]) == 3.5
+
+
 @pytest.mark.parametrize("metric", ALL_METRICS)
 def test_pandas_input_is_compared_by_position(pair, metric):
     y_true, y_pred = pair

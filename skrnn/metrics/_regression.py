@@ -186,6 +186,14 @@ def _aggregate(errors, multioutput):
             f"Got {multioutput.shape[0]} weights instead."
         )
     scored = ~np.isnan(errors)
+    if not multioutput[scored].sum() > 0:
+        raise ValueError(
+            "The outputs with a positive `multioutput` weight have no observed "
+            f"value (weights {multioutput.tolist()}; outputs without one: "
+            f"{np.flatnonzero(~scored).tolist()}), so there is nothing to "
+            "average. Weight an output that has values, or use "
+            "multioutput='raw_values'."
+        )
     return float(np.average(errors[scored], weights=multioutput[scored]))
 
 

@@ -265,14 +265,16 @@ def check_time_table(estimator, X, *, reset, allow_all_padding=False):
             estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False
         )
     except ValueError as exc:
-        if "got 1D array" not in str(exc):
-            raise
+        # A 1-D array, or a Series ("Expected a 2-dimensional container"):
         # sklearn's own advice offers a single sample, never meant here.
+        if "got 1D array" not in str(exc) and not isinstance(X, pd.Series):
+            raise
         raise ValueError(
             f"{type(estimator).__name__} expects a 2-D X, one row per time "
             f"point and one column per feature. Got a 1-D X of {len(X)} "
             "values. Reshape your data: pass one series as one column, "
-            "X.reshape(-1, 1), or df[['column']] for a DataFrame column."
+            "X.reshape(-1, 1), series.to_frame() for a Series, or "
+            "df[['column']] for a DataFrame column."
         ) from exc
     n_padding = _leading_padding(
         X,
