@@ -153,6 +153,26 @@ def _validate_2d_width(estimator, X, validate_kwargs, any_length):
         ) from exc
 
 
+def _refuse_one_dimension(estimator, X):
+    """A 1-D X is one series or one sequence, not a set of sequences:
+    scikit-learn's advice (``reshape(-1, 1)``) would make one-step sequences
+    of its values."""
+    if _is_sequence_list(X) or getattr(getattr(X, "dtype", None), "kind", "") == "O":
+        return  # sequences, or arrays of them: the checks below name them
+    try:
+        ndim = np.ndim(X)
+    except ValueError:  # ragged: the checks below name it
+        return
+    if ndim == 1:
+        raise ValueError(
+            f"X is 1-D ({len(X)} values), but {type(estimator).__name__} reads "
+            "sequences: 2-D (n_samples, n_timesteps), 3-D (n_samples, "
+            "n_timesteps, n_features) or a list of arrays. For one sequence, "
+            "pass X.reshape(1, -1); to cut one series into windows, use "
+            "skrnn.make_windows (or skrnn.RecursiveForecaster to forecast it)."
+        )
+
+
 def check_sequences(
     estimator,
     X,
@@ -204,6 +224,7 @@ def check_sequences(
     """
     fitted_shape = None if reset else getattr(estimator, "sequence_shape_", None)
     any_length = any_length and fitted_shape is not None
+    _refuse_one_dimension(estimator, X)
     if _is_sequence_list(X):
         fixed = None if fitted_shape is None or any_length else fitted_shape[0]
         X = _pad_sequences(X, fixed)

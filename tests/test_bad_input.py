@@ -128,7 +128,12 @@ def _sequence_fit_cases(X, y):
         ),
         "infinity": (infinite, y, ValueError, "infinity"),
         "empty": (X[:0], None if y is None else y[:0], ValueError, "0 sample"),
-        "1-D": (X[:, 0, 0], y, ValueError, "Expected 2D array"),
+        "1-D": (
+            X[:, 0, 0],
+            y,
+            ValueError,
+            r"X is 1-D \(\d+ values\).*X.reshape\(1, -1\)",
+        ),
         "4-D": (X[..., None], y, ValueError, "4-D"),
         "non-numeric": (text, y, ValueError, "could not convert|string"),
         "mismatched X/y": (

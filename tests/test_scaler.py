@@ -203,7 +203,8 @@ def test_inverse_transform_undoes_transform(X, method):
         (np.array([[1.0, np.nan, 3.0]]), r"NaN inside a sequence"),
         (np.array([[1.0, np.inf, 3.0]]), r"contains infinity"),
         (np.full((2, 3), np.nan), r"contains only NaN: every time step is padding"),
-        (np.ones(5), r"Expected 2D array, got 1D array"),
+        # sklearn's advice, reshape(-1, 1), would make 5 one-step sequences
+        (np.ones(5), r"X is 1-D \(5 values\).*For one sequence, pass X.reshape"),
     ],
 )
 def test_bad_input_is_refused_and_left_unchanged(X, match):
