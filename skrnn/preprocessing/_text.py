@@ -58,7 +58,8 @@ class TextTokenizer(
         Cut every document after this many tokens (its first ones). A
         recurrent network reads a sequence step by step, so long documents
         cost training time in proportion to their length. None keeps every
-        token.
+        token. With ``ngram_range=(1, 2)`` a document's pairs come after all
+        its words (see ``ngram_range``), so the cut drops its pairs first.
 
     lowercase : bool, default=True
         Lowercase the documents before tokenizing.
