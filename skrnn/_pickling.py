@@ -20,7 +20,8 @@ def installed_version(package):
 
 
 class InconsistentVersionWarning(_SklearnVersionWarning):
-    """An estimator saved by other versions of skrnn or Keras was loaded.
+    """An estimator saved by other versions of skrnn, Keras or statsmodels
+    was loaded.
 
     A subclass of scikit-learn's warning of the same name, so that one filter
     catches both (``warnings.simplefilter("error", InconsistentVersionWarning)``
