@@ -229,6 +229,64 @@ def test_a_gap_with_exogenous_regressors_is_refused(series):
     )
 
 
+def _with_regressor(n=90):
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=n, freq="M")
+    X = pd.DataFrame({"a": rng.normal(size=n)}, index=index)
+    y = pd.Series(np.cumsum(rng.normal(size=n)) + 5 * X["a"], index=index)
+    return X, y
+
+
+def test_a_pipeline_that_drops_the_time_index_is_not_scored_on_other_dates():
+    # StandardScaler gave the forecaster a NumPy X: with a gap it forecast
+    # the months after the training end, and the scores compared them with
+    # the test months by position (three finite scores, no word).
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = _with_regressor()
+    cv = TimeSeriesSplit(n_splits=3, test_size=6, gap=3)
+    pipe = make_pipeline(StandardScaler(), ARForecaster(lags=1))
+    match = r"y_pred is at other time points \(2005-10 to 2006-03\) than y_true "
+    match += r"\(2006-01 to 2006-06\).*set_output\(transform=\"pandas\"\)"
+    for scoring in (get_scorer("mase"), None):  # skrnn's scorer, and score()
+        with pytest.raises(ValueError, match=match):
+            cross_validate(pipe, X, y, cv=cv, scoring=scoring, error_score="raise")
+    # Keeping the index, the forecaster sees the gap and names it.
+    keeps = make_pipeline(
+        StandardScaler().set_output(transform="pandas"), ARForecaster(lags=1)
+    )
+    with pytest.raises(
+        ValueError, match=r"starts 3 time point.*TimeSeriesSplit\(gap=0"
+    ):
+        cross_validate(
+            keeps, X, y, cv=cv, scoring=get_scorer("mase"), error_score="raise"
+        )
+    no_gap = TimeSeriesSplit(n_splits=3, test_size=6)
+    scores = cross_validate(pipe, X, y, cv=no_gap, scoring=get_scorer("mase"))
+    assert np.isfinite(scores["test_score"]).all()
+
+
+def test_train_scores_are_refused_naming_return_train_score():
+    # The advice was to pass X without an index, which scores forecasts of
+    # the future against the training values.
+    X, y = _with_regressor(60)
+    with pytest.raises(
+        ValueError,
+        match=r"only time points of the training data.*"
+        r"return_train_score=True\) ask for them: leave it False",
+    ):
+        cross_validate(
+            ARForecaster(lags=1),
+            X,
+            y,
+            cv=TimeSeriesSplit(3, test_size=6),
+            scoring=get_scorer("mase"),
+            return_train_score=True,
+            error_score="raise",
+        )
+
+
 def test_predict_before_fit():
     from sklearn.exceptions import NotFittedError
 

@@ -311,8 +311,11 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
 
     # -- predict --------------------------------------------------------------
 
-    def _future_positions(self, X):
-        """1-based positions of the rows of X after the training end."""
+    def _future_positions(self, X, *, in_sample_hint=False):
+        """1-based positions of the rows of X after the training end.
+
+        ``in_sample_hint``: for predict, name what asks for the training
+        rows' predictions (return_train_score) when X holds only those."""
         index = _time_index(X)
         axis = self.time_axis_
         if X is None:
@@ -337,6 +340,16 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
             # Without a time index on both sides, the rows of X are the next ones.
             return np.arange(1, n_rows + 1), None
         positions = axis.positions(index)
+        if in_sample_hint and (positions < 1).all():
+            raise ValueError(
+                f"X holds only time points of the training data (up to "
+                f"{axis.last}); a forecaster forecasts the time points after "
+                "it and has no in-sample predictions. "
+                "cross_validate(return_train_score=True) and GridSearchCV("
+                "return_train_score=True) ask for them: leave it False. In a "
+                "cross-validation, split with TimeSeriesSplit, whose test rows "
+                "follow the training ones."
+            )
         if (positions < 1).any():
             raise ValueError(
                 f"X has rows at or before the end of the training data "
@@ -355,7 +368,7 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
         """Positions of X's rows, their output index, and the exogenous rows."""
         check_is_fitted(self)
         self._check_unchanged()
-        positions, index = self._future_positions(X)
+        positions, index = self._future_positions(X, in_sample_hint=True)
         horizon = int(positions[-1])
         exog = self._validate_exog(X, n_rows=len(positions), reset=False)
         if exog is not None and self._uses_exog and horizon != len(positions):
@@ -368,7 +381,10 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
             raise ValueError(
                 f"X {where}, but the model uses exogenous regressors, whose "
                 "values in the skipped rows are unknown. Include every time "
-                "point from the one right after the training data in X."
+                "point from the one right after the training data in X. In a "
+                "cross-validation, split without a gap (TimeSeriesSplit(gap=0)), "
+                "or compare models with skrnn.compare, which forecasts through "
+                "a splitter's gap with the regressors' rows in it."
             )
         if index is None and self.time_axis_.has_time:
             axis = self.time_axis_
@@ -402,10 +418,16 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
         """
         from sklearn.metrics import r2_score
 
-        from ..metrics._regression import _as_2d_float, _as_frame, _in_order_of
+        from ..metrics._regression import (
+            _as_2d_float,
+            _as_frame,
+            _check_same_times,
+            _in_order_of,
+        )
 
         y = _as_frame(y)  # a dict panel, as the one fitted, is a wide frame
         y_pred = _in_order_of(y, _as_frame(self.predict(X)))
+        _check_same_times(y, y_pred)
         y_true = _as_2d_float(y, "y", ragged=True)
         if not np.isnan(y_true).any():
             return float(r2_score(y, y_pred, sample_weight=sample_weight))

@@ -90,6 +90,34 @@ def _in_order_of(reference, y):
     return y
 
 
+def _check_same_times(y_true, y_pred):
+    """Refuse forecasts at other time points than the observed values.
+
+    Values are compared by position; where both carry a time index of one
+    kind, the positions must be the same time points. In a Pipeline, a
+    transformer that returns a NumPy array drops X's time index, and the
+    forecaster then forecasts the rows right after its training end: with a
+    splitter's gap, those are not the test rows.
+    """
+    times_true = getattr(y_true, "index", None)
+    times_pred = getattr(y_pred, "index", None)
+    kinds = (pd.DatetimeIndex, pd.PeriodIndex)
+    if not (
+        isinstance(times_true, kinds)
+        and type(times_pred) is type(times_true)
+        and len(times_pred) == len(times_true)
+    ) or times_pred.equals(times_true):
+        return
+    raise ValueError(
+        f"y_pred is at other time points ({times_pred[0]} to {times_pred[-1]}) "
+        f"than y_true ({times_true[0]} to {times_true[-1]}), so it does not "
+        "forecast these values. A forecaster forecasts the rows right after "
+        "its training end when X has no time index: in a Pipeline, make the "
+        "steps before it keep X's index (e.g. "
+        'StandardScaler().set_output(transform="pandas")).'
+    )
+
+
 def naive_scale(y_train, lag):
     """MASE's scale: the in-sample mean absolute error of the naive forecast
     at ``lag`` (the seasonal one for a season), per column of a 2-D
@@ -107,6 +135,7 @@ def _check_pair(y_true, y_pred):
     """
     y_true = _as_frame(y_true)
     y_pred = _in_order_of(y_true, _as_frame(y_pred))
+    _check_same_times(y_true, y_pred)
     y_true = _as_2d_float(y_true, "y_true", ragged=True)
     y_pred = _as_2d_float(y_pred, "y_pred", unscored=np.isnan(y_true))
     if y_true.size == 0:
