@@ -105,6 +105,13 @@ def test_bad_parameters_and_short_series(sunspots):
         ARForecaster(lags=1).fit(None, sunspots).predict_interval(
             np.empty((2, 0)), coverage=90
         )
+    # statsmodels said "11 regressors (1 trend, 0 seasonal, 2 lags)".
+    rng = np.random.default_rng(0)
+    with pytest.raises(
+        ValueError, match=r"y has 10 time points.*8 exogenous columns needs at least 15"
+    ):
+        ARForecaster(lags=2).fit(rng.normal(size=(10, 8)), rng.normal(size=10))
+    ARForecaster(lags=2).fit(rng.normal(size=(10, 3)), rng.normal(size=10))
 
 
 @pytest.mark.filterwarnings(

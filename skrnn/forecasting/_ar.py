@@ -220,6 +220,7 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
         # A panel's series start at different rows (NaN before): each is
         # fitted on its own observed part.
         starts = len(y) - (~np.isnan(y)).sum(axis=0)
+        self._check_room_for_exog(len(y) - int(starts.max()), exog, y.shape[1])
         scales = [
             _standardisation(y[start:, [j]], center=centred)
             for j, start in enumerate(starts)
@@ -247,6 +248,21 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
             result = AutoReg(series, lags=lags or 0, **common).fit()
             self.results_.append(result)
             self.ar_lags_.append(lags)
+
+    def _check_room_for_exog(self, shortest, exog, n_series):
+        """Each exogenous column is one more coefficient: refuse a series too
+        short for them here (statsmodels' error counts them as regressors
+        of none of the kinds it lists)."""
+        n_exog = 0 if exog is None else exog.shape[1]
+        needed = self.min_train_size() + n_exog
+        if n_exog and shortest < needed:
+            which = "y has" if n_series == 1 else "The shortest series of y has"
+            raise ValueError(
+                f"{which} {shortest} time points, but ARForecaster with these "
+                f"parameters and {n_exog} exogenous columns needs at least "
+                f"{needed}: each column is one more coefficient to fit. Use a "
+                "longer series, fewer exogenous columns, or fewer lags."
+            )
 
     def _scaled_exog(self, exog):
         if exog is None:
