@@ -145,6 +145,15 @@ def _validate_2d_width(estimator, X, validate_kwargs, any_length):
     except ValueError as exc:
         if not (any_length and "features, but" in str(exc)):
             raise
+        n_features = estimator.sequence_shape_[1]
+        if n_features > 1:  # a 2-D X cannot hold such sequences
+            raise ValueError(
+                f"X is 2-D, but {type(estimator).__name__} reads sequences of "
+                f"{n_features} features per time step, 3-D (n_samples, "
+                f"n_timesteps, {n_features}) or a list of 2-D arrays. For one "
+                "sequence of shape (n_timesteps, n_features), pass "
+                "X[np.newaxis]."
+            ) from exc
         raise ValueError(
             f"{exc} A 2-D X holds univariate sequences, one column per time "
             "step, and scikit-learn counts its columns as features. "
@@ -157,8 +166,15 @@ def _refuse_one_dimension(estimator, X):
     """A 1-D X is one series or one sequence, not a set of sequences:
     scikit-learn's advice (``reshape(-1, 1)``) would make one-step sequences
     of its values."""
-    if _is_sequence_list(X) or getattr(getattr(X, "dtype", None), "kind", "") == "O":
-        return  # sequences, or arrays of them: the checks below name them
+    if _is_sequence_list(X):
+        return
+    if getattr(getattr(X, "dtype", None), "kind", "") == "O" and np.ndim(X) == 1:
+        # numpy: "setting an array element with a sequence"
+        raise ValueError(
+            f"X is a 1-D array of {len(X)} objects (e.g. a DataFrame column "
+            f"of sequences), but {type(estimator).__name__} reads a list of "
+            "sequences or a 2-D/3-D numeric array. Pass list(X)."
+        )
     try:
         ndim = np.ndim(X)
     except ValueError:  # ragged: the checks below name it

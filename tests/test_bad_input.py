@@ -383,12 +383,13 @@ def test_forecaster_on_a_single_time_point(name):
 @pytest.mark.parametrize(
     ("bad", "match"),
     [
-        (lambda X: X[20:30], "at or before the end"),
+        (lambda X: X[20:30], "only time points of the training data"),
+        (lambda X: X[30:40], "at or before the end"),
         (lambda X: X.assign(extra=1.0)[36:], "X has 1 features, but"),
         (lambda X: X[36:].iloc[::-1], "not sorted"),
         (lambda X: X[36:36], "0 rows"),
     ],
-    ids=["past rows", "extra column", "unsorted", "empty"],
+    ids=["past rows", "rows across the end", "extra column", "unsorted", "empty"],
 )
 def test_forecaster_faults_at_predict(bad, match, fitted_forecaster):
     forecaster, X, _, output = fitted_forecaster

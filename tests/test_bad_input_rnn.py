@@ -63,7 +63,7 @@ def test_predict_on_nothing_is_refused(X, match, fitted):
 
 
 def test_d7_repro_variable_length_fit_refuses_an_empty_sequence():
-    reg = RNNRegressor(**TINY).fit(
+    reg = RNNRegressor(**TINY, validation_fraction=0.0).fit(
         [np.ones(5), np.ones(3), np.ones(4)], [0.0, 1.0, 2.0]
     )
     with pytest.raises(ValueError, match="empty sequences"):
@@ -325,3 +325,63 @@ def test_gradients_need_a_fitted_estimator_and_matching_targets(fitted, data):
 def test_sequences_without_a_time_step_are_refused():
     with pytest.raises(ValueError, match=r"padding|empty|time step"):
         RNNRegressor(**TINY).fit(np.zeros((4, 0, 1)), np.zeros(4))
+
+
+def test_a_validation_fraction_of_no_sample_warns():
+    # Four samples at the default 0.2 held out none: no val_loss, and early
+    # stopping watched the training loss, without a word.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(4, 6, 1)), rng.normal(size=4)
+    with pytest.warns(
+        UserWarning,
+        match=r"validation_fraction=0.2 of 4 samples holds out none.*early stopping "
+        r"monitors the training loss. Fit on at least 5 samples",
+    ):
+        reg = RNNRegressor(**TINY).fit(X, y)
+    assert "val_loss" not in reg.history_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        RNNRegressor(**TINY).fit(np.concatenate([X, X[:1]]), np.append(y, 0.0))
+        RNNRegressor(**TINY, validation_fraction=0.0).fit(X, y)
+
+
+@pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf])
+def test_bad_class_weights_are_refused(weight, data):
+    # A negative weight trained against its class (the loss fell below 0);
+    # NaN and infinity were reported as a diverged training.
+    X, y = data
+    labels = np.where(y > 0, "up", "down")
+    clf = RNNClassifier(**TINY, class_weight={"up": weight, "down": 1.0})
+    _refuses(
+        clf,
+        lambda: clf.fit(X, labels),
+        (X, labels),
+        ValueError,
+        "class_weight must give every class a finite, non-negative weight",
+    )
+
+
+def test_sequences_in_an_object_array_name_the_fix(data):
+    # numpy: "setting an array element with a sequence".
+    X, y = data
+    sequences = [X[i, i % 3 :] for i in range(len(X))]
+    reg = RNNRegressor(**TINY).fit(sequences, y)
+    for column in (pd.Series(sequences), pd.Series(sequences).to_numpy()):
+        with pytest.raises(ValueError, match=r"1-D array of 40 objects.*list\(X\)"):
+            reg.predict(column)
+    np.testing.assert_array_equal(
+        reg.predict(list(pd.Series(sequences))), reg.predict(sequences)
+    )
+
+
+def test_one_multivariate_sequence_as_2d_names_x_newaxis(data):
+    # The advice was X[:, :, np.newaxis], which reads 1 feature per step.
+    X, y = data
+    reg = RNNRegressor(**TINY).fit(X, y)
+    with pytest.raises(
+        ValueError,
+        match=r"X is 2-D.*2 features per time step.*"
+        r"pass X\[np.newaxis\]",
+    ):
+        reg.predict(X[0])
+    assert reg.predict(X[0][np.newaxis]).shape == (1,)

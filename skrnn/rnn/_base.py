@@ -2,6 +2,7 @@
 
 import contextlib
 import dataclasses
+import math
 import pickle
 import re
 import tempfile
@@ -423,6 +424,26 @@ def _auto_epochs(n_samples, batch_size, validation_fraction):
     on the samples that are trained on, and at least ``AUTO_MIN_EPOCHS``."""
     batches = -(-_n_trained(n_samples, validation_fraction) // batch_size)
     return max(AUTO_MIN_EPOCHS, -(-AUTO_MIN_STEPS // batches))
+
+
+def _warn_no_validation_set(estimator, n_samples, fraction):
+    """``fraction`` of ``n_samples`` rounds down to no sample at all
+    (scikit-learn's MLP refuses it; a regressor's defaults meet it on fewer
+    than 5 samples, so it is said, not refused)."""
+    stopping = (
+        ", and early stopping monitors the training loss"
+        if estimator.early_stopping
+        else ""
+    )
+    warnings.warn(
+        f"validation_fraction={fraction} of {n_samples} samples holds out none "
+        f"(it rounds down to 0), so there is no val_loss{stopping}. Fit on at "
+        f"least {math.ceil(1 / fraction)} samples, raise validation_fraction, "
+        "or pass X_val and y_val; validation_fraction=0 trains on every "
+        "sample without this warning.",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def _with_directions(callbacks, metrics, maximised):
@@ -1088,6 +1109,8 @@ class _BaseRNN(SavedVersionMixin, BaseEstimator):
 
         conv = _conv_layers(self, self.sequence_shape_[0], previous_spec)
         held_out = 0.0 if X_val is not None else self.validation_fraction
+        if held_out and int(len(X) * held_out) == 0:
+            _warn_no_validation_set(self, len(X), held_out)
         batch_size = self.batch_size
         if batch_size == "auto":  # of the training samples, as documented
             batch_size = _auto_batch_size(_n_trained(len(X), held_out))

@@ -290,6 +290,12 @@ default="sparse_categorical_crossentropy"
         y_encoded = encoder.transform(y)
         if self.class_weight is not None:
             class_weights = compute_sample_weight(self.class_weight, y)
+            if not (np.isfinite(class_weights) & (class_weights >= 0)).all():
+                # sample_weight's own check ran before these were multiplied in.
+                raise ValueError(
+                    "class_weight must give every class a finite, non-negative "
+                    f"weight. Got {self.class_weight!r} instead."
+                )
             sample_weight = (
                 class_weights
                 if sample_weight is None
