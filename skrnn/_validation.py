@@ -168,24 +168,26 @@ def _refuse_one_dimension(estimator, X):
     of its values."""
     if _is_sequence_list(X):
         return
-    if getattr(getattr(X, "dtype", None), "kind", "") == "O" and np.ndim(X) == 1:
+    try:
+        # np.asarray, not np.ndim: array-likes that only convert (__array__)
+        ndim = np.asarray(X).ndim
+    except ValueError:  # ragged: the checks below name it
+        return
+    if getattr(getattr(X, "dtype", None), "kind", "") == "O" and ndim == 1:
         # numpy: "setting an array element with a sequence"
         raise ValueError(
             f"X is a 1-D array of {len(X)} objects (e.g. a DataFrame column "
             f"of sequences), but {type(estimator).__name__} reads a list of "
             "sequences or a 2-D/3-D numeric array. Pass list(X)."
         )
-    try:
-        ndim = np.ndim(X)
-    except ValueError:  # ragged: the checks below name it
-        return
     if ndim == 1:
         raise ValueError(
             f"X is 1-D ({len(X)} values), but {type(estimator).__name__} reads "
             "sequences: 2-D (n_samples, n_timesteps), 3-D (n_samples, "
-            "n_timesteps, n_features) or a list of arrays. For one sequence, "
-            "pass X.reshape(1, -1); to cut one series into windows, use "
-            "skrnn.make_windows (or skrnn.RecursiveForecaster to forecast it)."
+            "n_timesteps, n_features) or a list of arrays. Reshape your data: "
+            "for one sequence, X.reshape(1, -1); to cut one series into "
+            "windows, skrnn.make_windows (or skrnn.RecursiveForecaster to "
+            "forecast it)."
         )
 
 

@@ -108,10 +108,10 @@ def test_bad_parameters_and_short_series(sunspots):
     # statsmodels said "11 regressors (1 trend, 0 seasonal, 2 lags)".
     rng = np.random.default_rng(0)
     with pytest.raises(
-        ValueError, match=r"y has 10 time points.*8 exogenous columns needs at least 15"
+        ValueError, match=r"y has 10 time points.*8 exogenous columns needs at least 13"
     ):
         ARForecaster(lags=2).fit(rng.normal(size=(10, 8)), rng.normal(size=10))
-    ARForecaster(lags=2).fit(rng.normal(size=(10, 3)), rng.normal(size=10))
+    ARForecaster(lags=2).fit(rng.normal(size=(10, 4)), rng.normal(size=10))
 
 
 @pytest.mark.filterwarnings(

@@ -204,7 +204,10 @@ def test_inverse_transform_undoes_transform(X, method):
         (np.array([[1.0, np.inf, 3.0]]), r"contains infinity"),
         (np.full((2, 3), np.nan), r"contains only NaN: every time step is padding"),
         # sklearn's advice, reshape(-1, 1), would make 5 one-step sequences
-        (np.ones(5), r"X is 1-D \(5 values\).*For one sequence, pass X.reshape"),
+        (
+            np.ones(5),
+            r"X is 1-D \(5 values\).*Reshape your data: for one sequence, X.reshape",
+        ),
     ],
 )
 def test_bad_input_is_refused_and_left_unchanged(X, match):

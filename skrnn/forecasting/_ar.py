@@ -254,7 +254,10 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
         short for them here (statsmodels' error counts them as regressors
         of none of the kinds it lists)."""
         n_exog = 0 if exog is None else exog.shape[1]
-        needed = self.min_train_size() + n_exog
+        lags = (self.maxlag or 1) if isinstance(self.lags, str) else self.lags
+        # At least as many observations (the points after the first lags) as
+        # coefficients: statsmodels fits no fewer.
+        needed = 2 * lags + self._n_deterministic() + n_exog
         if n_exog and shortest < needed:
             which = "y has" if n_series == 1 else "The shortest series of y has"
             raise ValueError(

@@ -282,7 +282,8 @@ or callable, default="linear"
 
     def _check_raw_targets(self, y):
         try:
-            shape = np.shape(y)
+            # np.asarray, not np.shape: array-likes that only convert
+            shape = np.asarray(y).shape
         except ValueError:  # ragged nested lists: left to scikit-learn's checks
             return
         if len(shape) == 3:  # scikit-learn: "Found array with dim 3"
