@@ -25,14 +25,18 @@ class InconsistentVersionWarning(_SklearnVersionWarning):
 
     A subclass of scikit-learn's warning of the same name, so that one filter
     catches both (``warnings.simplefilter("error", InconsistentVersionWarning)``
-    with scikit-learn's class).
+    with scikit-learn's class). Its scikit-learn attributes hold the installed
+    scikit-learn version: scikit-learn objects inside an estimator (scalers)
+    check their own.
     """
 
     def __init__(self, *, estimator_name, saved, installed):
-        # Not scikit-learn's __init__: its attributes name scikit-learn's
-        # versions, which are not the ones that differ here.
-        UserWarning.__init__(self)
-        self.estimator_name = estimator_name
+        sklearn_version = installed_version("scikit-learn")
+        super().__init__(
+            estimator_name=estimator_name,
+            current_sklearn_version=sklearn_version,
+            original_sklearn_version=sklearn_version,
+        )
         self.saved, self.installed = saved, installed
 
     def __str__(self):
@@ -45,18 +49,24 @@ class InconsistentVersionWarning(_SklearnVersionWarning):
             + f" (installed: {self.installed[package]})"
             for package in self.installed
         )
+        rebuilt = (
+            " a network is rebuilt from its parameters by the installed Keras."
+            if "keras" in self.saved
+            else " its fitted state was made by the saved ones."
+        )
         return (
             f"This {self.estimator_name} was saved with {changed}. Its "
-            "predictions may differ or fail: a network is rebuilt from its "
-            "parameters by the installed versions. Fit it again with the "
+            f"predictions may differ or fail:{rebuilt} Fit it again with the "
             "installed versions, or load it where the saved ones are installed."
         )
 
 
 class SavedVersionMixin:
-    """A pickle records the skrnn version that wrote it (and the Keras version
-    of a fitted network); loading it under other versions warns, as
-    scikit-learn does for its own estimators (whose check skips skrnn's)."""
+    """A pickle records the skrnn version that wrote it (and the versions of
+    the libraries that made its fitted state, see ``_versions``); loading it
+    under other versions warns, as scikit-learn does for its own estimators
+    (whose check skips skrnn's). Subclasses that rebuild state when loaded
+    override ``_load_state``, which runs after the check."""
 
     def _versions(self):
         return {"skrnn": installed_version("skrnn")}
@@ -82,4 +92,7 @@ class SavedVersionMixin:
                 ),
                 stacklevel=user_stacklevel(),
             )
+        self._load_state(state)
+
+    def _load_state(self, state):
         super().__setstate__(state)

@@ -152,7 +152,7 @@ def _validate_2d_width(estimator, X, validate_kwargs, any_length):
                 f"{n_features} features per time step, 3-D (n_samples, "
                 f"n_timesteps, {n_features}) or a list of 2-D arrays. For one "
                 "sequence of shape (n_timesteps, n_features), pass "
-                "X[np.newaxis]."
+                f"X[np.newaxis]. Got X of shape {np.shape(X)} instead."
             ) from exc
         raise ValueError(
             f"{exc} A 2-D X holds univariate sequences, one column per time "
@@ -163,32 +163,41 @@ def _validate_2d_width(estimator, X, validate_kwargs, any_length):
 
 
 def _refuse_one_dimension(estimator, X):
-    """A 1-D X is one series or one sequence, not a set of sequences:
-    scikit-learn's advice (``reshape(-1, 1)``) would make one-step sequences
-    of its values."""
+    """A 1-D X is one series, one sequence, documents, or sequences in an
+    object array, not a set of numeric sequences: each gets its own fix
+    (scikit-learn's advice, ``reshape(-1, 1)``, would make one-step
+    sequences of its values)."""
     if _is_sequence_list(X):
         return
     try:
         # np.asarray, not np.ndim: array-likes that only convert (__array__)
-        ndim = np.asarray(X).ndim
+        values = np.asarray(X)
     except ValueError:  # ragged: the checks below name it
         return
-    if getattr(getattr(X, "dtype", None), "kind", "") == "O" and ndim == 1:
-        # numpy: "setting an array element with a sequence"
+    if values.ndim != 1:
+        return
+    name = type(estimator).__name__
+    if values.dtype.kind in "US" or (
+        values.dtype.kind == "O" and len(values) and isinstance(values[0], str)
+    ):
         raise ValueError(
-            f"X is a 1-D array of {len(X)} objects (e.g. a DataFrame column "
-            f"of sequences), but {type(estimator).__name__} reads a list of "
-            "sequences or a 2-D/3-D numeric array. Pass list(X)."
+            f"X holds text (e.g. {str(values[0])!r}), but {name} reads numbers. "
+            "Turn documents into token ids first: make_pipeline(TextTokenizer(), "
+            f"{name}(embedding_dim=32))."
         )
-    if ndim == 1:
+    if values.dtype.kind == "O":  # numpy: "setting an array element with a sequence"
         raise ValueError(
-            f"X is 1-D ({len(X)} values), but {type(estimator).__name__} reads "
-            "sequences: 2-D (n_samples, n_timesteps), 3-D (n_samples, "
-            "n_timesteps, n_features) or a list of arrays. Reshape your data: "
-            "for one sequence, X.reshape(1, -1); to cut one series into "
-            "windows, skrnn.make_windows (or skrnn.RecursiveForecaster to "
-            "forecast it)."
+            f"X is a 1-D array of {len(values)} objects (e.g. a DataFrame column "
+            f"of sequences), but {name} reads a list of sequences or a "
+            "2-D/3-D numeric array. Pass list(X)."
         )
+    raise ValueError(
+        f"X is 1-D ({len(values)} values), but {name} reads sequences: 2-D "
+        "(n_samples, n_timesteps), 3-D (n_samples, n_timesteps, n_features) or "
+        "a list of arrays. Reshape your data: for one sequence, "
+        "X.reshape(1, -1); to cut one series into windows, skrnn.make_windows "
+        "(or skrnn.RecursiveForecaster to forecast it)."
+    )
 
 
 def check_sequences(

@@ -334,8 +334,9 @@ def test_a_validation_fraction_of_no_sample_warns():
     X, y = rng.normal(size=(4, 6, 1)), rng.normal(size=4)
     with pytest.warns(
         UserWarning,
-        match=r"validation_fraction=0.2 of 4 samples holds out none.*early stopping "
-        r"monitors the training loss. Fit on at least 5 samples",
+        match=r"validation_fraction=0.2 of 4 samples \(windows, in a forecaster\) "
+        r"holds out none.*early stopping monitors the training loss. Fit on at "
+        r"least 5 samples",
     ):
         reg = RNNRegressor(**TINY).fit(X, y)
     assert "val_loss" not in reg.history_
@@ -385,3 +386,15 @@ def test_one_multivariate_sequence_as_2d_names_x_newaxis(data):
     ):
         reg.predict(X[0])
     assert reg.predict(X[0][np.newaxis]).shape == (1,)
+
+
+@pytest.mark.parametrize("container", [list, np.array, pd.Series])
+def test_text_names_the_tokenizer(container):
+    documents = container(["a good film", "a bad plot"])
+    clf = RNNClassifier(**TINY)
+    with pytest.raises(
+        ValueError,
+        match=r"X holds text.*TextTokenizer\(\), "
+        r"RNNClassifier\(embedding_dim=32\)",
+    ):
+        clf.fit(documents, [0, 1])

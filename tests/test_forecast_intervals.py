@@ -533,3 +533,29 @@ def test_a_failed_model_has_no_interval_scores():
     scores = report.interval_scores()
     assert scores.loc["Bad"].isna().all()
     assert scores.loc["AR"].notna().all()
+
+
+def test_ar_conformal_intervals_count_the_exogenous_columns():
+    # The length check counted no column; a refit then said "y has 20 time
+    # points" of a series of 30.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(33, 16)), rng.normal(size=30)
+    f = ARForecaster(lags=2, intervals="conformal", calibration_origins=9)
+    f.fit(X[:30], y)
+    with pytest.raises(
+        ValueError,
+        match=r"at least 32 time points \(21 with 16 exogenous columns \+ "
+        r"calibration_origins \+ steps - 1\)\. Got 30",
+    ):
+        f.predict_interval(X[30:33])
+
+
+def test_short_calibration_refits_of_a_network_do_not_warn():
+    import warnings
+
+    y = np.sin(np.arange(24) / 2)
+    network = RNNRegressor(units=2, epochs=1, random_state=0)
+    f = RecursiveForecaster(network, window=6, differences=0, calibration_origins=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f.fit(None, y).predict_interval(np.empty((2, 0)), coverage=0.8)

@@ -325,3 +325,55 @@ def test_a_pickle_of_other_versions_warns_naming_them_and_still_loads():
     del state["_skrnn_versions"]  # written before skrnn recorded versions
     with pytest.warns(InconsistentVersionWarning, match="recorded no version"):
         ARForecaster.__new__(ARForecaster).__setstate__(state)
+
+
+def test_a_forecaster_saved_before_interval_parameters_were_left_out_predicts():
+    # Saved states recorded calibration_origins (and AR's intervals) among
+    # the fitted parameters: loaded, every forecast said they had changed.
+    series = np.log(load_airline())
+    for forecaster in (
+        ARForecaster(calibration_origins=9),
+        RecursiveForecaster(LinearRegression(), window=12, calibration_origins=9),
+    ):
+        fitted = forecaster.fit(None, series)
+        state = fitted.__getstate__()
+        recorded = {"calibration_origins": 9}
+        if isinstance(fitted, ARForecaster):
+            recorded["intervals"] = "analytic"
+        state["_params_at_fit"] = dict(state["_params_at_fit"], **recorded)
+        del state["_skrnn_versions"], state["_calibration_model"]
+        loaded = type(forecaster).__new__(type(forecaster))
+        with pytest.warns(InconsistentVersionWarning, match="recorded no version"):
+            loaded.__setstate__(state)
+        pd.testing.assert_series_equal(loaded.forecast(3), fitted.forecast(3))
+        pd.testing.assert_frame_equal(
+            loaded.predict_interval(np.empty((3, 0))),
+            fitted.predict_interval(np.empty((3, 0))),
+        )
+
+
+def test_the_version_warning_names_what_differs_and_keeps_sklearns_attributes():
+    state = ARForecaster().fit(None, np.log(load_airline())).__getstate__()
+    state["_skrnn_versions"] = dict(state["_skrnn_versions"], statsmodels="0.9.0")
+    with pytest.warns(InconsistentVersionWarning) as record:
+        ARForecaster.__new__(ARForecaster).__setstate__(state)
+    warning = record[0].message
+    text = str(warning)
+    assert "statsmodels 0.9.0 (installed:" in text
+    assert "skrnn" not in text.split("saved with")[1].split(".")[0]
+    assert "network" not in text  # AR has none
+    assert warning.original_sklearn_version == version("scikit-learn")
+
+
+def test_a_network_the_installed_keras_cannot_rebuild_names_the_versions_first():
+    # The version check ran after the rebuild: a Keras that could not
+    # rebuild the network gave only the "damaged" error.
+    X = np.random.default_rng(0).normal(size=(30, 5, 1))
+    state = RNNRegressor(**TINY).fit(X, X[:, -1, 0]).__getstate__()
+    state["_skrnn_versions"] = dict(state["_skrnn_versions"], keras="2.15.0")
+    state["model_"] = dict(state["model_"], sha256="0")  # fails to rebuild
+    with (
+        pytest.warns(InconsistentVersionWarning, match=r"keras 2.15.0.*rebuilt"),
+        pytest.raises(ValueError, match="damaged"),
+    ):
+        RNNRegressor.__new__(RNNRegressor).__setstate__(state)

@@ -302,3 +302,13 @@ def test_set_output_pandas_gives_a_dataframe_for_2d_output_only():
     assert isinstance(
         scaler.set_output(transform="default").fit_transform(sequences), np.ndarray
     )
+
+
+def test_a_rectangular_list_is_2d_unless_fitted_on_sequences_of_any_length():
+    # X.tolist() is scikit-learn's 2-D array-like: it came out 3-D.
+    X = np.random.default_rng(0).normal(size=(20, 5))
+    scaler = SequenceScaler().fit(X.tolist())
+    np.testing.assert_allclose(scaler.transform(X.tolist()), scaler.transform(X))
+    assert scaler.transform(X[:3].tolist()).shape == (3, 5)
+    ragged = SequenceScaler().fit([np.ones(3), np.arange(4.0)])
+    assert ragged.transform([np.ones(4), np.ones(4)]).shape == (2, 4, 1)

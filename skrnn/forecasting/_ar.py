@@ -249,15 +249,20 @@ class ARForecaster(ConformalIntervalsMixin, BaseForecaster):
             self.results_.append(result)
             self.ar_lags_.append(lags)
 
-    def _check_room_for_exog(self, shortest, exog, n_series):
-        """Each exogenous column is one more coefficient: refuse a series too
-        short for them here (statsmodels' error counts them as regressors
-        of none of the kinds it lists)."""
-        n_exog = 0 if exog is None else exog.shape[1]
+    def _min_fit_size(self, n_exog):
+        """``min_train_size()`` with ``n_exog`` exogenous columns: each is one
+        more coefficient, and statsmodels fits no fewer observations (the
+        points after the first lags) than coefficients."""
         lags = (self.maxlag or 1) if isinstance(self.lags, str) else self.lags
-        # At least as many observations (the points after the first lags) as
-        # coefficients: statsmodels fits no fewer.
         needed = 2 * lags + self._n_deterministic() + n_exog
+        return max(self.min_train_size(), needed)
+
+    def _check_room_for_exog(self, shortest, exog, n_series):
+        """Refuse a series too short for its exogenous columns here
+        (statsmodels' error counts them as regressors of none of the kinds
+        it lists)."""
+        n_exog = 0 if exog is None else exog.shape[1]
+        needed = self._min_fit_size(n_exog)
         if n_exog and shortest < needed:
             which = "y has" if n_series == 1 else "The shortest series of y has"
             raise ValueError(

@@ -127,6 +127,8 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
         fitted = getattr(self, "_params_at_fit", None)
         if fitted is None:  # fitted by an older skrnn: nothing to compare
             return
+        # A forecaster saved before they were left out recorded them too.
+        fitted = {k: v for k, v in fitted.items() if k not in self._interval_params}
         current = _plain_params(self)
         missing = object()
         changed = [
@@ -142,6 +144,11 @@ class BaseForecaster(RegressorMixin, SavedVersionMixin, BaseEstimator):
                 + "). Its fitted state belongs to the old ones: call fit again "
                 "before predicting (or set the parameters back)."
             )
+
+    def _min_fit_size(self, n_exog):
+        """The shortest training series with ``n_exog`` exogenous columns:
+        ``min_train_size()``, unless a forecaster counts the columns."""
+        return self.min_train_size()
 
     def _check_params(self):
         """Cross-parameter checks; subclasses extend."""

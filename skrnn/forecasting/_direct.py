@@ -275,7 +275,8 @@ class DirectForecaster(RecursiveForecaster):
                 "DirectForecaster's estimator gives one output per horizon "
                 "step, but return_sequences=True gives one per time step of "
                 "its input window. Set return_sequences=False (decoder=True "
-                "reads the horizon steps as a sequence)."
+                "reads the horizon steps as a sequence). Got "
+                "return_sequences=True instead."
             )
 
     def min_train_size(self):

@@ -10,6 +10,7 @@ call that needs them and cached, so a plain ``fit`` costs nothing extra.
 """
 
 import math
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -182,16 +183,21 @@ class ConformalIntervalsMixin:
         y, _ = data
         n = len(y)
         earliest = n - horizon - n_origins + 1
-        minimum = self.min_train_size()
+        minimum = self._min_fit_size(self.n_features_in_)
         if earliest < minimum:
             needed = minimum + n_origins + horizon - 1
+            least = (
+                "min_train_size()"
+                if minimum == self.min_train_size()
+                else f"{minimum} with {self.n_features_in_} exogenous columns"
+            )
             raise ValueError(
                 f"predict_interval over {horizon} steps with "
                 f"calibration_origins={n_origins} refits {name} on the training "
                 f"series cut at {n_origins + horizon - 1} earlier origins, the "
                 f"earliest after {max(earliest, 0)} time points, but these "
                 f"parameters need at least {minimum} to fit: the training series must "
-                f"have at least {needed} time points (min_train_size() + "
+                f"have at least {needed} time points ({least} + "
                 f"calibration_origins + steps - 1). Got {n}. Fit on a longer "
                 "series, forecast fewer steps, or set a smaller "
                 f"calibration_origins (at least {fewest} for coverage="
@@ -255,7 +261,11 @@ class ConformalIntervalsMixin:
             history = frame(history, index=index[:origin])
         # (An estimator pickled before the template was kept has none.)
         model = clone(getattr(self, "_calibration_model", self))
-        model.fit(None if exog is None else exog[:origin], history)
+        with warnings.catch_warnings():
+            # The early origins' refits are short by design: that their
+            # network holds out no validation sample is no news to the user.
+            warnings.filterwarnings("ignore", message=r"validation_fraction=.*none")
+            model.fit(None if exog is None else exog[:origin], history)
         forecast = model.forecast(steps, X=None if exog is None else exog[origin:])
         forecast = np.asarray(forecast, dtype=np.float64).reshape(steps, -1)
         errors = np.full((steps, y.shape[1]), np.nan)

@@ -251,7 +251,9 @@ def mae(y_true, y_pred, *, multioutput="uniform_average"):
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index. NaN before a series starts or after it ends (a
+        on their index; where both carry a DatetimeIndex (or both a
+        PeriodIndex), the positions must be the same time points, else the
+        forecasts are refused. NaN before a series starts or after it ends (a
         panel's series in a test window) mark time points without an
         observation: they are left out, and an output without any is left
         out of the average.
@@ -302,7 +304,9 @@ def rmse(y_true, y_pred, *, multioutput="uniform_average"):
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index. NaN before a series starts or after it ends (a
+        on their index; where both carry a DatetimeIndex (or both a
+        PeriodIndex), the positions must be the same time points, else the
+        forecasts are refused. NaN before a series starts or after it ends (a
         panel's series in a test window) mark time points without an
         observation: they are left out, and an output without any is left
         out of the average.
@@ -349,7 +353,9 @@ def smape(y_true, y_pred, *, multioutput="uniform_average"):
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index. NaN before a series starts or after it ends (a
+        on their index; where both carry a DatetimeIndex (or both a
+        PeriodIndex), the positions must be the same time points, else the
+        forecasts are refused. NaN before a series starts or after it ends (a
         panel's series in a test window) mark time points without an
         observation: they are left out, and an output without any is left
         out of the average.
@@ -416,7 +422,9 @@ def mase(y_true, y_pred, *, y_train, seasonal_period=1, multioutput="uniform_ave
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Observed values. pandas objects are compared by position, not aligned
-        on their index. NaN before a series starts or after it ends (a
+        on their index; where both carry a DatetimeIndex (or both a
+        PeriodIndex), the positions must be the same time points, else the
+        forecasts are refused. NaN before a series starts or after it ends (a
         panel's series in a test window) mark time points without an
         observation: they are left out, and an output without any is left
         out of the average.

@@ -14,16 +14,21 @@ from ._output import ThreeDOutputMixin
 __all__ = ["SequenceScaler"]
 
 
-def _is_univariate_form(X):
-    """True when X is a 2-D array (n_samples, n_timesteps).
+def _is_univariate_form(X, fitted=None):
+    """True when X is 2-D (n_samples, n_timesteps): such input is returned in
+    the same 2-D form; anything else as 3-D.
 
-    Such input is returned in the same 2-D form; anything else as 3-D. A list
-    of sequences too: as 2-D, its width would be the longest sequence of each
-    call, which a network fitted on it reads as its number of columns (and
-    refuses at another width).
+    A list is 2-D when its sequences are 1-D and of one length (as
+    ``X.tolist()``), and the scaler was fitted on that form (``fitted``, the
+    form of fit; None in fit itself). A list of sequences of different
+    lengths is 3-D, and so is every list after a fit on one: as 2-D, its
+    width would be the longest sequence of each call, which a network after
+    it reads as its number of columns (and refuses at another width).
     """
     if isinstance(X, (list, tuple)):
-        return False
+        lengths = {len(seq) if np.ndim(seq) == 1 else None for seq in X}
+        rectangular = len(X) > 0 and len(lengths) == 1 and None not in lengths
+        return rectangular and fitted is not False
     ndim = getattr(X, "ndim", None)
     if ndim is None:
         ndim = np.asarray(X).ndim
@@ -127,11 +132,12 @@ class SequenceScaler(
     3-D (n_samples, n_timesteps, n_features), NaN-padded 3-D, or a list of
     sequences of different lengths, returned as a NaN-padded 3-D array (1-D
     sequences too, with one feature: the network after it reads such
-    arrays of any length). NaN other than padding and infinity are refused. The
-    input is never modified. With ``set_output(transform="pandas")`` (or
-    "polars"), a 2-D output (univariate sequences) is a DataFrame, as for
-    scikit-learn's scalers; a 3-D output stays a NumPy array, which is what
-    no DataFrame can hold.
+    arrays of any length; so is every list after a fit on such a list, and
+    a list of 1-D sequences of one length otherwise is 2-D). NaN other than
+    padding and infinity are refused. The input is never modified. With
+    ``set_output(transform="pandas")`` (or "polars"), a 2-D output
+    (univariate sequences) is a DataFrame, as for scikit-learn's scalers; a
+    3-D output stays a NumPy array, which is what no DataFrame can hold.
 
     Examples
     --------
@@ -221,7 +227,7 @@ class SequenceScaler(
             NaN.
         """
         check_is_fitted(self)
-        univariate = _is_univariate_form(X)
+        univariate = _is_univariate_form(X, self._univariate_input)
         X_in = X
         # Statistics are per feature (or per sequence), not per time step: any
         # length scales, as the recurrent networks after it predict any length.
@@ -250,7 +256,7 @@ class SequenceScaler(
             padding stays NaN.
         """
         check_is_fitted(self)
-        univariate = _is_univariate_form(Xt)
+        univariate = _is_univariate_form(Xt, self._univariate_input)
         Xt = check_sequences(self, Xt, reset=False, dtype=np.float64, any_length=True)
         X = Xt * self.scale_ + self.center_
         return X[:, :, 0] if univariate else X

@@ -436,7 +436,8 @@ def _warn_no_validation_set(estimator, n_samples, fraction):
         else ""
     )
     warnings.warn(
-        f"validation_fraction={fraction} of {n_samples} samples holds out none "
+        f"validation_fraction={fraction} of {n_samples} samples (windows, in a "
+        f"forecaster) holds out none "
         f"(it rounds down to 0), so there is no val_loss{stopping}. Fit on at "
         f"least {math.ceil(1 / fraction)} samples, raise validation_fraction, "
         "or pass X_val and y_val; validation_fraction=0 trains on every "
@@ -1062,7 +1063,7 @@ class _BaseRNN(SavedVersionMixin, BaseEstimator):
                 "`sample_weight_val` weights the samples of `X_val`, but no "
                 "`X_val` was passed. Pass `X_val` and `y_val` with it; the "
                 "held-out part of `validation_fraction` takes its weights from "
-                "`sample_weight`."
+                "`sample_weight`. Got `sample_weight_val` alone instead."
             )
         warm = self.warm_start and hasattr(self, "model_")
         previous_spec = self._spec if warm else None
@@ -1408,7 +1409,9 @@ class _BaseRNN(SavedVersionMixin, BaseEstimator):
                 kept.append(callback)
         return kept
 
-    def __setstate__(self, state):
+    def _load_state(self, state):
+        # After the version check (SavedVersionMixin): a Keras that cannot
+        # rebuild the network fails below, with the versions already named.
         saved = state.get("model_")
         if isinstance(saved, bytes):
             raise ValueError(
@@ -1439,4 +1442,4 @@ class _BaseRNN(SavedVersionMixin, BaseEstimator):
                     "estimator again."
                 ) from exc
             state = dict(state, model_=model)
-        super().__setstate__(state)
+        super()._load_state(state)
