@@ -329,6 +329,9 @@ def test_tokenizer_inverse_transform_refuses_unknown_ids():
     with pytest.raises(ValueError, match=r"outside \[0, 7\]"):
         tokenizer.inverse_transform([[2, 8]])
     assert tokenizer.inverse_transform(np.array([[0, 2, 3]])) == [["bad", "good"]]
+    # An empty sequence (an empty document's ids) is no tokens: an
+    # IndexError, as np.asarray([]) is float.
+    assert tokenizer.inverse_transform([[], [2]]) == [[], ["bad"]]
 
 
 def text_task(n, seed):

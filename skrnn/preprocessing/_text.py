@@ -318,7 +318,7 @@ class TextTokenizer(
                     "X must hold sequences of integer token ids. Got "
                     f"{ids.dtype} values of shape {ids.shape} at position {i}."
                 )
-            ids = ids[ids != PADDING_ID]
+            ids = ids[ids != PADDING_ID].astype(np.intp)  # [] is float
             if ids.size and (ids.min() < 0 or ids.max() >= len(names)):
                 raise ValueError(
                     f"X holds ids outside [0, {len(names) - 1}], the ids of "
