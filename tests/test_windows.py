@@ -221,6 +221,12 @@ def test_bad_input_is_refused_and_left_unchanged(series, kwargs, error, match):
     assert np.array_equal(series, before, equal_nan=series.dtype.kind == "f")
 
 
+def test_rows_of_different_lengths_are_named():
+    # numpy: "setting an array element with a sequence ... inhomogeneous".
+    with pytest.raises(ValueError, match=r"Got rows of different lengths instead"):
+        make_windows([[1.0, 2.0], [3.0]], 1)
+
+
 def test_unknown_column_name_lists_the_columns():
     df = pd.DataFrame({"load": np.ones(5), "temp": np.ones(5)})
     with pytest.raises(

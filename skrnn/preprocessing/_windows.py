@@ -30,7 +30,15 @@ def _as_float_table(series):
         columns = None if series.name is None else [series.name]
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        values = np.asarray(series)
+        try:
+            values = np.asarray(series)
+        except ValueError as exc:  # numpy: "an inhomogeneous shape"
+            raise ValueError(
+                "series must be 1-D (n_timesteps,) or a 2-D time table "
+                "(n_timesteps, n_features) with as many values in every row. "
+                "Got rows of different lengths instead; to window several "
+                "series of different lengths, window each one and concatenate."
+            ) from exc
         if np.iscomplexobj(values):
             raise ValueError(
                 "series must hold real numbers. Got complex values instead."
