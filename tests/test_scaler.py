@@ -312,3 +312,13 @@ def test_a_rectangular_list_is_2d_unless_fitted_on_sequences_of_any_length():
     assert scaler.transform(X[:3].tolist()).shape == (3, 5)
     ragged = SequenceScaler().fit([np.ones(3), np.arange(4.0)])
     assert ragged.transform([np.ones(4), np.ones(4)]).shape == (2, 4, 1)
+
+
+def test_pandas_output_of_2d_input_after_a_3d_fit_names_its_time_steps():
+    # The names were sized from fit (one feature): pandas refused the frame,
+    # "Shape of passed values is (3, 5), indices imply (3, 1)".
+    rng = np.random.default_rng(0)
+    scaler = SequenceScaler().set_output(transform="pandas")
+    scaler.fit(rng.normal(size=(4, 5, 1)))
+    out = scaler.transform(rng.normal(size=(3, 5)))
+    assert out.columns.tolist() == ["x0", "x1", "x2", "x3", "x4"]

@@ -59,6 +59,10 @@ class ThreeDOutputMixin:
         if Xt.ndim != 2 or container == "default":
             return Xt
         columns = list(self.get_feature_names_out())
+        if len(columns) != Xt.shape[1]:
+            # 2-D output of a fit on 3-D sequences: its columns are time
+            # steps, not the fitted features; named as a 2-D fit names them.
+            columns = [f"x{i}" for i in range(Xt.shape[1])]
         if container == "pandas":
             index = X.index if isinstance(X, pd.DataFrame) else None
             return pd.DataFrame(Xt, index=index, columns=columns)
