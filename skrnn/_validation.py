@@ -167,8 +167,8 @@ def _refuse_one_dimension(estimator, X):
     object array, not a set of numeric sequences: each gets its own fix
     (scikit-learn's advice, ``reshape(-1, 1)``, would make one-step
     sequences of its values)."""
-    if _is_sequence_list(X):
-        return
+    if _is_sequence_list(X) or getattr(X, "ndim", 1) != 1:
+        return  # arrays and frames of 2 or more dimensions: nothing to convert
     try:
         # np.asarray, not np.ndim: array-likes that only convert (__array__)
         values = np.asarray(X)

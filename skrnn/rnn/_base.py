@@ -413,9 +413,15 @@ def _auto_batch_size(n_samples):
     return 1 << (-(-n_samples // AUTO_MAX_BATCHES) - 1).bit_length()
 
 
+def _n_held_out(n_samples, validation_fraction):
+    """The samples ``validation_fraction`` holds out, as the training split
+    counts them (``_keras._split_validation``): rounded down."""
+    return int(n_samples * validation_fraction)
+
+
 def _n_trained(n_samples, validation_fraction):
     """The samples trained on: those left after the validation fraction."""
-    n_val = int(n_samples * validation_fraction)
+    n_val = _n_held_out(n_samples, validation_fraction)
     return n_samples - n_val if 0 < n_val < n_samples else n_samples
 
 
@@ -1110,7 +1116,7 @@ class _BaseRNN(SavedVersionMixin, BaseEstimator):
 
         conv = _conv_layers(self, self.sequence_shape_[0], previous_spec)
         held_out = 0.0 if X_val is not None else self.validation_fraction
-        if held_out and int(len(X) * held_out) == 0:
+        if held_out and _n_held_out(len(X), held_out) == 0:
             _warn_no_validation_set(self, len(X), held_out)
         batch_size = self.batch_size
         if batch_size == "auto":  # of the training samples, as documented
